@@ -1,0 +1,49 @@
+# identity-graph: make demo, make test. Everything the tests need is installed or started from here.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+LINT_STAMP := tools/cypher-lint/node_modules/.installed
+
+.PHONY: setup demo test test-fast test-neo4j lint-cypher neo4j neo4j-stop bench clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test]'
+	$(BIN)/pip install --quiet -e '.[fast]' || echo "neo4j-rust-ext did not install; the pure-Python driver is used"
+	touch $(STAMP)
+
+$(LINT_STAMP): tools/cypher-lint/package-lock.json
+	npm ci --prefix tools/cypher-lint --no-audit --no-fund --loglevel=error
+	touch $(LINT_STAMP)
+
+setup: $(STAMP) $(LINT_STAMP)
+
+demo: $(STAMP)
+	$(BIN)/idgraph demo --dir demo --people 2000
+
+# The whole suite; the Neo4j half runs against the project's local Neo4j, which the tests start and stop.
+test: setup
+	IDGRAPH_REQUIRE_NEO4J=$${IDGRAPH_REQUIRE_NEO4J:-1} $(BIN)/pytest -q
+
+test-fast: setup
+	$(BIN)/pytest -q -m "not neo4j"
+
+test-neo4j: setup
+	IDGRAPH_REQUIRE_NEO4J=$${IDGRAPH_REQUIRE_NEO4J:-1} $(BIN)/pytest -q -m neo4j
+
+lint-cypher: $(LINT_STAMP)
+	node tools/cypher-lint/lint.mjs cypher/
+
+neo4j:
+	tools/neo4j/neo4j.sh start
+
+neo4j-stop:
+	tools/neo4j/neo4j.sh stop
+
+bench: $(STAMP)
+	$(BIN)/python benchmarks/bench_pipeline.py --people 100000
+
+clean:
+	rm -rf demo export quarantine .pytest_cache

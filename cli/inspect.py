@@ -1,0 +1,90 @@
+"""Commands that read the graph: show, stats, export, evaluate."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from idgraph.cli.context import emit_json, guarded, out, state
+from idgraph.cli.render import render_evaluation, render_profile, render_stats
+from idgraph.queries.evaluate import evaluate as evaluate_truth
+from idgraph.queries.export import export as export_store
+from idgraph.queries.profile import find_profile_id, show_profile
+
+JSON = Annotated[bool, typer.Option("--json", help="Print the result as JSON for scripts.")]
+
+
+def register(app: typer.Typer) -> None:
+    app.command()(show)
+    app.command()(stats)
+    app.command()(export)
+    app.command()(evaluate)
+
+
+@guarded
+def show(
+    ctx: typer.Context,
+    profile_id: Annotated[Optional[str], typer.Argument(help="A profile id (an old one is followed).")] = None,
+    email: Annotated[Optional[str], typer.Option(help="Find the profile by email.")] = None,
+    phone: Annotated[Optional[str], typer.Option(help="Find the profile by phone (any format).")] = None,
+    device: Annotated[Optional[str], typer.Option(help="Find the profile by device or cookie id.")] = None,
+    record: Annotated[Optional[str], typer.Option(help="Find the profile by record SOURCE:ID.")] = None,
+    limit: Annotated[int, typer.Option(help="Interactions shown in the timeline.")] = 200,
+    as_json: JSON = False,
+) -> None:
+    """Show one single customer view: golden record, records, identifiers, timeline."""
+    st = state(ctx)
+    store = st.store()
+    asked = None
+    if profile_id is None:
+        profile_id, asked = find_profile_id(store, email=email, phone=phone, device=device, record=record,
+                                            region=st.mapping().phone_region)
+    view = show_profile(store, profile_id, asked, limit)
+    if as_json:
+        emit_json(view)
+    else:
+        render_profile(view)
+
+
+@guarded
+def stats(ctx: typer.Context, as_json: JSON = False) -> None:
+    """Counts of records, identifiers, interactions, profiles, links and pending work."""
+    result = state(ctx).store().stats()
+    if as_json:
+        emit_json(result)
+    else:
+        render_stats(result)
+
+
+@guarded
+def export(
+    ctx: typer.Context,
+    out_dir: Annotated[Path, typer.Option("--out", help="Folder for records and profiles files.")] = Path("export"),
+    fmt: Annotated[str, typer.Option("--format", help="csv or jsonl.")] = "csv",
+    as_json: JSON = False,
+) -> None:
+    """Write source,record_id,profile_id for every record and interaction, and a profiles file."""
+    if fmt not in ("csv", "jsonl"):
+        raise typer.BadParameter("--format must be csv or jsonl")
+    summary = export_store(state(ctx).store(), out_dir, fmt)
+    if as_json:
+        emit_json(summary)
+    else:
+        out.print(f"wrote {summary.records:,} records to {summary.records_file} and "
+                  f"{summary.profiles:,} profiles to {summary.profiles_file}")
+
+
+@guarded
+def evaluate(
+    ctx: typer.Context,
+    truth: Annotated[Path, typer.Argument(help="CSV with source,record_id,person_id.")],
+    as_json: JSON = False,
+) -> None:
+    """Pairwise and B-cubed precision, recall, F1 of profiles against a truth file."""
+    result = evaluate_truth(state(ctx).store(), truth)
+    if as_json:
+        emit_json(result)
+    else:
+        render_evaluation(result)

@@ -1,0 +1,95 @@
+"""How results look in a terminal. Every result is a pydantic model; `--json` prints it instead."""
+
+from __future__ import annotations
+
+from rich.table import Table
+
+from idgraph.cli.context import out
+from idgraph.graph.resolve import ResolveSummary
+from idgraph.ingest.ingest_job import IngestSummary
+from idgraph.queries.evaluate import Evaluation
+from idgraph.queries.profile import ProfileView
+
+
+def render_ingest(summary: IngestSummary) -> None:
+    table = Table(title=f"ingest {summary.run_tag} ({summary.seconds:.1f} s)", title_justify="left")
+    for col in ("source", "kind", "read", "stored", "new", "updated", "unchanged", "duplicates", "quarantined"):
+        table.add_column(col, justify="left" if col in ("source", "kind") else "right")
+    for s in summary.sources:
+        table.add_row(s.source, s.kind, *(f"{v:,}" for v in (s.rows_read, s.stored, s.new, s.updated, s.unchanged,
+                                                               s.duplicates, s.quarantined)))
+    table.add_row("total", "", *(f"{summary.total(f):,}" for f in (
+        "rows_read", "stored", "new", "updated", "unchanged", "duplicates", "quarantined")), style="bold")
+    out.print(table)
+    verdict = "[green]balanced[/]" if summary.balanced else "[red]NOT balanced[/]"
+    out.print(f"rows read {summary.total('rows_read'):,} = stored {summary.total('stored'):,} + duplicates "
+              f"{summary.total('duplicates'):,} + quarantined {summary.total('quarantined'):,}: {verdict}")
+    for s in summary.sources:
+        if s.quarantine_file:
+            out.print(f"  {s.source}: {s.quarantined:,} rows set aside in {s.quarantine_file}")
+        if s.values_set_aside:
+            detail = ", ".join(f"{k} {v:,}" for k, v in s.values_set_aside.items())
+            out.print(f"  {s.source}: values emptied or not used as identifiers: {detail}")
+
+
+def render_resolve(summary: ResolveSummary) -> None:
+    if summary.scope == "none":
+        out.print("resolve: nothing changed since the last run")
+        return
+    out.print(
+        f"resolve ({summary.scope}, {summary.customers_in_scope:,} customers, {summary.seconds:.1f} s): "
+        f"{summary.profiles_written:,} profiles written, {summary.profiles_created:,} new, "
+        f"{summary.profiles_merged:,} merged away, {summary.profiles_split:,} split off; "
+        f"{summary.identifiers_marked_shared:,} identifiers newly marked shared")
+    for cut in summary.links_cut:
+        links = ", ".join(f"{link['from']}-{link['to']} ({link['kind']})" for link in cut["links"])
+        out.print(f"  kept {cut['a']} and {cut['b']} apart (judgement {cut['judgement_id']}): cut {links}")
+
+
+def render_stats(stats: dict) -> None:
+    table = Table(title="store", title_justify="left")
+    table.add_column("what")
+    table.add_column("count", justify="right")
+    for key, value in stats.items():
+        table.add_row(key.replace("_", " "), f"{value:,}" if isinstance(value, int) else str(value))
+    out.print(table)
+
+
+def render_profile(view: ProfileView) -> None:
+    for line in view.lineage:
+        out.print(f"[yellow]{line}[/]")
+    g = view.golden
+    name = " ".join(p for p in (g.get("first_name"), g.get("last_name")) if p).title() or "(no name)"
+    out.print(f"[bold]{view.profile_id}[/]  {name}  dob {g.get('dob') or '-'}  {g.get('email') or ''}  "
+              f"{g.get('phone') or ''}")
+    out.print(f"  {', '.join(x for x in (g.get('address'), g.get('city'), g.get('postcode'), g.get('country')) if x)}")
+    records = Table(title=f"records ({len(view.customers)})", title_justify="left")
+    for col in ("record", "first", "last", "dob", "postcode", "updated"):
+        records.add_column(col)
+    for c in view.customers:
+        records.add_row(c["uid"], c["first_name"] or "", c["last_name"] or "", c["dob"] or "", c["postcode"] or "",
+                        c["updated_at"] or "")
+    out.print(records)
+    idents = Table(title=f"identifiers ({len(view.identifiers)})", title_justify="left")
+    for col in ("kind", "value", "records", "shared"):
+        idents.add_column(col)
+    for i in view.identifiers:
+        idents.add_row(i["kind"], i["value"], i["customers"], f"[red]shared: {i['shared_reason']}[/]" if i["shared"] else "")
+    out.print(idents)
+    timeline = Table(title=f"timeline ({view.interaction_count} interactions"
+                     + (f", first {len(view.interactions)}" if len(view.interactions) < view.interaction_count else "")
+                     + ")", title_justify="left")
+    for col in ("at", "source", "channel", "type", "record"):
+        timeline.add_column(col)
+    for e in view.interactions:
+        timeline.add_row(e["at"] or "", e["source"], e["channel"] or "", e["type"] or "", e["source_id"])
+    out.print(timeline)
+
+
+def render_evaluation(ev: Evaluation) -> None:
+    table = Table(title="evaluation against the truth file", title_justify="left")
+    table.add_column("measure")
+    table.add_column("value", justify="right")
+    for key, value in ev.model_dump().items():
+        table.add_row(key.replace("_", " "), f"{value:.4f}" if isinstance(value, float) else f"{value:,}")
+    out.print(table)

@@ -1,0 +1,113 @@
+"""Judgements: a person's decision that two records are the same (SAME_AS) or different (NOT_SAME_AS).
+
+Append-only, as in nomenklatura: a judgement is added, or withdrawn with `deleted_at`, never edited.
+They win over every rule: a merge joins two components whatever the links say; a split cuts the
+weakest set of links between the two records (a minimum cut: scored links by their score,
+identifier links heavier, merge judgements never) so every other record stays with the side it is most
+strongly tied to.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime, timezone
+
+import networkx as nx
+import polars as pl
+
+from idgraph.graph.errors import JudgementConflict
+from idgraph.graph.store import Store
+
+IDENTIFIER_CAPACITY = 10.0  # a shared email outweighs any single scored link
+NEVER = float("inf")
+
+
+def record_judgement(store: Store, a: str, b: str, same: bool, by: str, reason: str | None = None) -> dict:
+    """Add a judgement between two record uids; refuse one that contradicts the others."""
+    if a == b:
+        raise JudgementConflict(f"a record is always the same as itself: {a}")
+    _check_conflict(store, a, b, same)
+    row = {
+        "judgement_id": "J" + uuid.uuid4().hex[:12],
+        "kind": "same" if same else "not_same",
+        "a_uid": min(a, b), "b_uid": max(a, b),
+        "by": by, "at": datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ"), "reason": reason,
+    }
+    store.add_judgement(row)
+    return row
+
+
+def _same_closure(judgements: list[dict], start: str) -> set[str]:
+    graph = nx.Graph()
+    graph.add_node(start)
+    graph.add_edges_from((j["a_uid"], j["b_uid"]) for j in judgements if j["kind"] == "same")
+    return nx.node_connected_component(graph, start)
+
+
+def _check_conflict(store: Store, a: str, b: str, same: bool) -> None:
+    # Judgements form small islands; reading those that touch the records' merge-closure is enough.
+    known = store.judgements()
+    side_a, side_b = _same_closure(known, a), _same_closure(known, b)
+    if not same and b in side_a:
+        chain = [j["judgement_id"] for j in known if j["kind"] == "same" and {j["a_uid"], j["b_uid"]} & side_a]
+        raise JudgementConflict(
+            f"{a} and {b} are already judged the same (judgements {', '.join(chain)}); "
+            "withdraw one with `idgraph undo` first")
+    if same:
+        for j in known:
+            if j["kind"] == "not_same" and ((j["a_uid"] in side_a and j["b_uid"] in side_b)
+                                            or (j["a_uid"] in side_b and j["b_uid"] in side_a)):
+                raise JudgementConflict(
+                    f"merging {a} and {b} contradicts judgement {j['judgement_id']} "
+                    f"({j['a_uid']} is not {j['b_uid']}); withdraw it with `idgraph undo` first")
+
+
+def separate(comp: pl.DataFrame, edges: pl.DataFrame, judgements: list[dict]) -> tuple[pl.DataFrame, list[dict]]:
+    """Split components that hold both sides of a NOT_SAME_AS judgement by a minimum cut.
+
+    comp: uid, component. edges: a, b, kind, weight (link_edges). Returns the new comp and the cuts made
+    (which links were cut, per judgement)."""
+    apart = [(j["a_uid"], j["b_uid"], j["judgement_id"]) for j in judgements if j["kind"] == "not_same"]
+    if not apart:
+        return comp, []
+    label = dict(comp.iter_rows())
+    violated = [(a, b, jid) for a, b, jid in apart if a in label and label.get(a) == label.get(b)]
+    if not violated:
+        return comp, []
+    next_label = max(label.values()) + 1
+    cuts = []
+    for component in sorted({label[a] for a, _, _ in violated}):
+        uids = {u for u, c in label.items() if c == component}
+        graph = _capacity_graph(edges.filter(pl.col("a").is_in(list(uids))))
+        graph.add_nodes_from(uids)
+        pending = [(a, b, jid) for a, b, jid in violated if label[a] == component]
+        while pending:
+            a, b, jid = pending.pop()
+            if not nx.has_path(graph, a, b):
+                continue
+            value, (side_a, side_b) = nx.minimum_cut(graph, a, b, capacity="capacity")
+            if value == NEVER:
+                raise JudgementConflict(f"{a} and {b} are judged different but merge judgements join them")
+            cut = sorted((u, v, graph[u][v]["kind"]) for u in side_a for v in graph[u] if v in side_b)
+            graph.remove_edges_from((u, v) for u, v, _ in cut)
+            cuts.append({"judgement_id": jid, "a": a, "b": b, "links": [
+                {"from": u, "to": v, "kind": k} for u, v, k in cut]})
+            pending = [p for p in pending if nx.has_path(graph, p[0], p[1])] + []
+        for part in nx.connected_components(graph):
+            members = [n for n in part if n in uids]
+            if members and any(label[m] == component for m in members):
+                for m in members:
+                    label[m] = next_label
+                next_label += 1
+    return pl.DataFrame({"uid": list(label), "component": list(label.values())}), cuts
+
+
+def _capacity_graph(edges: pl.DataFrame) -> nx.Graph:
+    graph = nx.Graph()
+    for a, b, kind, weight in edges.select("a", "b", "kind", "weight").iter_rows():
+        capacity = NEVER if kind == "same" else IDENTIFIER_CAPACITY if kind == "identifier" else float(weight)
+        if graph.has_edge(a, b):
+            graph[a][b]["capacity"] += capacity
+        else:
+            graph.add_edge(a, b, capacity=capacity, kind=kind)
+    return graph

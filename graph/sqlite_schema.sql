@@ -1,0 +1,152 @@
+-- The embedded store's schema. Idempotent: applied on every open.
+-- Text keys (uid, kind+value) mirror the Neo4j model one to one, so both stores answer alike.
+PRAGMA foreign_keys = OFF;
+
+CREATE TABLE IF NOT EXISTS customer (
+    uid         TEXT PRIMARY KEY,
+    source      TEXT NOT NULL,
+    source_id   TEXT NOT NULL,
+    first_name  TEXT,
+    last_name   TEXT,
+    full_name   TEXT,
+    dob         TEXT,
+    address     TEXT,
+    city        TEXT,
+    postcode    TEXT,
+    country     TEXT,
+    updated_at  TEXT,
+    row_hash    TEXT NOT NULL,
+    run_tag     TEXT,
+    seq         INTEGER NOT NULL,              -- arrival order: "the oldest record" wins ties
+    profile_id  TEXT,                          -- IN_PROFILE
+    dirty       INTEGER NOT NULL DEFAULT 1,    -- resolve must look at it
+    link_dirty  INTEGER NOT NULL DEFAULT 1     -- the link job must look at it
+);
+CREATE INDEX IF NOT EXISTS customer_profile ON customer(profile_id);
+CREATE INDEX IF NOT EXISTS customer_dirty ON customer(dirty) WHERE dirty = 1;
+CREATE INDEX IF NOT EXISTS customer_link_dirty ON customer(link_dirty) WHERE link_dirty = 1;
+CREATE INDEX IF NOT EXISTS customer_source ON customer(source, source_id);
+
+CREATE TABLE IF NOT EXISTS identifier (
+    kind          TEXT NOT NULL,               -- email | phone | device
+    value         TEXT NOT NULL,
+    shared        INTEGER NOT NULL DEFAULT 0,  -- the guard stopped it linking
+    shared_reason TEXT,
+    PRIMARY KEY (kind, value)
+) WITHOUT ROWID;
+
+-- HAS_EMAIL / HAS_PHONE / USES_DEVICE. origin 'record' comes from the customer's own row; any other
+-- origin names the interaction that tied the customer to the identifier (a login on a device).
+CREATE TABLE IF NOT EXISTS customer_identifier (
+    customer_uid TEXT NOT NULL,
+    kind         TEXT NOT NULL,
+    value        TEXT NOT NULL,
+    origin       TEXT NOT NULL,
+    PRIMARY KEY (customer_uid, kind, value)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS customer_identifier_value ON customer_identifier(kind, value);
+
+CREATE TABLE IF NOT EXISTS interaction (
+    uid          TEXT PRIMARY KEY,
+    source       TEXT NOT NULL,
+    source_id    TEXT NOT NULL,
+    at           TEXT,
+    channel      TEXT,
+    type         TEXT,
+    customer_ref TEXT,                         -- BY
+    attributes   TEXT,
+    row_hash     TEXT NOT NULL,
+    run_tag      TEXT,
+    profile_id   TEXT,                         -- attribution, derived by resolve
+    dirty        INTEGER NOT NULL DEFAULT 1
+);
+CREATE INDEX IF NOT EXISTS interaction_ref ON interaction(customer_ref);
+CREATE INDEX IF NOT EXISTS interaction_profile ON interaction(profile_id);
+CREATE INDEX IF NOT EXISTS interaction_dirty ON interaction(dirty) WHERE dirty = 1;
+
+-- VIA_EMAIL / VIA_PHONE / ON_DEVICE
+CREATE TABLE IF NOT EXISTS interaction_identifier (
+    interaction_uid TEXT NOT NULL,
+    kind            TEXT NOT NULL,
+    value           TEXT NOT NULL,
+    PRIMARY KEY (interaction_uid, kind, value)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS interaction_identifier_value ON interaction_identifier(kind, value);
+
+-- PROBABLY_SAME (kind 'probable') and MAYBE_SAME (kind 'review'), a_uid < b_uid.
+CREATE TABLE IF NOT EXISTS link (
+    a_uid    TEXT NOT NULL,
+    b_uid    TEXT NOT NULL,
+    kind     TEXT NOT NULL,
+    score    REAL NOT NULL,
+    evidence TEXT NOT NULL,
+    PRIMARY KEY (a_uid, b_uid)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS link_b ON link(b_uid);
+CREATE INDEX IF NOT EXISTS link_kind ON link(kind);
+
+-- SAME_AS / NOT_SAME_AS: append-only; a withdrawn judgement gets deleted_at, never an update in place.
+CREATE TABLE IF NOT EXISTS judgement (
+    judgement_id TEXT PRIMARY KEY,
+    kind         TEXT NOT NULL,               -- same | not_same
+    a_uid        TEXT NOT NULL,
+    b_uid        TEXT NOT NULL,
+    by           TEXT NOT NULL,
+    at           TEXT NOT NULL,
+    reason       TEXT,
+    deleted_at   TEXT
+);
+CREATE INDEX IF NOT EXISTS judgement_a ON judgement(a_uid);
+CREATE INDEX IF NOT EXISTS judgement_b ON judgement(b_uid);
+
+CREATE TABLE IF NOT EXISTS profile (
+    profile_id        TEXT PRIMARY KEY,
+    seq               INTEGER NOT NULL,        -- minting order: "the older id" survives a merge
+    status            TEXT NOT NULL,           -- active | merged | split | empty
+    merged_into       TEXT,
+    split_from        TEXT,
+    created_at        TEXT NOT NULL,
+    updated_at        TEXT NOT NULL,
+    first_name        TEXT,
+    last_name         TEXT,
+    dob               TEXT,
+    email             TEXT,
+    phone             TEXT,
+    address           TEXT,
+    city              TEXT,
+    postcode          TEXT,
+    country           TEXT,
+    customer_count    INTEGER NOT NULL DEFAULT 0,
+    interaction_count INTEGER NOT NULL DEFAULT 0,
+    sources           TEXT
+);
+CREATE INDEX IF NOT EXISTS profile_status ON profile(status);
+
+CREATE TABLE IF NOT EXISTS audit (
+    seq        INTEGER PRIMARY KEY AUTOINCREMENT,
+    at         TEXT NOT NULL,
+    action     TEXT NOT NULL,
+    profile_id TEXT,
+    by         TEXT,
+    reason     TEXT,
+    details    TEXT
+);
+CREATE INDEX IF NOT EXISTS audit_profile ON audit(profile_id);
+
+CREATE TABLE IF NOT EXISTS suppression (
+    hash TEXT PRIMARY KEY,
+    kind TEXT NOT NULL,
+    at   TEXT NOT NULL
+) WITHOUT ROWID;
+
+CREATE TABLE IF NOT EXISTS run (
+    run_tag    TEXT PRIMARY KEY,
+    job        TEXT NOT NULL,
+    started_at TEXT NOT NULL,
+    summary    TEXT
+) WITHOUT ROWID;
+
+CREATE TABLE IF NOT EXISTS meta (
+    key   TEXT PRIMARY KEY,
+    value TEXT
+) WITHOUT ROWID;

@@ -1,0 +1,176 @@
+"""From a raw row to a normalised record, through the source's mapping.
+
+A value that is present but unusable (a bad date, an invalid phone) becomes empty and is counted by
+field and reason; a placeholder (junk) never becomes an identifier and is counted too. A row that cannot
+be a record at all (no id, an interaction without a usable time, a value of the wrong type) is rejected
+with its reason and goes to quarantine.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections import Counter
+
+from idgraph.graph.records import CustomerRow, InteractionRow, record_uid
+from idgraph.ingest import normalise as norm
+from idgraph.ingest.mapping import Column, Mapping, Source
+
+
+class RowRejected(Exception):
+    def __init__(self, reason: str):
+        super().__init__(reason)
+        self.reason = reason
+
+
+def _row_hash(*parts: object) -> str:
+    return hashlib.blake2b(repr(parts).encode("utf-8"), digest_size=12).hexdigest()
+
+
+class RowBuilder:
+    """Builds the records of one source; `problems` counts (field, reason) of values set aside."""
+
+    def __init__(self, mapping: Mapping, source: Source, junk: norm.JunkRules):
+        self.mapping, self.source, self.junk = mapping, source, junk
+        self.region = mapping.region(source)
+        self.gmail = mapping.gmail_rules if source.gmail_rules is None else source.gmail_rules
+        self.problems: Counter[tuple[str, str]] = Counter()
+        self._ref = (source.columns("customer_ref") or [None])[0]
+
+    # -- values ----------------------------------------------------------------------------------
+    def _raw(self, values: dict, col: Column, role: str) -> str | None:
+        if col.value is not None:
+            return col.value
+        value = values.get(col.column)
+        if value is None or isinstance(value, str):
+            text = value
+        elif isinstance(value, bool | int | float):
+            text = str(value)
+        else:
+            raise RowRejected(f"field {role!r} (column {col.column!r}): expected a text or number, "
+                              f"got {type(value).__name__}")
+        if text is None:
+            return None
+        text = text.strip()
+        if not text or self.junk.is_junk_value(text):
+            if text:
+                self.problems[(role, "junk")] += 1
+            return None
+        return text
+
+    def _one(self, values: dict, role: str) -> str | None:
+        cols = self.source.columns(role)
+        return self._raw(values, cols[0], role) if cols else None
+
+    def _normalised(self, values: dict, role: str, fn, *args) -> str | None:
+        raw = self._one(values, role)
+        if raw is None:
+            return None
+        try:
+            return fn(raw, *args)
+        except norm.InvalidValue as exc:
+            self.problems[(role, exc.reason)] += 1
+            return None
+
+    def _identifiers(self, values: dict) -> list[tuple[str, str]]:
+        found: list[tuple[str, str]] = []
+        for role, kind in (("email", "email"), ("phone", "phone"), ("device", "device")):
+            for col in self.source.columns(role):
+                raw = self._raw(values, col, role)
+                if raw is None:
+                    continue
+                try:
+                    value = (norm.email(raw, gmail_rules=self.gmail) if kind == "email"
+                             else norm.phone(raw, self.region) if kind == "phone" else raw)
+                except norm.InvalidValue as exc:
+                    self.problems[(role, exc.reason)] += 1
+                    continue
+                if value is None:
+                    continue
+                if (kind == "email" and self.junk.is_junk_email(value)) or (
+                        kind == "phone" and self.junk.is_junk_phone(value)):
+                    self.problems[(role, "junk")] += 1
+                    continue
+                if (kind, value) not in found:
+                    found.append((kind, value))
+        return found
+
+    def _source_id(self, values: dict, identifiers: list[tuple[str, str]]) -> str:
+        spec = self.source.id
+        if spec is None:  # an interaction without an id column: its content is its identity
+            return _row_hash(sorted((k, str(v)) for k, v in values.items()))
+        if spec.role:
+            wanted = [v for k, v in identifiers if k == spec.role]
+            if not wanted:
+                raise RowRejected(f"id: no usable {spec.role} to key the record")
+            return wanted[0]
+        parts = []
+        for col in spec.columns:
+            value = values.get(col)
+            text = "" if value is None else str(value).strip()
+            if not text:
+                raise RowRejected(f"id: column {col!r} is empty")
+            parts.append(text)
+        return "|".join(parts)
+
+    # -- records ---------------------------------------------------------------------------------
+    def customer(self, values: dict) -> CustomerRow:
+        identifiers = self._identifiers(values)
+        source_id = self._source_id(values, identifiers)
+        first = self._normalised(values, "first_name", norm.name_part)
+        last = self._normalised(values, "last_name", norm.name_part)
+        full = self._one(values, "full_name")
+        if full and not (first and last):
+            f, l = norm.split_full_name(full, self.source.name_format)
+            first, last = first or f, last or l
+        dob_col = self.source.columns("dob")
+        dob = self._normalised(values, "dob", norm.date, dob_col[0].format) if dob_col else None
+        upd_col = self.source.columns("updated_at")
+        updated = self._normalised(values, "updated_at", norm.timestamp, upd_col[0].format) if upd_col else None
+        country = self._normalised(values, "country", norm.country)
+        row = CustomerRow(
+            uid=record_uid(self.source.name, source_id), source=self.source.name, source_id=source_id,
+            first_name=first, last_name=last, full_name=norm.name_part(full) if full else None, dob=dob,
+            address=self._normalised(values, "address", norm.address),
+            city=self._normalised(values, "city", norm.city),
+            postcode=self._normalised(values, "postcode", norm.postcode, country),
+            country=country, updated_at=updated, identifiers=identifiers,
+        )
+        row.row_hash = _row_hash(row.first_name, row.last_name, row.full_name, row.dob, row.address, row.city,
+                                 row.postcode, row.country, row.updated_at, sorted(row.identifiers))
+        return row
+
+    def interaction(self, values: dict) -> InteractionRow:
+        identifiers = self._identifiers(values)
+        source_id = self._source_id(values, identifiers)
+        ts_col = self.source.columns("timestamp")[0]
+        raw_ts = self._raw(values, ts_col, "timestamp")
+        if raw_ts is None:
+            raise RowRejected("timestamp: empty")
+        try:
+            at = norm.timestamp(raw_ts, ts_col.format)
+        except norm.InvalidValue as exc:
+            raise RowRejected(f"timestamp: {exc.reason} ({raw_ts!r})") from None
+        ref_id = self._raw(values, self._ref, "customer_ref") if self._ref else None
+        kept = {k: values.get(k) for k in self.source.keep}
+        row = InteractionRow(
+            uid=record_uid(self.source.name, source_id), source=self.source.name, source_id=source_id, at=at,
+            channel=self._one(values, "channel"), type=self._one(values, "event_type"),
+            customer_ref=record_uid(self._ref.source, ref_id) if ref_id else None,
+            attributes=json.dumps(kept, sort_keys=True, default=str) if kept else None,
+            identifiers=identifiers,
+        )
+        row.row_hash = _row_hash(row.at, row.channel, row.type, row.customer_ref, row.attributes,
+                                 sorted(row.identifiers))
+        return row
+
+
+def merge_duplicate(first: CustomerRow, later: CustomerRow) -> CustomerRow:
+    """Two rows of one source with the same id are one record: later non-empty values win, identifiers
+    are united. The merged row's hash covers both, so re-ingesting the same file changes nothing."""
+    merged = CustomerRow(uid=first.uid, source=first.source, source_id=first.source_id)
+    for f in ("first_name", "last_name", "full_name", "dob", "address", "city", "postcode", "country", "updated_at"):
+        setattr(merged, f, getattr(later, f) or getattr(first, f))
+    merged.identifiers = first.identifiers + [i for i in later.identifiers if i not in first.identifiers]
+    merged.row_hash = _row_hash(first.row_hash, later.row_hash)
+    return merged

@@ -1,0 +1,91 @@
+"""The single customer view of one profile: golden record, records by source, identifiers, timeline.
+
+Found by profile id (an old id is followed along its lineage to the current profile), by email, phone,
+device or record. Returns a pydantic model: the CLI prints it, `--json` dumps it, a program uses it.
+"""
+
+from __future__ import annotations
+
+import json
+
+from pydantic import BaseModel, Field
+
+from idgraph.graph.errors import NotFoundError
+from idgraph.graph.store import Store
+from idgraph.ingest import normalise as norm
+
+TIMELINE_LIMIT = 200
+
+
+class ProfileView(BaseModel):
+    profile_id: str
+    asked_for: str
+    lineage: list[str] = Field(default_factory=list)  # how an old id led here, in words
+    status: str
+    golden: dict
+    customers: list[dict]
+    identifiers: list[dict]
+    interactions: list[dict]
+    interaction_count: int
+    created_at: str | None = None
+    updated_at: str | None = None
+
+
+def _follow(store: Store, profile_id: str) -> tuple[dict, list[str]]:
+    lineage: list[str] = []
+    row = store.profile(profile_id)
+    if row is None:
+        raise NotFoundError(f"no profile {profile_id!r}")
+    hops = 0
+    while row["status"] == "merged" and row["merged_into"] and hops < 100:
+        lineage.append(f"{row['profile_id']} was merged into {row['merged_into']} on {row['updated_at']}")
+        row = store.profile(row["merged_into"])
+        hops += 1
+    if row["status"] == "empty":
+        raise NotFoundError(f"profile {profile_id!r} no longer has any record (emptied {row['updated_at']})")
+    if row.get("split_from"):
+        lineage.append(f"{row['profile_id']} was split from {row['split_from']}")
+    return row, lineage
+
+
+def find_profile_id(store: Store, *, email: str | None = None, phone: str | None = None,
+                    device: str | None = None, record: str | None = None, region: str = "US") -> tuple[str, str]:
+    """The profile id behind an identifier or a record 'source:id'; (profile_id, what was asked)."""
+    if email:
+        kind, value = "email", norm.email(email)
+    elif phone:
+        kind, value = "phone", norm.phone(phone, region)
+    elif device:
+        kind, value = "device", device.strip()
+    elif record:
+        kind, value = "record", record.strip()
+    else:
+        raise NotFoundError("name a profile id, --email, --phone, --device or --record SOURCE:ID")
+    found = store.find_customers(kind, value)
+    ids = sorted({c["profile_id"] for c in found if c["profile_id"]})
+    if not found:
+        raise NotFoundError(f"no customer with {kind} {value!r}")
+    if not ids:
+        raise NotFoundError(f"{kind} {value!r} is known but not resolved yet: run `idgraph resolve`")
+    if len(ids) > 1:
+        raise NotFoundError(f"{kind} {value!r} is held by {len(ids)} profiles ({', '.join(ids)}); "
+                            "it is probably marked shared: show one of them by id")
+    return ids[0], f"{kind} {value}"
+
+
+def show_profile(store: Store, profile_id: str, asked_for: str | None = None,
+                 limit: int = TIMELINE_LIMIT) -> ProfileView:
+    row, lineage = _follow(store, profile_id)
+    pid = row["profile_id"]
+    golden = {k: row.get(k) for k in ("first_name", "last_name", "dob", "email", "phone", "address", "city",
+                                       "postcode", "country")}
+    golden["sources"] = json.loads(row["sources"]) if row.get("sources") else []
+    idents = store.profile_identifiers(pid)
+    for i in idents:
+        i["shared"] = bool(i["shared"])
+    return ProfileView(
+        profile_id=pid, asked_for=asked_for or profile_id, lineage=lineage, status=row["status"],
+        golden=golden, customers=store.profile_members(pid), identifiers=idents,
+        interactions=store.profile_interactions(pid, limit), interaction_count=row.get("interaction_count") or 0,
+        created_at=row.get("created_at"), updated_at=row.get("updated_at"),
+    )

@@ -1,0 +1,204 @@
+"""The store contract, run against every store (the `store` fixture is parametrised by store).
+
+Cases go through the real jobs (ingest, resolve) on small hand-made sources, so each store is checked on
+what the product does with it, not on its internals.
+"""
+
+from __future__ import annotations
+
+import polars as pl
+import pytest
+
+from idgraph.graph.records import CustomerRow, LinkRow
+from idgraph.graph.resolve import resolve
+from idgraph.ingest.ingest_job import ingest
+from idgraph.ingest.mapping import load_mapping
+from tests.helpers import person, small_project
+
+
+def profiles_of(store) -> set[frozenset[str]]:
+    """The partition of customer records into profiles, ids left out."""
+    groups: dict[str, set[str]] = {}
+    for kind, source, record_id, pid in store.export_records():
+        if kind == "customer":
+            groups.setdefault(pid, set()).add(f"{source}:{record_id}")
+    return {frozenset(g) for g in groups.values()}
+
+
+def ids_by_record(store) -> dict[str, str]:
+    return {f"{s}:{r}": p for k, s, r, p in store.export_records() if k == "customer"}
+
+
+def run(store, mapping_path):
+    mapping = load_mapping(mapping_path)
+    return ingest(store, mapping), resolve(store, mapping), mapping
+
+
+CRM = [
+    person("1", "Robert", "Smith", "bob@post.co.uk", "07700 900001", "1980-02-03", "SW1A 1AA"),
+    person("2", "Bob", "Smith", "BOB@post.co.uk ", "", "1980-02-03", "SW1A 1AA"),
+    person("3", "Alice", "Jones", "alice@mail.co.uk", "+44 7700 900003", "1990-05-06", "E1 6AN"),
+    person("4", "Alice", "Jones", "", "07700900003", "1990-05-06", "E1 6AN"),
+    person("5", "Carol", "White", "carol@mail.co.uk", "", "1970-01-01", "N1 9GU"),
+]
+
+
+def test_identifiers_join_records_and_every_record_gets_one_profile(store, tmp_path):
+    ingested, resolved, _ = run(store, small_project(tmp_path, CRM))
+    assert ingested.total("stored") == 5 and ingested.balanced
+    assert profiles_of(store) == {frozenset({"crm:1", "crm:2"}), frozenset({"crm:3", "crm:4"}), frozenset({"crm:5"})}
+    assert resolved.profiles_written == 3
+    assert store.stats()["customers_to_resolve"] == 0
+
+
+def test_reingest_and_resolve_change_nothing(store, tmp_path):
+    path = small_project(tmp_path, CRM)
+    run(store, path)
+    before_stats, before_ids = store.stats(), ids_by_record(store)
+    again, resolved, _ = run(store, path)
+    assert again.total("new") == 0 and again.total("updated") == 0 and again.total("unchanged") == 5
+    assert resolved.scope == "none"
+    assert store.stats() == before_stats and ids_by_record(store) == before_ids
+
+
+def test_same_input_gives_same_ids_in_a_fresh_store(store, tmp_path):
+    from idgraph.graph.sqlite_store import SQLiteStore
+
+    path = small_project(tmp_path, CRM)
+    run(store, path)
+    other = SQLiteStore(tmp_path / "other.db")
+    other.init()
+    run(other, path)
+    assert ids_by_record(other) == ids_by_record(store)
+
+
+def test_new_record_that_bridges_two_profiles_keeps_the_older_id(store, tmp_path):
+    path = small_project(tmp_path, CRM[:4])
+    run(store, path)
+    old = ids_by_record(store)
+    older, newer = sorted([old["crm:1"], old["crm:3"]], key=lambda p: store.profile(p)["seq"])
+    bridge = person("9", "", "", "bob@post.co.uk", "07700 900003")  # names nothing that conflicts
+    path = small_project(tmp_path, CRM[:4] + [bridge])
+    _, resolved, _ = run(store, path)
+    assert resolved.scope == "incremental"
+    now = ids_by_record(store)
+    assert len(set(now.values())) == 1 and set(now.values()) == {older}
+    merged = store.profile(newer)
+    assert merged["status"] == "merged" and merged["merged_into"] == older
+    assert resolved.profiles_merged == 1
+
+
+def test_unchanged_profiles_keep_their_ids_when_others_change(store, tmp_path):
+    run(store, small_project(tmp_path, CRM))
+    before = ids_by_record(store)
+    extra = person("6", "Dan", "Brown", "dan@mail.co.uk")
+    run(store, small_project(tmp_path, CRM + [extra]))
+    after = ids_by_record(store)
+    assert {k: after[k] for k in before} == before
+    assert after["crm:6"] not in before.values()
+
+
+def test_changed_record_that_drops_its_shared_email_splits_its_profile(store, tmp_path):
+    run(store, small_project(tmp_path, CRM))
+    before = ids_by_record(store)
+    moved = [dict(r) for r in CRM]
+    moved[1]["email"] = "bobby@elsewhere.org"  # crm:2 no longer shares anything with crm:1
+    _, resolved, _ = run(store, small_project(tmp_path, moved))
+    after = ids_by_record(store)
+    assert after["crm:1"] != after["crm:2"]
+    assert resolved.profiles_split == 1
+    # the side with the oldest record keeps the id on a tie of sizes
+    assert after["crm:1"] == before["crm:1"]
+    assert store.profile(after["crm:2"])["split_from"] == before["crm:1"]
+
+
+def test_login_ties_device_and_anonymous_events_follow_it(store, tmp_path):
+    web = [
+        {"event_id": "e1", "ts": "2024-03-01T10:00:00Z", "cookie": "dev-A", "event": "page_view"},
+        {"event_id": "e2", "ts": "2024-03-01T10:05:00Z", "cookie": "dev-A", "event": "login", "user_id": "5"},
+        {"event_id": "e3", "ts": "2024-03-02T09:00:00Z", "cookie": "dev-A", "event": "purchase"},
+        {"event_id": "e4", "ts": "2024-03-02T09:00:00Z", "cookie": "dev-B", "event": "page_view"},
+    ]
+    run(store, small_project(tmp_path, CRM, web))
+    pid = ids_by_record(store)["crm:5"]
+    attributed = {f"{s}:{r}": p for k, s, r, p in store.export_records() if k == "interaction"}
+    assert attributed == {"web:e1": pid, "web:e2": pid, "web:e3": pid, "web:e4": None}
+    timeline = [e["source_id"] for e in store.profile_interactions(pid)]
+    assert timeline == ["e1", "e2", "e3"]
+    assert store.profile(pid)["interaction_count"] == 3
+
+
+def test_kiosk_device_used_by_many_logins_merges_nobody(store, tmp_path):
+    crm = [person(str(i), f"Name{i}", f"Family{i}", f"p{i}@mail.co.uk") for i in range(15)]
+    web = [{"event_id": f"k{i}", "ts": "2024-03-01T10:00:00Z", "cookie": "kiosk-1", "event": "login",
+            "user_id": str(i)} for i in range(15)]
+    _, resolved, _ = run(store, small_project(tmp_path, crm, web))
+    assert len(profiles_of(store)) == 15
+    members = store.identifier_members(None)
+    assert members.filter(pl.col("value") == "kiosk-1")["shared"].all()
+    assert resolved.identifiers_marked_shared >= 1
+
+
+def test_siblings_sharing_a_landline_stay_two_profiles(store, tmp_path):
+    crm = [person("1", "Tom", "Hart", "tom@mail.co.uk", "020 7946 0001", "2001-04-04"),
+           person("2", "Lucy", "Hart", "lucy@mail.co.uk", "020 7946 0001", "2003-09-09")]
+    run(store, small_project(tmp_path, crm))
+    assert profiles_of(store) == {frozenset({"crm:1"}), frozenset({"crm:2"})}
+    idents = {i["value"]: i for i in store.profile_identifiers(ids_by_record(store)["crm:1"])}
+    assert idents["+442079460001"]["shared"] and "first names" in idents["+442079460001"]["shared_reason"]
+
+
+def test_golden_record_follows_survivorship(store, tmp_path):
+    crm = [person("1", "Robert", "Smith", "bob@post.co.uk", "", "1980-02-03", "SW1A 1AA", "2020-01-01T00:00:00Z"),
+           person("2", "Robert", "Smyth", "bob@post.co.uk", "", "1980-02-03", "E1 6AN", "2023-01-01T00:00:00Z"),
+           person("3", "Bob", "Smith", "bob@post.co.uk", "", "", "", "2021-01-01T00:00:00Z")]
+    run(store, small_project(tmp_path, crm))
+    p = store.profile(ids_by_record(store)["crm:1"])
+    assert p["first_name"] == "robert"  # most frequent
+    assert p["last_name"] == "smyth"  # most recent
+    assert p["postcode"] == "E1 6AN"  # most recent non-empty
+    assert p["email"] == "bob@post.co.uk" and p["customer_count"] == 3
+
+
+def test_write_customers_counts_and_is_atomic(store):
+    row = CustomerRow(uid="crm:1", source="crm", source_id="1", first_name="a", row_hash="h1",
+                      identifiers=[("email", "a@b.co")])
+    assert store.write_customers([row], "t1").inserted == 1
+    assert store.write_customers([row], "t2").unchanged == 1
+    changed = CustomerRow(uid="crm:1", source="crm", source_id="1", first_name="b", row_hash="h2")
+    assert store.write_customers([changed], "t3").updated == 1
+    broken = CustomerRow(uid="crm:2", source="crm", source_id=None, row_hash="h3")  # violates NOT NULL
+    good = CustomerRow(uid="crm:3", source="crm", source_id="3", row_hash="h4")
+    with pytest.raises(Exception):
+        store.write_customers([good, broken], "t4")
+    assert store.stats()["customers"] == 1  # neither row of the failed batch is there
+
+
+def test_links_replace_and_feed_components(store, tmp_path):
+    run(store, small_project(tmp_path, CRM))
+    store.mark_linked(None)
+    assert store.customers_to_link() == []
+    store.replace_links([LinkRow("crm:1", "crm:5", 0.99, "{}", "probable"),
+                         LinkRow("crm:3", "crm:5", 0.5, "{}", "review")], None)
+    assert [(l.a_uid, l.b_uid) for l in store.links("review")] == [("crm:3", "crm:5")]
+    resolve(store, load_mapping(tmp_path / "idgraph.yaml"))
+    assert frozenset({"crm:1", "crm:2", "crm:5"}) in profiles_of(store)
+    store.delete_link("crm:5", "crm:1")
+    resolve(store, load_mapping(tmp_path / "idgraph.yaml"))
+    assert frozenset({"crm:5"}) in profiles_of(store)
+
+
+def test_customers_frame_leaves_shared_identifiers_out(store, tmp_path):
+    crm = [person("1", "Tom", "Hart", "tom@mail.co.uk", "020 7946 0001", "2001-04-04"),
+           person("2", "Lucy", "Hart", "lucy@mail.co.uk", "020 7946 0001", "2003-09-09")]
+    run(store, small_project(tmp_path, crm))
+    frame = store.customers_frame(["crm:1"])
+    assert frame["uid"].to_list() == ["crm:1"]
+    assert frame["emails"].to_list() == [["tom@mail.co.uk"]] and frame["phones"].to_list() == [[]]
+
+
+def test_find_customers_by_identifier_and_record(store, tmp_path):
+    run(store, small_project(tmp_path, CRM))
+    assert [c["uid"] for c in store.find_customers("email", "bob@post.co.uk")] == ["crm:1", "crm:2"]
+    assert [c["uid"] for c in store.find_customers("record", "crm:5")] == ["crm:5"]
+    assert store.find_customers("phone", "+449999") == []
