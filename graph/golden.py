@@ -9,8 +9,6 @@ Computed for all changed profiles at once with polars group-bys: no loop per pro
 
 from __future__ import annotations
 
-import json
-
 import polars as pl
 
 DEFAULT_RULES = {
@@ -47,7 +45,8 @@ def golden_records(customers: pl.DataFrame, source_priority: list[str],
     out = base.group_by("profile_id").agg(
         pl.len().alias("customer_count"),
         pl.col("source").unique().sort().alias("sources"),
-    ).with_columns(pl.col("sources").map_elements(lambda s: json.dumps(list(s)), return_dtype=pl.Utf8))
+    ).with_columns(  # a JSON list; source names are plain identifiers (mapping keys)
+        pl.format('["{}"]', pl.col("sources").list.join('", "')).alias("sources"))
     for field in GOLDEN_FIELDS:
         values = base
         if field in ("email", "phone"):

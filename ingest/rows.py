@@ -38,7 +38,7 @@ class RowBuilder:
         self._ref = (source.columns("customer_ref") or [None])[0]
 
     # -- values ----------------------------------------------------------------------------------
-    def _raw(self, values: dict, col: Column, role: str) -> str | None:
+    def _raw(self, values: dict, col: Column, role: str, junk_check: bool = True) -> str | None:
         if col.value is not None:
             return col.value
         value = values.get(col.column)
@@ -52,7 +52,7 @@ class RowBuilder:
         if text is None:
             return None
         text = text.strip()
-        if not text or self.junk.is_junk_value(text):
+        if not text or (junk_check and self.junk.is_junk_value(text)):
             if text:
                 self.problems[(role, "junk")] += 1
             return None
@@ -144,7 +144,7 @@ class RowBuilder:
         identifiers = self._identifiers(values)
         source_id = self._source_id(values, identifiers)
         ts_col = self.source.columns("timestamp")[0]
-        raw_ts = self._raw(values, ts_col, "timestamp")
+        raw_ts = self._raw(values, ts_col, "timestamp", junk_check=False)  # a bad time quarantines anyway
         if raw_ts is None:
             raise RowRejected("timestamp: empty")
         try:

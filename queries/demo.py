@@ -32,6 +32,9 @@ def run_demo(folder: Path, people: int = 2000, seed: int = 42, progress: Progres
     with progress.step("generate demo sources", total=None):
         generated = generate(folder, people=people, seed=seed)
     mapping = load_mapping(generated.mapping_path)
+    if (store_kind or "embedded") == "embedded":  # a demo starts from scratch; a Neo4j database is never wiped
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{mapping.store_path()}{suffix}").unlink(missing_ok=True)
     store = open_store(mapping, store_kind)
     try:
         ingested = ingest(store, mapping, progress=progress)

@@ -1,0 +1,104 @@
+"""The CLI as a user and a script see it: commands, output, --json, exit codes."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from typer.testing import CliRunner
+
+from idgraph.cli.app import app
+from tests.helpers import person, small_project
+
+runner = CliRunner()
+CRM = [person("1", "Robert", "Smith", "bob@post.co.uk", "07700 900001", "1980-02-03", "SW1A 1AA"),
+       person("2", "Bob", "Smith", "bob@post.co.uk", "", "1980-02-03"),
+       person("3", "Alice", "Jones", "alice@post.co.uk", "", "1990-05-06")]
+WEB = [{"event_id": "e1", "ts": "2024-03-01T10:00:00Z", "cookie": "dev-A", "event": "login", "user_id": "1"}]
+
+
+@pytest.fixture
+def project(tmp_path, monkeypatch):
+    monkeypatch.setenv("IDGRAPH_NO_PROGRESS", "1")
+    monkeypatch.delenv("IDGRAPH_STORE", raising=False)
+    return small_project(tmp_path, CRM, WEB)
+
+
+def idg(mapping, *args):
+    return runner.invoke(app, ["-m", str(mapping), *args])
+
+
+def test_ingest_resolve_show_stats_as_json(project):
+    ingested = idg(project, "ingest", "--json")
+    assert ingested.exit_code == 0, ingested.output
+    assert json.loads(ingested.stdout)["sources"][0]["stored"] == 3
+    resolved = json.loads(idg(project, "resolve", "--json").stdout)
+    assert resolved["profiles_written"] == 2 and resolved["scope"] == "full"
+    shown = idg(project, "show", "--email", " BOB@post.co.uk", "--json")
+    view = json.loads(shown.stdout)
+    assert {c["uid"] for c in view["customers"]} == {"crm:1", "crm:2"}
+    assert view["golden"]["first_name"] in ("robert", "bob") and view["interaction_count"] == 1
+    assert json.loads(idg(project, "show", "--phone", "+44 7700 900001", "--json").stdout)["profile_id"] == view["profile_id"]
+    assert json.loads(idg(project, "show", "--record", "crm:2", "--json").stdout)["profile_id"] == view["profile_id"]
+    assert json.loads(idg(project, "show", view["profile_id"], "--json").stdout)["customers"] == view["customers"]
+    stats = json.loads(idg(project, "stats", "--json").stdout)
+    assert stats["profiles"] == 2 and stats["customers"] == 3 and stats["interactions"] == 1
+
+
+def test_human_output_shows_the_profile(project):
+    idg(project, "ingest")
+    idg(project, "resolve")
+    shown = idg(project, "show", "--email", "alice@post.co.uk")
+    assert shown.exit_code == 0 and "Alice Jones" in shown.stdout and "crm:3" in shown.stdout
+
+
+def test_export_writes_records_and_profiles(project, tmp_path):
+    idg(project, "ingest")
+    idg(project, "resolve")
+    out = tmp_path / "out"
+    result = idg(project, "export", "--out", str(out), "--format", "jsonl", "--json")
+    assert result.exit_code == 0, result.output
+    rows = [json.loads(l) for l in (out / "records.jsonl").read_text().splitlines()]
+    assert {(r["kind"], r["source"], r["record_id"]) for r in rows} == {
+        ("customer", "crm", "1"), ("customer", "crm", "2"), ("customer", "crm", "3"), ("interaction", "web", "e1")}
+    by_record = {r["record_id"]: r["profile_id"] for r in rows}
+    assert by_record["1"] == by_record["2"] == by_record["e1"] != by_record["3"]
+    assert len((out / "profiles.jsonl").read_text().splitlines()) == 2
+    csv_out = idg(project, "export", "--out", str(out), "--format", "csv")
+    assert csv_out.exit_code == 0 and (out / "records.csv").read_text().startswith("kind,source,record_id,profile_id")
+
+
+def test_evaluate_against_truth(project, tmp_path):
+    idg(project, "ingest")
+    idg(project, "resolve")
+    truth = tmp_path / "truth.csv"
+    truth.write_text("source,record_id,person_id\ncrm,1,a\ncrm,2,a\ncrm,3,b\nweb,e1,a\n")
+    ev = json.loads(idg(project, "evaluate", str(truth), "--json").stdout)
+    assert ev["pairwise_precision"] == 1.0 and ev["pairwise_recall"] == 1.0 and ev["attribution_precision"] == 1.0
+    truth.write_text("source,record_id,person_id\ncrm,1,a\ncrm,2,c\ncrm,3,b\n")
+    ev = json.loads(idg(project, "evaluate", str(truth), "--json").stdout)
+    assert ev["pairwise_precision"] == 0.0 and ev["profiles_joining_several_people"] == 1
+
+
+@pytest.mark.parametrize("args, code, message", [
+    (["show", "--email", "nobody@post.co.uk"], 1, "no customer"),
+    (["show", "Pnope"], 1, "no profile"),
+    (["ingest", "nosuch"], 2, "no source called"),
+    (["evaluate", "missing.csv"], 2, "truth file"),
+])
+def test_errors_are_one_line_with_an_exit_code(project, args, code, message):
+    idg(project, "ingest")
+    result = idg(project, *args)
+    assert result.exit_code == code and message in result.output
+
+
+def test_missing_mapping_is_exit_2(tmp_path):
+    result = runner.invoke(app, ["-m", str(tmp_path / "none.yaml"), "stats"])
+    assert result.exit_code == 2 and "mapping file not found" in result.output
+
+
+def test_init_writes_a_template_and_the_store(tmp_path):
+    mapping = tmp_path / "idgraph.yaml"
+    result = runner.invoke(app, ["-m", str(mapping), "init"])
+    assert result.exit_code == 0 and mapping.exists() and "store ready" in result.stdout
+    assert (tmp_path / "myshop.idgraph.db").exists()
