@@ -22,6 +22,8 @@ from idgraph.graph.stores import open_store
 from idgraph.ingest.mapping import Mapping, load_mapping
 
 out = Console(highlight=False, soft_wrap=True)
+if not out.is_terminal:  # piped or captured: no terminal width to fit, so don't truncate tables at 80
+    out = Console(highlight=False, soft_wrap=True, width=160)
 err = Console(stderr=True, highlight=False)
 
 

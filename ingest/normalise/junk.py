@@ -1,0 +1,213 @@
+"""Junk: placeholder values that must never become identifiers ("n/a", test@test.com, 0000000000).
+
+The built-in lists live in ``idgraph/ingest/data/junk.yaml`` (package data); a project adds its own
+through the mapping file's ``junk:`` section, passed to :class:`JunkRules`. Structural phone rules
+(one repeated digit, digit runs, at most two distinct digits) are code, not data.
+
+Every ``is_junk_*`` answers True for None/blank: junk means "must not become an identifier".
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from functools import lru_cache
+from importlib import resources
+
+import yaml
+from phonenumbers import COUNTRY_CODE_TO_REGION_CODE
+
+from .email import email as normalise_email
+from .errors import InvalidValue
+from .phone import phone as normalise_phone
+from .text import fold
+
+_CACHE = 1 << 16
+_LOCAL_PUNCT = str.maketrans("", "", ".-_")
+_ASCENDING = "0123456789" * 3
+_DESCENDING = "9876543210" * 3
+_NON_DIGIT = re.compile(r"\D+")
+_COUNTRY_CODES = frozenset(str(code) for code in COUNTRY_CODE_TO_REGION_CODE)
+
+
+@lru_cache(maxsize=1)
+def builtin_rules() -> dict:
+    """The parsed built-in ``junk.yaml`` (read once)."""
+    text = resources.files("idgraph.ingest").joinpath("data/junk.yaml").read_text(encoding="utf-8")
+    data = yaml.safe_load(text)
+    _check_strings(data, "junk.yaml")
+    return data
+
+
+def _check_strings(node: object, where: str) -> None:
+    """Every list entry must be a string: an unquoted `null` or `no` in YAML is not one."""
+    if isinstance(node, dict):
+        for key, value in node.items():
+            _check_strings(value, f"{where}: {key}")
+    elif isinstance(node, list):
+        for item in node:
+            if not isinstance(item, str):
+                raise ValueError(f"{where}: entry {item!r} is not a string (quote it)")
+
+
+def _compact(raw: str) -> str:
+    """Letters and digits only, folded: "N/A" -> "na", "No-Email" -> "noemail"."""
+    return fold(raw).replace(" ", "")
+
+
+def _any_of(patterns: Iterable[str]) -> re.Pattern | None:
+    patterns = list(patterns)
+    return re.compile("|".join(f"(?:{p})" for p in patterns)) if patterns else None
+
+
+def _local_key(local: str) -> str:
+    return local.split("+", 1)[0].translate(_LOCAL_PUNCT)
+
+
+def _split_country_code(digits: str) -> tuple[str, str]:
+    for n in (1, 2, 3):  # calling codes are prefix-free: the first hit is the code
+        if digits[:n] in _COUNTRY_CODES:
+            return digits[:n], digits[n:]
+    return "", digits
+
+
+def _is_run(digits: str) -> bool:
+    return digits in _ASCENDING or digits in _DESCENDING
+
+
+class JunkRules:
+    """Built-in junk rules plus a project's own lists.
+
+    ``emails``: whole addresses ("test@acme.com"), domains ("@acme.test") or local parts
+    ("noreply@"); whole addresses are normalised with and without gmail rules.
+    ``phones``: numbers, normalised to E.164 with ``region``; without a region a number not in
+    international form matches on its digits (national number or country code + national number).
+    ``values``: any-field placeholders, compared in the same compact form as the built-ins.
+    """
+
+    def __init__(
+        self,
+        emails: Iterable[str] = (),
+        phones: Iterable[str] = (),
+        values: Iterable[str] = (),
+        *,
+        region: str | None = None,
+    ) -> None:
+        data = builtin_rules()
+        mail = data.get("emails") or {}
+
+        self._values = frozenset(_compact(v) for v in [*data.get("values", ()), *values]) - {""}
+        self._value_rx = _any_of(data.get("value_patterns") or ())
+
+        addresses = {normalise_email(a) for a in mail.get("addresses", ())}
+        domains = {d.lower().lstrip("@") for d in mail.get("domains", ())}
+        locals_ = {_local_key(p) for p in mail.get("local_parts", ())}
+        for entry in emails:
+            entry = str(entry).strip().lower()
+            if entry.startswith("@") and len(entry) > 1:
+                domains.add(entry[1:])
+            elif entry.endswith("@") and len(entry) > 1:
+                locals_.add(_local_key(entry[:-1]))
+            else:
+                try:
+                    addresses.add(normalise_email(entry))
+                    addresses.add(normalise_email(entry, gmail_rules=True))
+                except InvalidValue:
+                    raise ValueError(
+                        f"junk email {entry!r} is not an address: write 'name@domain', '@domain' or 'name@'"
+                    ) from None
+        self._addresses = frozenset(addresses - {None})
+        self._domains = frozenset(domains)
+        self._locals = frozenset(locals_)
+        self._local_rx = _any_of(mail.get("local_patterns") or ())
+
+        numbers: set[str] = set()
+        national: set[str] = set()
+        for entry in [*((data.get("phones") or {}).get("numbers") or ()), *phones]:
+            entry = str(entry).strip()
+            if entry.startswith("+") or region:
+                try:
+                    numbers.add(normalise_phone(entry, region or ""))
+                    continue
+                except InvalidValue:
+                    raise ValueError(f"junk phone {entry!r} is not a phone number") from None
+            digits = _NON_DIGIT.sub("", entry).lstrip("0")
+            if not digits:
+                raise ValueError(f"junk phone {entry!r} has no digits")
+            national.add(digits)
+        self._numbers = frozenset(numbers)
+        self._national = frozenset(national)
+
+        # Per-instance memo tables (values and phones repeat across rows).
+        self._value_cache = lru_cache(maxsize=_CACHE)(self._junk_value)
+        self._phone_cache = lru_cache(maxsize=_CACHE)(self._junk_phone)
+
+    # --- any field ------------------------------------------------------------------------------
+
+    def is_junk_value(self, raw: str | None) -> bool:
+        """True for a placeholder in any field: blank, punctuation only, "n/a", "Unknown", "xxx"..."""
+        if raw is None:
+            return True
+        return self._value_cache(raw if isinstance(raw, str) else str(raw))
+
+    def _junk_value(self, raw: str) -> bool:
+        key = _compact(raw)
+        if not key or key in self._values:
+            return True
+        return self._value_rx is not None and self._value_rx.fullmatch(key) is not None
+
+    # --- e-mail ---------------------------------------------------------------------------------
+
+    def is_junk_email(self, normalised: str | None) -> bool:
+        """True for a placeholder address (takes the output of ``email()``): a listed address,
+        any address at a junk domain or its subdomains (example.com, *.test ...), or a junk local
+        part at any domain (noreply@, no.email@, test123@ ...)."""
+        if not normalised:
+            return True
+        e = normalised.strip().lower()
+        if e in self._addresses:
+            return True
+        local, at, domain = e.rpartition("@")
+        if not at or not local or not domain:
+            return True  # not an address at all
+        domains = self._domains
+        d = domain
+        while True:
+            if d in domains:
+                return True
+            dot = d.find(".")
+            if dot < 0:
+                break
+            d = d[dot + 1 :]
+        key = _local_key(local)
+        if not key or key in self._locals:
+            return True
+        return self._local_rx is not None and self._local_rx.fullmatch(key) is not None
+
+    # --- phone ----------------------------------------------------------------------------------
+
+    def is_junk_phone(self, e164: str | None) -> bool:
+        """True for a placeholder number (takes the output of ``phone()``): listed numbers, and a
+        national number that is one repeated digit, has at most two distinct digits, is an
+        ascending/descending digit run (1234567890, 0123456789, 9876543210) or ends in a 7-digit
+        run or 7 identical digits. US 555-01xx fictional numbers are NOT junk."""
+        if not e164:
+            return True
+        return self._phone_cache(e164)
+
+    def _junk_phone(self, e164: str) -> bool:
+        e164 = e164.strip()
+        if e164 in self._numbers:
+            return True
+        digits = _NON_DIGIT.sub("", e164)
+        if not digits:
+            return True
+        _, national = _split_country_code(digits) if e164.startswith("+") else ("", digits)
+        if self._national and (national.lstrip("0") in self._national or digits.lstrip("0") in self._national):
+            return True
+        if len(set(national)) <= 2:  # 0000000000, 7777777777, 1212121212, 0000000001
+            return True
+        if _is_run(national):
+            return True
+        tail = national[-7:]
+        return len(national) >= 7 and (_is_run(tail) or len(set(tail)) == 1)
