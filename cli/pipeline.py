@@ -47,9 +47,12 @@ def ingest(
     st = state(ctx)
     summary = ingest_job(st.store(), st.mapping(), sources or None, progress=progress(as_json),
                          batch_size=batch_size)
-    emit_json(summary) if as_json else render_ingest(summary)
+    if as_json:
+        emit_json(summary)
+    else:
+        render_ingest(summary)
     if not summary.balanced:
-        err.print("error: rows read != stored + duplicates + quarantined")
+        err.print("error: rows read != stored + duplicates + quarantined + suppressed")
         raise typer.Exit(1)
 
 
@@ -62,7 +65,10 @@ def resolve(
     """Compute profiles: components over the links, judgements applied, stable ids, golden records."""
     st = state(ctx)
     summary = resolve_job(st.store(), st.mapping(), full=full, progress=progress(as_json))
-    emit_json(summary) if as_json else render_resolve(summary)
+    if as_json:
+        emit_json(summary)
+    else:
+        render_resolve(summary)
 
 
 @guarded

@@ -13,17 +13,18 @@ from idgraph.queries.profile import ProfileView
 
 def render_ingest(summary: IngestSummary) -> None:
     table = Table(title=f"ingest {summary.run_tag} ({summary.seconds:.1f} s)", title_justify="left")
-    for col in ("source", "kind", "read", "stored", "new", "updated", "unchanged", "duplicates", "quarantined"):
+    fields = ("rows_read", "stored", "new", "updated", "unchanged", "duplicates", "quarantined", "suppressed")
+    for col in ("source", "kind", "read", "stored", "new", "updated", "unchanged", "duplicates", "quarantined",
+                "suppressed"):
         table.add_column(col, justify="left" if col in ("source", "kind") else "right")
     for s in summary.sources:
-        table.add_row(s.source, s.kind, *(f"{v:,}" for v in (s.rows_read, s.stored, s.new, s.updated, s.unchanged,
-                                                               s.duplicates, s.quarantined)))
-    table.add_row("total", "", *(f"{summary.total(f):,}" for f in (
-        "rows_read", "stored", "new", "updated", "unchanged", "duplicates", "quarantined")), style="bold")
+        table.add_row(s.source, s.kind, *(f"{getattr(s, f):,}" for f in fields))
+    table.add_row("total", "", *(f"{summary.total(f):,}" for f in fields), style="bold")
     out.print(table)
     verdict = "[green]balanced[/]" if summary.balanced else "[red]NOT balanced[/]"
     out.print(f"rows read {summary.total('rows_read'):,} = stored {summary.total('stored'):,} + duplicates "
-              f"{summary.total('duplicates'):,} + quarantined {summary.total('quarantined'):,}: {verdict}")
+              f"{summary.total('duplicates'):,} + quarantined {summary.total('quarantined'):,} + suppressed "
+              f"{summary.total('suppressed'):,}: {verdict}")
     for s in summary.sources:
         if s.quarantine_file:
             out.print(f"  {s.source}: {s.quarantined:,} rows set aside in {s.quarantine_file}")

@@ -10,6 +10,7 @@ strongly tied to.
 from __future__ import annotations
 
 import uuid
+from collections import Counter
 from datetime import datetime, timezone
 
 import networkx as nx
@@ -20,6 +21,7 @@ from idgraph.graph.store import Store
 
 IDENTIFIER_CAPACITY = 10.0  # a shared email outweighs any single scored link
 NEVER = float("inf")
+_SINK = ("apart",)  # a node no uid or identifier key can be
 
 
 def record_judgement(store: Store, a: str, b: str, same: bool, by: str, reason: str | None = None) -> dict:
@@ -81,18 +83,30 @@ def separate(comp: pl.DataFrame, edges: pl.DataFrame, judgements: list[dict]) ->
         graph = _capacity_graph(edges.filter(pl.col("a").is_in(list(uids))))
         graph.add_nodes_from(uids)
         pending = [(a, b, jid) for a, b, jid in violated if label[a] == component]
-        while pending:
-            a, b, jid = pending.pop()
-            if not nx.has_path(graph, a, b):
-                continue
-            value, (side_a, side_b) = nx.minimum_cut(graph, a, b, capacity="capacity")
+        while pending := [p for p in pending if nx.has_path(graph, p[0], p[1])]:
+            # The record judged apart from the most others is cut from all of them at once (a minimum
+            # cut to a sink joined to each of them): pairwise cuts in turn could, on a tie, cut the
+            # others from one another instead (split --record takes one record out of a star).
+            ends = Counter(u for a, b, _ in pending for u in (a, b))
+            hub = min(ends, key=lambda u: (-ends[u], u))
+            group = sorted(p for p in pending if hub in p[:2])
+            others = sorted({b if a == hub else a for a, b, _ in group})
+            graph.add_edges_from(((o, _SINK) for o in others), capacity=NEVER, kind="sink")
+            try:
+                value, (side_a, side_b) = nx.minimum_cut(graph, hub, _SINK, capacity="capacity")
+            except nx.NetworkXUnbounded:  # networkx raises on a path of merge judgements, never returns inf
+                value = NEVER
+            graph.remove_node(_SINK)
             if value == NEVER:
-                raise JudgementConflict(f"{a} and {b} are judged different but merge judgements join them")
-            cut = sorted((u, v, graph[u][v]["kind"]) for u in side_a for v in graph[u] if v in side_b)
+                raise JudgementConflict(f"{hub} and {', '.join(others)} are judged different but merge "
+                                        "judgements join them")
+            cut = sorted((u, v, graph[u][v]["kind"]) for u in side_a if u in graph for v in graph[u] if v in side_b)
             graph.remove_edges_from((u, v) for u, v, _ in cut)
-            cuts.append({"judgement_id": jid, "a": a, "b": b, "links": [
-                {"from": u, "to": v, "kind": k} for u, v, k in cut]})
-            pending = [p for p in pending if nx.has_path(graph, p[0], p[1])] + []
+            entry = {"judgement_id": group[0][2], "a": hub, "b": ", ".join(others), "links": [
+                {"from": u, "to": v, "kind": k} for u, v, k in cut]}
+            if len(group) > 1:
+                entry["judgement_ids"] = [jid for _, _, jid in group]
+            cuts.append(entry)
         for part in nx.connected_components(graph):
             members = [n for n in part if n in uids]
             if members and any(label[m] == component for m in members):

@@ -120,8 +120,11 @@ def _audit(members: pl.DataFrame, profiles: pl.DataFrame, retired: pl.DataFrame,
              .join(kept, on="profile_id").group_by("profile_id").agg(pl.col("uid").sort().alias("added")))
     for pid, uids in added.iter_rows():
         entries.append({"action": "members_added", "profile_id": pid, "details": {"records": list(uids)}})
+    # A cut is recorded on the profiles of both sides (cuts name no profile themselves).
+    new_of = dict(members.select("uid", "profile_id").iter_rows()) if cuts else {}
     for cut in cuts:
-        entries.append({"action": "links_cut", "profile_id": cut.get("profile_id"), "details": cut})
+        for pid in sorted({new_of.get(cut["a"]), new_of.get(cut["b"])} - {None}) or [None]:
+            entries.append({"action": "links_cut", "profile_id": pid, "details": cut})
     for e in entries:
         e.setdefault("at", stamp)
         e.setdefault("by", by)

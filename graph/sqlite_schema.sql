@@ -26,6 +26,7 @@ CREATE INDEX IF NOT EXISTS customer_profile ON customer(profile_id);
 CREATE INDEX IF NOT EXISTS customer_dirty ON customer(dirty) WHERE dirty = 1;
 CREATE INDEX IF NOT EXISTS customer_link_dirty ON customer(link_dirty) WHERE link_dirty = 1;
 CREATE INDEX IF NOT EXISTS customer_source ON customer(source, source_id);
+CREATE INDEX IF NOT EXISTS customer_seq ON customer(seq);
 
 CREATE TABLE IF NOT EXISTS identifier (
     kind          TEXT NOT NULL,               -- email | phone | device
@@ -121,6 +122,7 @@ CREATE TABLE IF NOT EXISTS profile (
     sources           TEXT
 );
 CREATE INDEX IF NOT EXISTS profile_status ON profile(status);
+CREATE INDEX IF NOT EXISTS profile_seq ON profile(seq);
 
 CREATE TABLE IF NOT EXISTS audit (
     seq        INTEGER PRIMARY KEY AUTOINCREMENT,

@@ -9,14 +9,16 @@ reads in bulk, so the database only answers set-based queries: no per-row round 
 from __future__ import annotations
 
 import json
+import secrets
 import sqlite3
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from importlib.resources import files
 from pathlib import Path
 
 import polars as pl
 
+from idgraph.graph import redact
 from idgraph.graph.errors import StoreError
 from idgraph.graph.records import CustomerRow, InteractionRow, LinkRow, WriteCounts
 from idgraph.graph.store import CUSTOMER_COLUMNS
@@ -287,19 +289,22 @@ class SQLiteStore:
         db.execute("INSERT OR IGNORE INTO frontier SELECT value FROM json_each(?)", (_jl(seeds),))
         db.execute("INSERT OR IGNORE INTO reach SELECT uid FROM frontier")
         # Breadth-first, one set-based step per hop: components are shallow, so a handful of queries.
+        # CROSS JOIN makes SQLite start from the frontier (a temp table it has no statistics for):
+        # otherwise it scans a whole index (every identifier edge, every probable link) on each hop,
+        # and an incremental resolve costs time in proportion to the graph instead of the batch.
         while True:
             db.execute(
                 "INSERT OR IGNORE INTO nextf "
                 "SELECT ci2.customer_uid FROM frontier f "
-                "JOIN customer_identifier ci ON ci.customer_uid = f.uid "
-                "JOIN identifier i ON i.kind = ci.kind AND i.value = ci.value AND i.shared = 0 "
-                "JOIN customer_identifier ci2 ON ci2.kind = ci.kind AND ci2.value = ci.value "
-                "UNION SELECT l.b_uid FROM link l JOIN frontier f ON f.uid = l.a_uid WHERE l.kind = 'probable' "
-                "UNION SELECT l.a_uid FROM link l JOIN frontier f ON f.uid = l.b_uid WHERE l.kind = 'probable' "
-                "UNION SELECT j.b_uid FROM judgement j JOIN frontier f ON f.uid = j.a_uid WHERE j.deleted_at IS NULL "
-                "UNION SELECT j.a_uid FROM judgement j JOIN frontier f ON f.uid = j.b_uid WHERE j.deleted_at IS NULL "
-                "UNION SELECT c2.uid FROM frontier f JOIN customer c ON c.uid = f.uid "
-                "JOIN customer c2 ON c2.profile_id = c.profile_id"
+                "CROSS JOIN customer_identifier ci ON ci.customer_uid = f.uid "
+                "CROSS JOIN identifier i ON i.kind = ci.kind AND i.value = ci.value AND i.shared = 0 "
+                "CROSS JOIN customer_identifier ci2 ON ci2.kind = ci.kind AND ci2.value = ci.value "
+                "UNION SELECT l.b_uid FROM frontier f CROSS JOIN link l ON l.a_uid = f.uid WHERE l.kind = 'probable' "
+                "UNION SELECT l.a_uid FROM frontier f CROSS JOIN link l ON l.b_uid = f.uid WHERE l.kind = 'probable' "
+                "UNION SELECT j.b_uid FROM frontier f CROSS JOIN judgement j ON j.a_uid = f.uid WHERE j.deleted_at IS NULL "
+                "UNION SELECT j.a_uid FROM frontier f CROSS JOIN judgement j ON j.b_uid = f.uid WHERE j.deleted_at IS NULL "
+                "UNION SELECT c2.uid FROM frontier f CROSS JOIN customer c ON c.uid = f.uid "
+                "CROSS JOIN customer c2 ON c2.profile_id = c.profile_id"
             )
             db.execute("DELETE FROM nextf WHERE uid IN reach")
             if db.execute("SELECT COUNT(*) FROM nextf").fetchone()[0] == 0:
@@ -386,12 +391,13 @@ class SQLiteStore:
         if where == "1":
             db.execute("INSERT INTO touched SELECT uid FROM interaction")
         else:
+            # CROSS JOIN: start from the scope, not from a scan of every interaction or identifier edge.
             db.execute(
                 "INSERT OR IGNORE INTO touched SELECT uid FROM interaction WHERE dirty = 1 "
-                "UNION SELECT i.uid FROM interaction i JOIN scope s ON s.uid = i.customer_ref "
+                "UNION SELECT i.uid FROM scope s CROSS JOIN interaction i ON i.customer_ref = s.uid "
                 "UNION SELECT ii.interaction_uid FROM scope s "
-                "JOIN customer_identifier ci ON ci.customer_uid = s.uid "
-                "JOIN interaction_identifier ii ON ii.kind = ci.kind AND ii.value = ci.value"
+                "CROSS JOIN customer_identifier ci ON ci.customer_uid = s.uid "
+                "CROSS JOIN interaction_identifier ii ON ii.kind = ci.kind AND ii.value = ci.value"
             )
         db.execute("INSERT OR IGNORE INTO touched_profile SELECT DISTINCT profile_id FROM interaction "
                    "WHERE uid IN touched AND profile_id IS NOT NULL")
@@ -511,3 +517,236 @@ class SQLiteStore:
         if profile_id is None:
             return self._dicts("SELECT * FROM audit ORDER BY seq")
         return self._dicts("SELECT * FROM audit WHERE profile_id = ? ORDER BY seq", (profile_id,))
+
+    # -- people in the loop ----------------------------------------------------------------------
+    def salt(self) -> str:
+        with self._tx() as db:
+            db.execute("INSERT OR IGNORE INTO meta (key, value) VALUES ('salt', ?)", (secrets.token_hex(16),))
+            return db.execute("SELECT value FROM meta WHERE key = 'salt'").fetchone()[0]
+
+    def add_audit(self, entries: Sequence[dict]) -> None:
+        with self._tx() as db:
+            db.executemany(
+                "INSERT INTO audit (at, action, profile_id, by, reason, details) VALUES (?, ?, ?, ?, ?, ?)",
+                [(a["at"], a["action"], a.get("profile_id"), a.get("by"), a.get("reason"),
+                  json.dumps(a.get("details") or {}, sort_keys=True)) for a in entries],
+            )
+
+    def add_suppression(self, rows: Sequence[tuple[str, str]], at: str) -> int:
+        with self._tx() as db:
+            before = db.total_changes
+            db.executemany("INSERT OR IGNORE INTO suppression (hash, kind, at) VALUES (?, ?, ?)",
+                           [(h, k, at) for h, k in rows])
+            return db.total_changes - before
+
+    def customer_identifiers(self, uids: Sequence[str]) -> list[dict]:
+        rows = self._dicts(
+            "SELECT ci.customer_uid AS uid, ci.kind, ci.value, i.shared, i.shared_reason "
+            "FROM customer_identifier ci JOIN identifier i ON i.kind = ci.kind AND i.value = ci.value "
+            "WHERE ci.customer_uid IN (SELECT value FROM json_each(?)) ORDER BY ci.customer_uid, ci.kind, ci.value",
+            (_jl(uids),))
+        for r in rows:
+            r["shared"] = bool(r["shared"])
+        return rows
+
+    def links_touching(self, uids: Sequence[str]) -> list[LinkRow]:
+        cur = self.db.execute(
+            "SELECT a_uid, b_uid, score, evidence, kind FROM link WHERE a_uid IN (SELECT value FROM json_each(?)) "
+            "UNION SELECT a_uid, b_uid, score, evidence, kind FROM link WHERE b_uid IN (SELECT value FROM json_each(?)) "
+            "ORDER BY 1, 2", (_jl(uids), _jl(uids)))
+        return [LinkRow(*row) for row in cur]
+
+    def forget_customers(self, uids: Sequence[str], mask: Callable[[str], str]) -> dict:
+        # secure_delete overwrites what is deleted with zeros, so the erased values do not linger in free
+        # pages of the file; the checkpoint afterwards empties the write-ahead log of the old pages.
+        self.db.execute("PRAGMA secure_delete = ON")
+        try:
+            with self._tx() as db:
+                result = self._forget(db, uids, mask)
+        finally:
+            self.db.execute("PRAGMA secure_delete = OFF")
+        self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        return result
+
+    def _forget(self, db: sqlite3.Connection, uids: Sequence[str], mask: Callable[[str], str]) -> dict:
+        for table, cols in (("gone_c", "uid TEXT PRIMARY KEY"), ("gone_i", "uid TEXT PRIMARY KEY"),
+                            ("gone_p", "profile_id TEXT PRIMARY KEY"),
+                            ("lineage", "profile_id TEXT PRIMARY KEY, whole INTEGER NOT NULL"),
+                            ("gone_e", "kind TEXT NOT NULL, value TEXT NOT NULL, PRIMARY KEY (kind, value)")):
+            db.execute(f"CREATE TEMP TABLE IF NOT EXISTS {table} ({cols}) WITHOUT ROWID")
+            db.execute(f"DELETE FROM {table}")
+        db.execute("INSERT OR IGNORE INTO gone_c SELECT uid FROM customer WHERE uid IN (SELECT value FROM json_each(?))",
+                   (_jl(uids),))
+        db.execute("INSERT OR IGNORE INTO gone_p SELECT DISTINCT profile_id FROM customer "
+                   "WHERE uid IN gone_c AND profile_id IS NOT NULL")
+        # A profile is gone when none of its records stays; the retired profiles merged into a touched
+        # profile (recursively) hold golden records of the same people: deleted or scrubbed with it.
+        db.execute(
+            "WITH RECURSIVE tree(profile_id, root) AS ("
+            " SELECT profile_id, profile_id FROM gone_p"
+            " UNION SELECT p.profile_id, tree.root FROM profile p JOIN tree ON p.merged_into = tree.profile_id) "
+            "INSERT OR IGNORE INTO lineage SELECT profile_id, NOT EXISTS (SELECT 1 FROM customer c "
+            " WHERE c.profile_id = tree.root AND c.uid NOT IN gone_c) FROM tree")
+        # Identifiers only they hold; the interactions that name them, belong to a profile only they made
+        # up, or carry such an identifier (unless they name someone else); then the identifiers only
+        # those interactions carried.
+        db.execute("INSERT OR IGNORE INTO gone_e SELECT kind, value FROM customer_identifier WHERE customer_uid IN gone_c")
+        db.execute("DELETE FROM gone_e WHERE EXISTS (SELECT 1 FROM customer_identifier ci WHERE ci.kind = gone_e.kind "
+                   "AND ci.value = gone_e.value AND ci.customer_uid NOT IN gone_c)")
+        names_no_one_else = ("(i.customer_ref IS NULL OR i.customer_ref IN gone_c OR NOT EXISTS "
+                             "(SELECT 1 FROM customer c WHERE c.uid = i.customer_ref))")
+        db.execute(
+            "INSERT OR IGNORE INTO gone_i SELECT uid FROM interaction WHERE customer_ref IN gone_c "
+            "UNION SELECT i.uid FROM interaction i WHERE i.profile_id IN (SELECT profile_id FROM lineage WHERE whole) "
+            f" AND {names_no_one_else} "
+            "UNION SELECT i.uid FROM interaction_identifier ii JOIN gone_e e ON e.kind = ii.kind AND e.value = ii.value "
+            f" JOIN interaction i ON i.uid = ii.interaction_uid WHERE {names_no_one_else}")
+        db.execute(
+            "INSERT OR IGNORE INTO gone_e SELECT ii.kind, ii.value FROM interaction_identifier ii "
+            "WHERE ii.interaction_uid IN gone_i "
+            "AND NOT EXISTS (SELECT 1 FROM customer_identifier ci WHERE ci.kind = ii.kind AND ci.value = ii.value "
+            " AND ci.customer_uid NOT IN gone_c) "
+            "AND NOT EXISTS (SELECT 1 FROM interaction_identifier o WHERE o.kind = ii.kind AND o.value = ii.value "
+            " AND o.interaction_uid NOT IN gone_i)")
+        # A shared identifier that stays names the erased records (and their names) in its reason: it
+        # is un-marked and its remaining holders marked, so the guard judges it afresh on the next resolve.
+        db.execute(
+            "UPDATE customer SET dirty = 1, link_dirty = 1 WHERE uid IN (SELECT ci.customer_uid FROM customer_identifier ci "
+            "JOIN identifier i ON i.kind = ci.kind AND i.value = ci.value AND i.shared = 1 "
+            "WHERE (ci.kind, ci.value) IN (SELECT kind, value FROM customer_identifier WHERE customer_uid IN gone_c)) "
+            "AND uid NOT IN gone_c")
+        rejudged = db.execute(
+            "UPDATE identifier SET shared = 0, shared_reason = NULL WHERE shared = 1 AND (kind, value) IN "
+            "(SELECT kind, value FROM customer_identifier WHERE customer_uid IN gone_c)").rowcount
+        gone_uids = [u for (u,) in db.execute("SELECT uid FROM gone_c ORDER BY uid")]
+        gone_events = [u for (u,) in db.execute("SELECT uid FROM gone_i ORDER BY uid")]
+        identifiers = db.execute("SELECT kind, value FROM gone_e ORDER BY kind, value").fetchall()
+        whole = [p for (p,) in db.execute("SELECT profile_id FROM lineage WHERE whole ORDER BY profile_id")]
+        counts = {"customers": len(gone_uids), "interactions": len(gone_events), "identifiers": len(identifiers)}
+
+        def delete(sql: str) -> int:
+            return db.execute(sql).rowcount
+
+        counts["links"] = delete("DELETE FROM link WHERE a_uid IN gone_c OR b_uid IN gone_c")
+        counts["judgements"] = delete("DELETE FROM judgement WHERE a_uid IN gone_c OR b_uid IN gone_c")
+        delete("DELETE FROM interaction_identifier WHERE interaction_uid IN gone_i")
+        delete("DELETE FROM interaction_identifier WHERE (kind, value) IN (SELECT kind, value FROM gone_e)")
+        delete("DELETE FROM interaction WHERE uid IN gone_i")
+        delete("DELETE FROM customer_identifier WHERE customer_uid IN gone_c")
+        delete("DELETE FROM identifier WHERE (kind, value) IN (SELECT kind, value FROM gone_e)")
+        delete("DELETE FROM customer WHERE uid IN gone_c")
+        counts["profiles"] = delete("DELETE FROM profile WHERE profile_id IN (SELECT profile_id FROM lineage WHERE whole)")
+        delete("DELETE FROM audit WHERE profile_id IN (SELECT profile_id FROM lineage WHERE whole)")
+        # Profiles that keep other records: golden record scrubbed (resolve recomputes it), members marked.
+        db.execute("UPDATE profile SET " + ", ".join(f"{f} = NULL" for f in _PROFILE_FIELDS if f != "customer_count")
+                   + " WHERE profile_id IN (SELECT profile_id FROM lineage WHERE NOT whole)")
+        counts["profiles_to_resolve"] = db.execute(
+            "SELECT COUNT(*) FROM profile WHERE status = 'active' AND profile_id IN "
+            "(SELECT profile_id FROM lineage WHERE NOT whole)").fetchone()[0]
+        db.execute("UPDATE customer SET dirty = 1 WHERE profile_id IN (SELECT profile_id FROM lineage WHERE NOT whole)")
+        db.execute("UPDATE interaction SET dirty = 1 WHERE profile_id IN (SELECT profile_id FROM lineage WHERE NOT whole)")
+        # The text that stays: audit entries and judgement reasons naming what was erased.
+        tokens = [*gone_uids, *gone_events, *whole, *(f"{k}:{v}" for k, v in identifiers), *(v for _, v in identifiers)]
+        compiled = redact.pattern(tokens)
+        redacted = 0
+        if compiled is not None:
+            hits = db.execute(
+                "SELECT seq, reason, details FROM audit a WHERE EXISTS (SELECT 1 FROM json_each(?) t "
+                "WHERE instr(a.details, t.value) > 0 OR instr(COALESCE(a.reason, ''), t.value) > 0)",
+                (_jl(tokens),)).fetchall()
+            for seq, reason, details in hits:
+                new_reason, new_details = redact.redact(reason, compiled, mask), redact.redact(details, compiled, mask)
+                if (new_reason, new_details) != (reason, details):
+                    db.execute("UPDATE audit SET reason = ?, details = ? WHERE seq = ?", (new_reason, new_details, seq))
+                    redacted += 1
+            hits = db.execute(
+                "SELECT judgement_id, reason FROM judgement j WHERE EXISTS (SELECT 1 FROM json_each(?) t "
+                "WHERE instr(COALESCE(j.reason, ''), t.value) > 0)", (_jl(tokens),)).fetchall()
+            for jid, reason in hits:
+                new_reason = redact.redact(reason, compiled, mask)
+                if new_reason != reason:
+                    db.execute("UPDATE judgement SET reason = ? WHERE judgement_id = ?", (new_reason, jid))
+                    redacted += 1
+        counts["texts_redacted"] = redacted
+        counts["identifiers_rejudged"] = rejudged
+        return {"counts": counts, "uids": gone_uids, "interaction_uids": gone_events,
+                "identifiers": [tuple(i) for i in identifiers]}
+
+    # -- bulk export -----------------------------------------------------------------------------
+    # Each stream is one query read row by row from its cursor (in primary-key order, so no sort), and
+    # bulk_snapshot holds one read transaction: WAL gives it a fixed view while other processes write.
+    @contextmanager
+    def bulk_snapshot(self):
+        self.db.execute("BEGIN")
+        self.db.execute("SELECT 1 FROM meta LIMIT 1").fetchall()  # a deferred BEGIN takes its snapshot here
+        try:
+            yield
+        finally:
+            self.db.execute("COMMIT")
+
+    def _rows(self, sql: str) -> Iterator[dict]:
+        cur = self.db.execute(sql)
+        names = [d[0] for d in cur.description]
+        for row in cur:
+            yield dict(zip(names, row))
+
+    def bulk_customers(self) -> Iterator[dict]:
+        for row in self._rows(
+            "SELECT c.uid, c.source, c.source_id, c.first_name, c.last_name, c.full_name, c.dob, c.address, "
+            "c.city, c.postcode, c.country, c.updated_at, c.row_hash, c.run_tag, c.seq, p.profile_id, "
+            "c.dirty, c.link_dirty FROM customer c LEFT JOIN profile p ON p.profile_id = c.profile_id "
+            "ORDER BY c.uid"
+        ):
+            row["dirty"], row["link_dirty"] = bool(row["dirty"]), bool(row["link_dirty"])
+            yield row
+
+    def bulk_identifiers(self) -> Iterator[dict]:
+        for row in self._rows("SELECT kind, value, shared, shared_reason FROM identifier ORDER BY kind, value"):
+            row["shared"] = bool(row["shared"])
+            yield row
+
+    def bulk_identifier_ties(self) -> Iterator[tuple[str, str, str, str, str | None]]:
+        yield from self.db.execute(
+            "SELECT 'customer', ci.customer_uid, ci.kind, ci.value, ci.origin FROM customer_identifier ci "
+            "WHERE EXISTS (SELECT 1 FROM customer c WHERE c.uid = ci.customer_uid) "
+            "AND EXISTS (SELECT 1 FROM identifier i WHERE i.kind = ci.kind AND i.value = ci.value) "
+            "ORDER BY ci.customer_uid, ci.kind, ci.value")
+        yield from self.db.execute(
+            "SELECT 'interaction', ii.interaction_uid, ii.kind, ii.value, NULL FROM interaction_identifier ii "
+            "WHERE EXISTS (SELECT 1 FROM interaction t WHERE t.uid = ii.interaction_uid) "
+            "AND EXISTS (SELECT 1 FROM identifier i WHERE i.kind = ii.kind AND i.value = ii.value) "
+            "ORDER BY ii.interaction_uid, ii.kind, ii.value")
+
+    def bulk_interactions(self) -> Iterator[dict]:
+        for row in self._rows(
+            "SELECT i.uid, i.source, i.source_id, i.at, i.channel, i.type, i.customer_ref, i.attributes, "
+            "i.row_hash, i.run_tag, i.profile_id, i.dirty, c.uid AS by FROM interaction i "
+            "LEFT JOIN customer c ON c.uid = i.customer_ref ORDER BY i.uid"
+        ):
+            row["dirty"] = bool(row["dirty"])
+            yield row
+
+    def bulk_links(self) -> Iterator[LinkRow]:
+        for row in self.db.execute(
+            "SELECT l.a_uid, l.b_uid, l.score, l.evidence, l.kind FROM link l "
+            "WHERE EXISTS (SELECT 1 FROM customer c WHERE c.uid = l.a_uid) "
+            "AND EXISTS (SELECT 1 FROM customer c WHERE c.uid = l.b_uid) ORDER BY l.a_uid, l.b_uid"
+        ):
+            yield LinkRow(*row)
+
+    def bulk_profile_lineage(self) -> Iterator[tuple[str, str, str]]:
+        yield from self.db.execute(
+            "SELECT p.profile_id, 'merged_into', p.merged_into FROM profile p "
+            "JOIN profile q ON q.profile_id = p.merged_into "
+            "UNION ALL SELECT p.profile_id, 'split_from', p.split_from FROM profile p "
+            "JOIN profile q ON q.profile_id = p.split_from ORDER BY 1, 2")
+
+    def bulk_audit(self) -> Iterator[dict]:
+        return self._rows("SELECT seq, at, action, profile_id, by, reason, details FROM audit ORDER BY seq")
+
+    def bulk_suppression(self) -> Iterator[dict]:
+        return self._rows("SELECT hash, kind, at FROM suppression ORDER BY hash")
+
+    def bulk_salt(self) -> str | None:
+        found = self.db.execute("SELECT value FROM meta WHERE key = 'salt'").fetchone()
+        return found[0] if found else None

@@ -10,7 +10,8 @@ Frames are polars DataFrames so the jobs can compute over them without per-row P
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import AbstractContextManager
 from typing import Protocol, runtime_checkable
 
 import polars as pl
@@ -129,3 +130,79 @@ class Store(Protocol):
     def export_profiles(self) -> Iterator[dict]: ...
 
     def audit(self, profile_id: str | None = None) -> list[dict]: ...
+
+    # -- people in the loop ----------------------------------------------------------------------
+    def salt(self) -> str:
+        """The store's random salt for suppression and erasure hashes, made on first use and kept in the
+        store (embedded: the `meta` table; Neo4j: a node), so the same value hashes alike on every run."""
+
+    def add_audit(self, entries: Sequence[dict]) -> None:
+        """Append audit entries (at, action, profile_id, by, reason, details) outside a resolve: a
+        judgement recorded or withdrawn, a person forgotten."""
+
+    def add_suppression(self, rows: Sequence[tuple[str, str]], at: str) -> int:
+        """Add (hash, kind) suppression entries (idempotent); returns how many were new."""
+
+    def customer_identifiers(self, uids: Sequence[str]) -> list[dict]:
+        """The identifiers of these customers: uid, kind, value, shared, shared_reason, one row per edge."""
+
+    def links_touching(self, uids: Sequence[str]) -> list[LinkRow]:
+        """Scored links (probable and review) with at least one end in `uids`, with their evidence."""
+
+    def forget_customers(self, uids: Sequence[str], mask: Callable[[str], str]) -> dict:
+        """Erase these customers, in one transaction: their records; the interactions that name them, are
+        attributed to a profile that only they make up, or carry an identifier only they used; those
+        identifiers; their links and judgements (hard deleted: erasure outranks the append-only log);
+        the profiles only they made up and the retired profiles merged into those, with their audit
+        entries. A profile that keeps other records loses its golden record and its members are marked
+        for resolve; a shared identifier they held that stays is un-marked (its reason names them) and
+        its holders marked, so the guard judges it afresh. In the audit and judgement text that stays, every erased uid, profile id and
+        identifier is replaced by mask(token).
+
+        Returns {"counts": {customers, interactions, identifiers, links, judgements, profiles,
+        profiles_to_resolve, texts_redacted, identifiers_rejudged}, and, for the suppression entries only, the erased "uids",
+        "interaction_uids" and "identifiers" as (kind, value) pairs}."""
+
+    # -- bulk export -----------------------------------------------------------------------------
+    # Whole-graph streams for a first load into another store (`idgraph export --neo4j-import DIR`):
+    # every row of a kind, in a stable order, fetched lazily so that millions of rows are never held in
+    # memory at once. Profiles come from export_profiles() and judgements from judgements(None, True).
+
+    def bulk_snapshot(self) -> AbstractContextManager[None]:
+        """A context in which the bulk streams below see one state of the store, where the engine gives one
+        (embedded: one read transaction). Elsewhere (Neo4j Community reads at read-committed) the caller
+        makes sure no job writes meanwhile."""
+
+    def bulk_customers(self) -> Iterator[dict]:
+        """Every customer record, by uid: uid, source, source_id, first_name, last_name, full_name, dob,
+        address, city, postcode, country, updated_at, row_hash, run_tag, seq, profile_id (only when that
+        profile exists: IN_PROFILE), dirty and link_dirty (bools)."""
+
+    def bulk_identifiers(self) -> Iterator[dict]:
+        """Every identifier, by kind and value: kind (email|phone|device), value, shared (bool), shared_reason."""
+
+    def bulk_identifier_ties(self) -> Iterator[tuple[str, str, str, str, str | None]]:
+        """Every tie to an identifier whose both ends exist: (holder, uid, kind, value, origin), holder
+        'customer' (HAS_EMAIL/HAS_PHONE/USES_DEVICE, origin 'record' or an event's source) or 'interaction'
+        (VIA_EMAIL/VIA_PHONE/ON_DEVICE, origin None)."""
+
+    def bulk_interactions(self) -> Iterator[dict]:
+        """Every interaction, by uid: uid, source, source_id, at, channel, type, customer_ref, attributes,
+        row_hash, run_tag, profile_id (the attribution), dirty (bool), and by: customer_ref when that
+        customer is in the store (BY), else None."""
+
+    def bulk_links(self) -> Iterator[LinkRow]:
+        """Every scored link (probable and review) whose both customers exist, by (a_uid, b_uid)."""
+
+    def bulk_profile_lineage(self) -> Iterator[tuple[str, str, str]]:
+        """(profile_id, 'merged_into'|'split_from', other profile_id) where the other profile exists
+        (MERGED_INTO, SPLIT_FROM)."""
+
+    def bulk_audit(self) -> Iterator[dict]:
+        """Every audit entry, by seq: seq, at, action, profile_id, by, reason, details (JSON text)."""
+
+    def bulk_suppression(self) -> Iterator[dict]:
+        """Every suppression entry, by hash: hash, kind, at (the salt is not one: see bulk_salt)."""
+
+    def bulk_salt(self) -> str | None:
+        """The store's salt if one was made, without making one (an export writes nothing)."""

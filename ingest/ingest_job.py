@@ -1,8 +1,9 @@
 """The ingest job: every source of the mapping, read, normalised and written to the store in batches.
 
 Nothing is lost: at the end of each source, rows read = rows stored + rows merged as duplicates + rows
-quarantined, and the summary says so. Each batch is one transaction, and every write is an upsert on
-the record's key with a content hash, so re-ingesting the same file changes nothing.
+quarantined + rows suppressed (a forgotten person's, see graph/suppression.py), and the summary says so.
+Each batch is one transaction, and every write is an upsert on the record's key with a content hash, so
+re-ingesting the same file changes nothing.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from pydantic import BaseModel, Field
 from idgraph.graph.errors import SourceError
 from idgraph.graph.records import CustomerRow, InteractionRow, WriteCounts
 from idgraph.graph.store import Store
+from idgraph.graph.suppression import Suppressor
 from idgraph.ingest import normalise as norm
 from idgraph.ingest.mapping import Kind, Mapping, Source
 from idgraph.ingest.quarantine import Quarantine
@@ -37,12 +39,13 @@ class SourceSummary(BaseModel):
     unchanged: int = 0
     duplicates: int = 0
     quarantined: int = 0
+    suppressed: int = 0  # a forgotten person's rows, skipped (suppression entries)
     values_set_aside: dict[str, int] = Field(default_factory=dict)  # "field: reason" -> count
     quarantine_file: str | None = None
 
     @property
     def balanced(self) -> bool:
-        return self.rows_read == self.stored + self.duplicates + self.quarantined
+        return self.rows_read == self.stored + self.duplicates + self.quarantined + self.suppressed
 
 
 class IngestSummary(BaseModel):
@@ -86,6 +89,7 @@ def _ingest_source(store: Store, mapping: Mapping, source: Source, files: list[P
     summary = SourceSummary(source=source.name, kind=source.kind.value, files=[str(f) for f in files])
     builder = RowBuilder(mapping, source, junk)
     counts = WriteCounts()
+    suppressor = Suppressor(store)
     customers: dict[str, CustomerRow] = {}
     batch: list[InteractionRow] = []
     seen: set[str] = set()
@@ -117,16 +121,23 @@ def _ingest_source(store: Store, mapping: Mapping, source: Source, files: list[P
                 seen.add(record.uid)
                 batch.append(record)
                 if len(batch) >= batch_size:
-                    counts.add(store.write_interactions(batch, run_tag))
+                    counts.add(_write(store.write_interactions, suppressor, summary, batch, run_tag))
                     batch = []
         if batch:
-            counts.add(store.write_interactions(batch, run_tag))
+            counts.add(_write(store.write_interactions, suppressor, summary, batch, run_tag))
         rows = list(customers.values())
         for i in range(0, len(rows), batch_size):
-            counts.add(store.write_customers(rows[i:i + batch_size], run_tag))
+            counts.add(_write(store.write_customers, suppressor, summary, rows[i:i + batch_size], run_tag))
     summary.new, summary.updated, summary.unchanged = counts.inserted, counts.updated, counts.unchanged
     summary.stored = counts.inserted + counts.updated + counts.unchanged
     summary.quarantined = quarantine.count
     summary.quarantine_file = str(quarantine.path) if quarantine.count else None
     summary.values_set_aside = {f"{field}: {reason}": n for (field, reason), n in sorted(builder.problems.items())}
     return summary
+
+
+def _write(write, suppressor: Suppressor, summary: SourceSummary, rows: list, run_tag: str) -> WriteCounts:
+    """Write a batch less the rows of forgotten people (counted in `suppressed`)."""
+    kept, skipped = suppressor.keep(rows)
+    summary.suppressed += skipped
+    return write(kept, run_tag) if kept else WriteCounts()
