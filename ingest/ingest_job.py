@@ -8,6 +8,8 @@ re-ingesting the same file changes nothing.
 
 from __future__ import annotations
 
+import queue
+import threading
 import time
 import uuid
 from pathlib import Path
@@ -75,20 +77,26 @@ def ingest(store: Store, mapping: Mapping, sources: list[str] | None = None, *, 
     junk = junk_rules(mapping)
     qdir = mapping.base_dir / mapping.quarantine_dir
     summaries = []
-    for source in chosen:
-        files = source.files(mapping.base_dir)
-        if not files:
-            raise SourceError(f"{mapping.base_dir / source.path}: no file matches (source {source.name!r})")
-        summaries.append(_ingest_source(store, mapping, source, files, junk, Quarantine(qdir, source.name),
-                                        run_tag, progress, batch_size))
+    writer = BackgroundWriter()
+    try:
+        for source in chosen:
+            files = source.files(mapping.base_dir)
+            if not files:
+                raise SourceError(f"{mapping.base_dir / source.path}: no file matches (source {source.name!r})")
+            summaries.append(_ingest_source(store, mapping, source, files, junk, Quarantine(qdir, source.name),
+                                            run_tag, progress, batch_size, writer))
+    finally:
+        writer.close()
+    for summary in summaries:
+        summary.stored = summary.new + summary.updated + summary.unchanged
     return IngestSummary(run_tag=run_tag, sources=summaries, seconds=round(time.perf_counter() - started, 3))
 
 
 def _ingest_source(store: Store, mapping: Mapping, source: Source, files: list[Path], junk: norm.JunkRules,
-                   quarantine: Quarantine, run_tag: str, progress: Progress, batch_size: int) -> SourceSummary:
+                   quarantine: Quarantine, run_tag: str, progress: Progress, batch_size: int,
+                   writer: "BackgroundWriter") -> SourceSummary:
     summary = SourceSummary(source=source.name, kind=source.kind.value, files=[str(f) for f in files])
     builder = RowBuilder(mapping, source, junk)
-    counts = WriteCounts()
     suppressor = Suppressor(store)
     customers: dict[str, CustomerRow] = {}
     batch: list[InteractionRow] = []
@@ -121,23 +129,58 @@ def _ingest_source(store: Store, mapping: Mapping, source: Source, files: list[P
                 seen.add(record.uid)
                 batch.append(record)
                 if len(batch) >= batch_size:
-                    counts.add(_write(store.write_interactions, suppressor, summary, batch, run_tag))
+                    writer.submit(_write, store.write_interactions, suppressor, summary, batch, run_tag)
                     batch = []
         if batch:
-            counts.add(_write(store.write_interactions, suppressor, summary, batch, run_tag))
+            writer.submit(_write, store.write_interactions, suppressor, summary, batch, run_tag)
         rows = list(customers.values())
         for i in range(0, len(rows), batch_size):
-            counts.add(_write(store.write_customers, suppressor, summary, rows[i:i + batch_size], run_tag))
-    summary.new, summary.updated, summary.unchanged = counts.inserted, counts.updated, counts.unchanged
-    summary.stored = counts.inserted + counts.updated + counts.unchanged
+            writer.submit(_write, store.write_customers, suppressor, summary, rows[i:i + batch_size], run_tag)
     summary.quarantined = quarantine.count
     summary.quarantine_file = str(quarantine.path) if quarantine.count else None
     summary.values_set_aside = {f"{field}: {reason}": n for (field, reason), n in sorted(builder.problems.items())}
     return summary
 
 
-def _write(write, suppressor: Suppressor, summary: SourceSummary, rows: list, run_tag: str) -> WriteCounts:
+def _write(write, suppressor: Suppressor, summary: SourceSummary, rows: list, run_tag: str) -> None:
     """Write a batch less the rows of forgotten people (counted in `suppressed`)."""
     kept, skipped = suppressor.keep(rows)
     summary.suppressed += skipped
-    return write(kept, run_tag) if kept else WriteCounts()
+    counts = write(kept, run_tag) if kept else WriteCounts()
+    summary.new += counts.inserted
+    summary.updated += counts.updated
+    summary.unchanged += counts.unchanged
+
+
+class BackgroundWriter:
+    """Writes batches on one thread while the caller parses the next rows.
+
+    sqlite3 and the neo4j driver release the GIL while the database works, so reading and normalising
+    overlap with writing on a second core. Batches are written in the order given, one transaction
+    each; the first error stops the writing and is raised to the caller at the next submit or at close.
+    """
+
+    def __init__(self, depth: int = 3):
+        self._queue: queue.Queue = queue.Queue(maxsize=depth)
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._run, name="idgraph-writer", daemon=True)
+        self._thread.start()
+
+    def submit(self, fn, *args) -> None:
+        if self._error is not None:
+            raise self._error
+        self._queue.put((fn, args))
+
+    def _run(self) -> None:
+        while (item := self._queue.get()) is not None:
+            if self._error is None:
+                try:
+                    item[0](*item[1])
+                except BaseException as exc:  # handed to the caller's thread
+                    self._error = exc
+
+    def close(self) -> None:
+        self._queue.put(None)
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
