@@ -13,7 +13,7 @@ from typing import Annotated, Optional
 import typer
 
 from idgraph import __version__
-from idgraph.cli import inspect, people, pipeline
+from idgraph.cli import inspect, link, people, pipeline
 from idgraph.cli.context import State
 
 app = typer.Typer(
@@ -46,6 +46,7 @@ def main_options(
 pipeline.register(app)
 inspect.register(app)
 people.register(app)
+link.register(app)
 
 
 def main() -> None:

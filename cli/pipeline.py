@@ -9,6 +9,7 @@ from typing import Annotated, Optional
 import typer
 
 from idgraph.cli.context import emit_json, err, guarded, out, progress, state
+from idgraph.cli.link import render_link
 from idgraph.cli.render import render_ingest, render_profile, render_resolve, render_stats
 from idgraph.graph.resolve import resolve as resolve_job
 from idgraph.ingest.ingest_job import ingest as ingest_job
@@ -87,6 +88,7 @@ def demo(
         return
     out.print(f"[bold]demo project[/] {result.mapping_path} ({result.people} people, seed {result.seed})")
     render_ingest(result.ingest)
+    render_link(result.link)
     render_resolve(result.resolve)
     render_stats(result.stats)
     if result.profile is not None:

@@ -10,6 +10,7 @@ from pydantic import BaseModel
 from idgraph.graph.resolve import ResolveSummary, resolve
 from idgraph.graph.stores import open_store
 from idgraph.ingest.ingest_job import IngestSummary, ingest
+from idgraph.ingest.link_job import LinkSummary, link
 from idgraph.ingest.mapping import load_mapping
 from idgraph.ingest.synthetic import generate
 from idgraph.progress import Progress, silent
@@ -22,6 +23,7 @@ class DemoResult(BaseModel):
     people: int
     seed: int
     ingest: IngestSummary
+    link: LinkSummary
     resolve: ResolveSummary
     stats: dict
     profile: ProfileView | None = None
@@ -38,10 +40,11 @@ def run_demo(folder: Path, people: int = 2000, seed: int = 42, progress: Progres
     store = open_store(mapping, store_kind)
     try:
         ingested = ingest(store, mapping, progress=progress)
+        linked = link(store, mapping, progress=progress)
         resolved = resolve(store, mapping, progress=progress)
         return DemoResult(
             mapping_path=str(generated.mapping_path), truth_path=str(generated.truth_path), people=people, seed=seed,
-            ingest=ingested, resolve=resolved, stats=store.stats(), profile=_showcase(store),
+            ingest=ingested, link=linked, resolve=resolved, stats=store.stats(), profile=_showcase(store),
         )
     finally:
         store.close()

@@ -1,0 +1,234 @@
+"""The link job: probabilistic links between customer records (PROBABLY_SAME) and the review queue.
+
+Incremental by default: the records added or changed since the last run (``store.customers_to_link()``)
+are blocked against everyone, so only pairs with at least one new record are scored; ``full=True``
+relinks every record. Steps, each timed: the over-merge guard on the identifiers the new records touch
+(so a household landline or a family email is shared before it can count as evidence), the customers
+frame, derived features, blocking, comparisons (the gamma matrix), the model (loaded, or trained on
+first use), scoring, and one ``replace_links`` transaction.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import polars as pl
+from pydantic import BaseModel, Field
+
+from idgraph.graph.records import LinkRow
+from idgraph.graph.store import Store
+from idgraph.ingest.mapping import Mapping
+from idgraph.ingest.matcher import (
+    FeatureTable,
+    MatchSettings,
+    Model,
+    PairContext,
+    candidate_pairs,
+    classify,
+    evidence,
+    score,
+    settings_for,
+    train,
+)
+from idgraph.progress import Progress, silent
+
+
+class LinkSummary(BaseModel):
+    mode: str  # "none" | "incremental" | "full"
+    records: int = 0  # customer records in the store
+    records_considered: int = 0  # new or changed records linked against everyone
+    identifiers_marked_shared: int = 0
+    blocking: list[dict[str, Any]] = Field(default_factory=list)  # per rule: pairs, new_pairs, skipped blocks
+    pairs_per_rule: dict[str, int] = Field(default_factory=dict)  # deduplicated across rules
+    pairs_compared: int = 0
+    links_written: int = 0
+    review_queue: int = 0
+    model_path: str = ""
+    model_trained: bool = False
+    model_warning: str | None = None
+    thresholds: dict[str, float] = Field(default_factory=dict)
+    seconds: dict[str, float] = Field(default_factory=dict)
+    pairs_per_second: dict[str, float] = Field(default_factory=dict)
+
+
+def model_path_for(mapping: Mapping, settings: MatchSettings, override: Path | None = None) -> Path:
+    """Where the model file lives: the argument, else ``matching.model_path``, else beside the mapping."""
+    if override is not None:
+        return Path(override)
+    base = Path(getattr(mapping, "base_dir", Path(".")))
+    if settings.model_path:
+        p = Path(settings.model_path)
+        return p if p.is_absolute() else base / p
+    return base / f"{getattr(mapping, 'project', 'idgraph')}.model.json"
+
+
+class _Clock:
+    def __init__(self) -> None:
+        self.seconds: dict[str, float] = {}
+        self.items: dict[str, int] = {}
+        self._t = time.perf_counter()
+
+    def lap(self, stage: str, items: int | None = None) -> None:
+        now = time.perf_counter()
+        self.seconds[stage] = round(self.seconds.get(stage, 0.0) + now - self._t, 3)
+        if items is not None:
+            self.items[stage] = items
+        self._t = now
+
+    def rates(self) -> dict[str, float]:
+        return {k: round(n / max(self.seconds.get(k, 0.0), 1e-6), 1) for k, n in self.items.items()}
+
+
+def _guard(store: Store, mapping: Mapping, uids: Sequence[str] | None) -> int:
+    try:
+        from idgraph.graph.resolve import run_guard
+    except ImportError:  # a store without the guard: nothing to re-judge
+        return 0
+    if not hasattr(mapping, "guard"):
+        return 0
+    return int(run_guard(store, mapping, None if uids is None else list(uids)))
+
+
+def link(
+    store: Store,
+    mapping: Mapping,
+    *,
+    full: bool = False,
+    model_path: Path | None = None,
+    progress: Progress | None = None,
+    retrain: bool = False,
+) -> LinkSummary:
+    """Score candidate pairs and replace the probabilistic links and the review queue they touch."""
+    progress = progress or silent
+    settings = settings_for(mapping)
+    clock = _Clock()
+    path = model_path_for(mapping, settings, model_path)
+
+    to_link = None if full else store.customers_to_link()
+    if to_link is not None and not to_link:
+        return LinkSummary(mode="none", records=store.customer_count(), model_path=str(path))
+    with progress.step("guard shared identifiers"):
+        shared = _guard(store, mapping, to_link)
+    if to_link is not None and shared:
+        to_link = store.customers_to_link()  # records whose identifiers the guard just changed, too
+    clock.lap("guard")
+
+    with progress.step("read customer records"):
+        frame = store.customers_frame()
+    clock.lap("read", frame.height)
+    n = frame.height
+    new_mask = None
+    if to_link is not None:
+        new_mask = frame.select(pl.col("uid").is_in(list(to_link))).to_series().to_numpy()
+        if new_mask.all():
+            new_mask = None
+    considered = n if new_mask is None else int(new_mask.sum())
+
+    model = None
+    warning = None
+    if path.exists() and not retrain:
+        model = Model.load(path)
+        changed = model.differs_from(settings.comparisons)
+        if changed:
+            warning = (f"the model was trained with other definitions of {', '.join(changed)}; "
+                       "it is used as it is: run `idgraph model train` to retrain")
+    comparisons = model.definitions() if model is not None else settings.comparisons
+
+    features = FeatureTable(frame, max_slots=settings.max_slots)
+    with progress.step("blocking"):
+        cand = candidate_pairs(features, settings.blocking.rules, settings.blocking.max_block_size, new_mask)
+    clock.lap("blocking", len(cand))
+
+    with progress.step("compare", total=len(comparisons)) as step:
+        ctx = PairContext(features, cand.a, cand.b)
+        gamma = np.empty((len(cand), len(comparisons)), dtype=np.int8)
+        for j, comp in enumerate(comparisons):
+            gamma[:, j] = comp.compute(ctx)
+            step.advance()
+        del ctx
+    clock.lap("compare", len(cand))
+
+    trained = False
+    if model is None:
+        with progress.step("train the model"):
+            model = train(features, settings, gamma if new_mask is None else None)
+            model.save(path)
+        trained = True
+        clock.lap("train")
+
+    thresholds = model.thresholds
+    if "thresholds" in (getattr(mapping, "matching", None) or {}):
+        thresholds = settings.thresholds  # the mapping's thresholds win over the model's
+    with progress.step("score"):
+        scores = score(model, features, cand.a, cand.b, gamma)
+        verdict = classify(scores.probability, thresholds.upper, thresholds.lower)
+        keep = np.flatnonzero(verdict > 0)
+        rows = _link_rows(frame, cand.a, cand.b, keep, verdict, scores, model, gamma)
+    clock.lap("score", len(cand))
+
+    with progress.step("write links"):
+        store.replace_links(rows, to_link)
+        store.mark_linked(None if to_link is None else to_link)
+    clock.lap("write", len(rows))
+
+    links = int((verdict == 2).sum())
+    return LinkSummary(
+        mode="full" if to_link is None else "incremental",
+        records=n,
+        records_considered=considered,
+        identifiers_marked_shared=shared,
+        blocking=[s.as_dict() for s in cand.stats],
+        pairs_per_rule={s.name: s.new_pairs for s in cand.stats},
+        pairs_compared=len(cand),
+        links_written=links,
+        review_queue=int((verdict == 1).sum()),
+        model_path=str(path),
+        model_trained=trained,
+        model_warning=warning,
+        thresholds={"upper": thresholds.upper, "lower": thresholds.lower},
+        seconds={**clock.seconds, "total": round(sum(clock.seconds.values()), 3)},
+        pairs_per_second=clock.rates(),
+    )
+
+
+def _link_rows(frame, a, b, keep, verdict, scores, model, gamma) -> list[LinkRow]:
+    """LinkRows for the kept pairs, a_uid < b_uid; evidence JSON built as one column."""
+    if not len(keep):
+        return []
+    uid = frame.get_column("uid")
+    ua = uid.gather(a[keep]).to_list()
+    ub = uid.gather(b[keep]).to_list()
+    ev = evidence(model, gamma, scores, keep).to_list()
+    prob = np.round(scores.probability[keep].astype(np.float64), 6).tolist()
+    kinds = np.where(verdict[keep] == 2, "probable", "review").tolist()
+    return [
+        LinkRow(x, y, p, e, k) if x < y else LinkRow(y, x, p, e, k)
+        for x, y, p, e, k in zip(ua, ub, prob, ev, kinds)
+    ]
+
+
+def train_model(
+    store: Store, mapping: Mapping, *, model_path: Path | None = None, progress: Progress | None = None
+) -> tuple[Model, Path]:
+    """Retrain on every customer record and save the model (``idgraph model train``)."""
+    progress = progress or silent
+    settings = settings_for(mapping)
+    path = model_path_for(mapping, settings, model_path)
+    with progress.step("guard shared identifiers"):
+        _guard(store, mapping, None)
+    with progress.step("read customer records"):
+        frame = store.customers_frame()
+    with progress.step("train the model"):
+        model = train(FeatureTable(frame, max_slots=settings.max_slots), settings)
+    model.save(path)
+    return model, path
+
+
+def load_model(mapping: Mapping, model_path: Path | None = None) -> tuple[Model, Path]:
+    settings = settings_for(mapping)
+    path = model_path_for(mapping, settings, model_path)
+    return Model.load(path), path

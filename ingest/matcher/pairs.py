@@ -1,0 +1,147 @@
+"""Candidate pairs and the vectorised primitives levels are built from.
+
+A ``PairContext`` holds two int32 arrays of record positions (``a``, ``b``) into a ``FeatureTable``.
+Every primitive takes ``rows`` (positions of the pairs still undecided by stronger levels) and returns
+one value per row. Fuzzy measures run on the distinct (value, value) pairs only, through
+``rapidfuzz.process.cpdist`` with all cores, and are cached for the comparison being computed.
+"""
+
+from __future__ import annotations
+
+from typing import Callable
+
+import numpy as np
+from rapidfuzz import fuzz
+from rapidfuzz.distance import OSA, JaroWinkler, Levenshtein
+from rapidfuzz.process import cpdist
+
+from .features import Feature, FeatureTable
+
+
+# name -> (scorer, "max" when larger is closer, dtype)
+METRICS: dict[str, tuple[Callable, str, type]] = {
+    "jaro_winkler": (JaroWinkler.normalized_similarity, "max", np.float32),
+    "levenshtein": (Levenshtein.distance, "min", np.int32),
+    "osa": (OSA.distance, "min", np.int32),
+    "token_set": (fuzz.token_set_ratio, "max", np.float32),
+    "token_sort": (fuzz.token_sort_ratio, "max", np.float32),
+}
+_SCALE = {"token_set": 100.0, "token_sort": 100.0}
+
+
+class PairContext:
+    """Pairs (a[i], b[i]) over one feature table, with a per-comparison cache of fuzzy scores."""
+
+    def __init__(self, features: FeatureTable, a: np.ndarray, b: np.ndarray) -> None:
+        self.features = features
+        self.a = np.asarray(a, dtype=np.int32)
+        self.b = np.asarray(b, dtype=np.int32)
+        self.n = len(self.a)
+        self._cache: dict[tuple, np.ndarray] = {}
+
+    def clear(self) -> None:
+        self._cache.clear()
+
+    def feature(self, name: str) -> Feature:
+        return self.features.get(name)
+
+    # -- codes
+    def sides(self, name: str, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        codes = self.feature(name).codes
+        return codes[self.a[rows]], codes[self.b[rows]]
+
+    def null(self, name: str, rows: np.ndarray) -> np.ndarray:
+        present = self._cached(("present", name), lambda: self.feature(name).present())
+        return ~present[self.a[rows]] | ~present[self.b[rows]]
+
+    def present_a(self, name: str, rows: np.ndarray) -> np.ndarray:
+        present = self._cached(("present", name), lambda: self.feature(name).present())
+        return present[self.a[rows]]
+
+    def present_b(self, name: str, rows: np.ndarray) -> np.ndarray:
+        present = self._cached(("present", name), lambda: self.feature(name).present())
+        return present[self.b[rows]]
+
+    def any_equal(self, name: str, rows: np.ndarray, other: str | None = None) -> np.ndarray:
+        """Some value of ``name`` on side a equals some value of ``other`` (default ``name``) on side b."""
+        ca = self.feature(name).codes[self.a[rows]]
+        if other is None or other == name:
+            cb = self.feature(name).codes[self.b[rows]]
+        else:
+            cb = self._translate(other, name)[self.feature(other).codes[self.b[rows]]]
+        out = np.zeros(len(rows), dtype=bool)
+        for i in range(ca.shape[1]):
+            x = ca[:, i]
+            valid = x >= 0
+            for j in range(cb.shape[1]):
+                out |= valid & (x == cb[:, j])
+        return out
+
+    def _translate(self, src: str, dst: str) -> np.ndarray:
+        """Map codes of feature ``src`` to codes of ``dst`` (same strings), -1 where absent; index -1 -> -2."""
+
+        def build() -> np.ndarray:
+            vs, vd = self.feature(src).vocab, self.feature(dst).vocab
+            pos = np.searchsorted(vd, vs).clip(0, max(len(vd) - 1, 0))
+            hit = (vd[pos] == vs) if len(vd) else np.zeros(len(vs), dtype=bool)
+            out = np.where(hit, pos, -2).astype(np.int32)
+            return np.append(out, np.int32(-2))  # code -1 (no value) indexes the last entry
+
+        return self._cached(("translate", src, dst), build)
+
+    def vocab_lengths(self, name: str) -> np.ndarray:
+        def build() -> np.ndarray:
+            v = self.feature(name).vocab
+            return np.append(np.fromiter((len(x) for x in v), dtype=np.int32, count=len(v)), np.int32(0))
+
+        return self._cached(("len", name), build)
+
+    # -- fuzzy scores over distinct value pairs
+    def score(self, name: str, metric: str, rows: np.ndarray) -> np.ndarray:
+        """Best ``metric`` over the slot combinations of each pair (NaN where either side has no value)."""
+        full = self._cached(("score", name, metric), lambda: self._score_all(name, metric))
+        return full[rows]
+
+    def _score_all(self, name: str, metric: str) -> np.ndarray:
+        scorer, best, dtype = METRICS[metric]
+        feat = self.feature(name)
+        if feat.vocab is None:
+            raise ValueError(f"feature {name!r} holds numbers; {metric} needs text")
+        vocab = feat.vocab
+        worst = -np.inf if best == "max" else np.inf
+        out = np.full(self.n, worst, dtype=np.float64)
+        ca, cb = feat.codes[self.a], feat.codes[self.b]
+        size = np.int64(len(vocab))
+        for i in range(ca.shape[1]):
+            for j in range(cb.shape[1]):
+                x, y = ca[:, i], cb[:, j]
+                valid = np.flatnonzero((x >= 0) & (y >= 0))
+                if not len(valid):
+                    continue
+                lo = np.minimum(x[valid], y[valid]).astype(np.int64)
+                hi = np.maximum(x[valid], y[valid]).astype(np.int64)
+                keys, inverse = np.unique(lo * size + hi, return_inverse=True)
+                s = cpdist(vocab[keys // size], vocab[keys % size], scorer=scorer, workers=-1, dtype=dtype)
+                s = np.asarray(s, dtype=np.float64)[inverse]
+                if best == "max":
+                    _maximum_into(out, valid, s)
+                else:
+                    _minimum_into(out, valid, s)
+        if metric in _SCALE:
+            out /= _SCALE[metric]
+        out[np.isinf(out)] = np.nan
+        return out.astype(np.float32)
+
+    def _cached(self, key: tuple, build: Callable[[], np.ndarray]) -> np.ndarray:
+        v = self._cache.get(key)
+        if v is None:
+            v = self._cache[key] = build()
+        return v
+
+
+def _maximum_into(out: np.ndarray, idx: np.ndarray, values: np.ndarray) -> None:
+    out[idx] = np.maximum(out[idx], values)
+
+
+def _minimum_into(out: np.ndarray, idx: np.ndarray, values: np.ndarray) -> None:
+    out[idx] = np.minimum(out[idx], values)

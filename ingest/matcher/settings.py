@@ -1,0 +1,242 @@
+"""Matcher settings: the mapping file's ``matching:`` section, with defaults tuned for customer data.
+
+Everything is optional; an empty section gives the defaults documented in ``docs/matching.md``.
+The settings load from a dict (the YAML section) and dump back to one (``to_dict``) unchanged::
+
+    matching:
+      blocking:
+        max_block_size: 400
+        rules:
+          - [surname.metaphone, dob.year]
+          - {name: postcode_initial, keys: [postcode, first_name.initial]}
+      comparisons: [first_name, last_name, dob, location, email, email_year, phone, device]
+      thresholds: {upper: 0.9, lower: 0.5}
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from idgraph.graph.errors import MappingError
+
+from .comparisons import LIBRARY, Comparison, default_comparisons
+
+
+class BlockingRule(BaseModel):
+    """Records that agree on all ``keys`` (feature names) become candidate pairs.
+
+    With ``match``: a record whose ``keys`` value equals another record's ``match`` value (one feature
+    each): a given name that is another record's surname (``first_name`` ~ ``last_name``).
+    """
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: str = ""
+    keys: list[str] = Field(min_length=1)
+    match: list[str] | None = None
+    max_block_size: int | None = Field(default=None, ge=2, description="this rule's cap, else the blocking one")
+    one_side_lacks: list[str] | None = Field(
+        default=None,
+        description="pair only records one of which lacks all these columns (the other rules cover the rest)",
+    )
+
+    @model_validator(mode="after")
+    def _name(self) -> "BlockingRule":
+        if not self.name:
+            self.name = "+".join(self.keys) + (" ~ " + "+".join(self.match) if self.match else "")
+        if self.match is not None and (len(self.keys) != 1 or len(self.match) != 1):
+            raise ValueError(f"blocking rule {self.name!r}: 'match' pairs one feature with one feature")
+        if self.match is not None and self.one_side_lacks:
+            raise ValueError(f"blocking rule {self.name!r}: give 'match' or 'one_side_lacks', not both")
+        return self
+
+
+class TrainingSession(BlockingRule):
+    """An EM session: pairs blocked on ``keys``; comparisons reading those columns, and those named in
+    ``ignore`` (fields that go together with the keys for different people: a household shares surname
+    and address with a twin's date of birth), are left out of its likelihood and its estimates."""
+
+    ignore: list[str] = Field(default_factory=list)
+
+
+def _rules(v: Any) -> Any:
+    if isinstance(v, list):
+        return [{"keys": r} if isinstance(r, list) else ({"keys": [r]} if isinstance(r, str) else r) for r in v]
+    return v
+
+
+DEFAULT_RULES = [
+    BlockingRule(name="given_dob", keys=["first_name.nickname", "dob"]),
+    BlockingRule(name="postcode_initial", keys=["postcode", "first_name.initial"]),
+    BlockingRule(name="email_local", keys=["emails.local"]),
+    BlockingRule(name="phone_digits", keys=["phones.last6", "last_name.initial"]),
+    BlockingRule(name="names_year", keys=["name_pair", "dob.year"]),
+    BlockingRule(
+        name="names_only", keys=["first_name.nickname", "surname"], one_side_lacks=["dob", "postcode"],
+        max_block_size=40,
+    ),
+]
+
+
+class Blocking(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    rules: list[BlockingRule] = Field(default_factory=lambda: [r.model_copy() for r in DEFAULT_RULES])
+    max_block_size: int = Field(default=300, ge=2, description="skip (and report) a block with more records")
+
+    _v = field_validator("rules", mode="before")(classmethod(lambda cls, v: _rules(v)))
+
+
+class Context(BaseModel):
+    """Pairs that already agree on ``when`` (comparison -> level labels) get their own u for ``comparisons``.
+
+    Fellegi-Sunter assumes the fields of two different people agree independently. Inside a household
+    they do not: a twin shares the surname, the address and the birthday. So for pairs at the same
+    address the u of the date of birth (how often two *different* people agree on it) is re-estimated
+    among such pairs, by EM with m fixed on pairs blocked on ``keys``; the same for namesakes, whose email
+    local parts often spell the shared name.
+    """
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: str
+    keys: list[str] = Field(min_length=1)
+    when: dict[str, list[str]]
+    comparisons: list[str] = Field(min_length=1)
+    max_block_size: int | None = Field(default=None, ge=2)
+
+
+def _default_contexts() -> list[Context]:
+    return [
+        Context(
+            name="household",
+            keys=["postcode"],
+            when={"location": ["same address", "similar address", "same postcode, other address", "same postcode"]},
+            comparisons=["first_name", "last_name", "dob", "email", "phone"],
+        ),
+        Context(
+            name="namesake",
+            keys=["first_name", "surname"],
+            when={
+                "first_name": ["exact", "swapped with last_name", "nickname", "jaro_winkler >= 0.92",
+                               "jaro_winkler >= 0.8", "initial"],
+                "last_name": ["exact", "swapped with first_name", "jaro_winkler >= 0.94", "phonetic metaphone",
+                              "jaro_winkler >= 0.84"],
+            },
+            comparisons=["dob", "location", "email", "phone"],
+        ),
+    ]
+
+
+class Training(BaseModel):
+    """Unsupervised training: u from random pairs, m by EM on sessions blocked on independent fields."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    u_pairs: int = Field(default=2_000_000, ge=1000, description="random record pairs sampled for u")
+    sessions: list[TrainingSession] = Field(
+        default_factory=lambda: [
+            TrainingSession(name="same_dob", keys=["dob"], ignore=["last_name", "location"]),
+            TrainingSession(name="same_name", keys=["first_name", "last_name"], ignore=["email"]),
+            TrainingSession(name="same_given_dob", keys=["first_name", "dob"]),
+        ]
+    )
+    contexts: list[Context] = Field(default_factory=_default_contexts)
+    context_min_pairs: float = Field(
+        default=5.0, ge=0, description="a context level seen less often (in non-matches) keeps the global u"
+    )
+    max_pairs_per_session: int = Field(default=2_000_000, ge=1000)
+    max_iterations: int = Field(default=200, ge=1)
+    tolerance: float = Field(default=1e-5, gt=0)
+    seed: int = 20240601
+    m_floor_else: float = Field(
+        default=0.002, ge=0, lt=1, description="least m of an else level: one person's records disagree outright"
+    )
+    tf_weight: float = Field(default=1.0, ge=0, le=1, description="1 = full term-frequency adjustment")
+    tf_min_u: float = Field(default=0.0, ge=0, description="floor of a value's term frequency")
+
+    _v = field_validator("sessions", mode="before")(classmethod(lambda cls, v: _rules(v)))
+
+
+class Thresholds(BaseModel):
+    """Match probability above ``upper`` links (PROBABLY_SAME); between ``lower`` and ``upper``: review."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    upper: float = Field(default=0.8, gt=0, lt=1)
+    lower: float = Field(default=0.3, gt=0, lt=1)
+
+    @model_validator(mode="after")
+    def _order(self) -> "Thresholds":
+        if self.lower > self.upper:
+            raise ValueError(f"thresholds: lower ({self.lower}) must not exceed upper ({self.upper})")
+        return self
+
+
+def _comparisons(v: Any) -> Any:
+    if not isinstance(v, list):
+        return v
+    out = []
+    for item in v:
+        if isinstance(item, str):
+            if item not in LIBRARY:
+                raise ValueError(f"unknown comparison {item!r}; built in: {', '.join(LIBRARY)}")
+            out.append(LIBRARY[item]())
+        else:
+            out.append(item)
+    return out
+
+
+class MatchSettings(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    blocking: Blocking = Field(default_factory=Blocking)
+    comparisons: list[Comparison] = Field(default_factory=default_comparisons)
+    training: Training = Field(default_factory=Training)
+    thresholds: Thresholds = Field(default_factory=Thresholds)
+    model_path: str | None = Field(default=None, description="model file, relative to the mapping file")
+    max_slots: int = Field(default=3, ge=1, le=8, description="emails/phones/devices compared per record")
+
+    _v = field_validator("comparisons", mode="before")(classmethod(lambda cls, v: _comparisons(v)))
+
+    @model_validator(mode="after")
+    def _unique(self) -> "MatchSettings":
+        names = [c.name for c in self.comparisons]
+        if len(set(names)) != len(names):
+            raise ValueError(f"comparisons: names must differ, got {names}")
+        by_name = {c.name: c for c in self.comparisons}
+        kept = []
+        for ctx in self.training.contexts:
+            # a context about a comparison the settings do not have is dropped, not an error: a mapping
+            # that leaves out `location` still gets the namesake context
+            if all(c in by_name for c in ctx.when) and any(c in by_name for c in ctx.comparisons):
+                for comp, labels in ctx.when.items():
+                    unknown = set(labels) - set(by_name[comp].level_names())
+                    if unknown:
+                        raise ValueError(f"training.contexts.{ctx.name}: {comp} has no level {sorted(unknown)}")
+                ctx.comparisons = [c for c in ctx.comparisons if c in by_name]
+                kept.append(ctx)
+        self.training.contexts = kept
+        return self
+
+    def to_dict(self) -> dict:
+        return self.model_dump(mode="json", exclude_none=True)
+
+    @classmethod
+    def from_dict(cls, raw: dict | None) -> "MatchSettings":
+        try:
+            return cls.model_validate(raw or {})
+        except ValidationError as exc:
+            parts = []
+            for err in exc.errors():
+                where = ".".join(str(x) for x in err["loc"])
+                parts.append(f"matching.{where}: {err['msg'].removeprefix('Value error, ')}")
+            raise MappingError("; ".join(parts)) from None
+
+
+def settings_for(mapping: Any) -> MatchSettings:
+    """The settings of a mapping (``idgraph.ingest.mapping.Mapping``) or of a raw ``matching`` dict."""
+    raw = getattr(mapping, "matching", mapping)
+    return MatchSettings.from_dict(raw if isinstance(raw, dict) else None)

@@ -1,0 +1,152 @@
+"""Each comparison's levels on pairs of records: the cases are data (two records and the expected level)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from idgraph.ingest.matcher import Comparison, FeatureTable, PairContext, records_frame
+from idgraph.ingest.matcher import comparisons as lib
+from idgraph.ingest.matcher.settings import MatchSettings
+
+
+def level_of(comparison: Comparison, a: dict, b: dict) -> str:
+    features = FeatureTable(records_frame([a, b]))
+    ctx = PairContext(features, np.array([0]), np.array([1]))
+    return comparison.level_names()[int(comparison.compute(ctx)[0])]
+
+
+CASES = [
+    # comparison, record a, record b, expected level
+    ("first_name", {"first_name": "robert"}, {"first_name": "robert"}, "exact"),
+    ("first_name", {"first_name": "robert"}, {"first_name": "bob"}, "nickname"),
+    ("first_name", {"first_name": "rob"}, {"first_name": "bobby"}, "nickname"),
+    ("first_name", {"first_name": "katherine"}, {"first_name": "kate"}, "nickname"),
+    ("first_name", {"first_name": "jonathon"}, {"first_name": "jonathan"}, "jaro_winkler >= 0.92"),
+    ("first_name", {"first_name": "catherine"}, {"first_name": "katharine"}, "jaro_winkler >= 0.8"),
+    ("first_name", {"first_name": "r"}, {"first_name": "robert"}, "initial"),
+    ("first_name", {"first_name": "robert"}, {"first_name": "susan"}, "else"),
+    ("first_name", {"first_name": None}, {"first_name": "susan"}, "null"),
+    ("first_name", {"first_name": "smith", "last_name": "bob"}, {"first_name": "bob", "last_name": "smith"},
+     "swapped with last_name"),
+    ("last_name", {"last_name": "smith"}, {"last_name": "smith"}, "exact"),
+    ("last_name", {"last_name": "smith"}, {"last_name": "smyth"}, "phonetic metaphone"),
+    ("last_name", {"last_name": "johnson"}, {"last_name": "jonhson"}, "jaro_winkler >= 0.94"),
+    ("last_name", {"last_name": "harrison"}, {"last_name": "harrington"}, "jaro_winkler >= 0.84"),
+    ("last_name", {"last_name": "smith"}, {"last_name": "patel"}, "else"),
+    ("last_name", {"last_name": ""}, {"last_name": "patel"}, "null"),
+    ("dob", {"dob": "1980-03-04"}, {"dob": "1980-03-04"}, "exact"),
+    ("dob", {"dob": "1980-03-04"}, {"dob": "1980-04-03"}, "day/month swapped"),
+    ("dob", {"dob": "1980-03-04"}, {"dob": "1980-03-05"}, "one date field different"),
+    ("dob", {"dob": "1980-03-04"}, {"dob": "1981-03-04"}, "one date field different"),
+    ("dob", {"dob": "1980-03-04"}, {"dob": "1980-11-21"}, "same year"),
+    ("dob", {"dob": "1980-03-04"}, {"dob": "1975-11-21"}, "else"),
+    ("dob", {"dob": "1980-03-03"}, {"dob": "1980-03-03"}, "exact"),
+    ("dob", {"dob": None}, {"dob": "1975-11-21"}, "null"),
+    ("address", {"address": "12 high st"}, {"address": "12 high st"}, "exact"),
+    ("address", {"address": "flat 2 12 high st"}, {"address": "12 high st"}, "token_similarity >= 0.9"),
+    ("address", {"address": "12 high st"}, {"address": "12 high rd"}, "token_similarity >= 0.7"),
+    ("address", {"address": "12 high st"}, {"address": "3 mill lane"}, "else"),
+    ("postcode", {"postcode": "SW1A 1AA"}, {"postcode": "SW1A 1AA"}, "exact"),
+    ("postcode", {"postcode": "SW1A 1AA"}, {"postcode": "SW1A 1BB"}, "same sector"),
+    ("postcode", {"postcode": "SW1A 1AA"}, {"postcode": "SW1A 2BB"}, "same district"),
+    ("postcode", {"postcode": "SW1A 1AA"}, {"postcode": "SW9 2BB"}, "same area"),
+    ("postcode", {"postcode": "SW1A 1AA"}, {"postcode": "M1 1AA"}, "else"),
+    ("location", {"address": "12 high st", "postcode": "SW1A 1AA"}, {"address": "12 high st", "postcode": "SW1A 1AB"},
+     "same address"),
+    ("location", {"address": "12 high st north", "postcode": "SW1A 1AA"},
+     {"address": "12 high st", "postcode": "SW1A 1AA"}, "similar address"),
+    ("location", {"address": "14 high st", "postcode": "SW1A 1AA"},
+     {"address": "12 high st", "postcode": "SW1A 1AA"}, "same postcode, other address"),
+    ("location", {"address": "12 high st", "postcode": "SW1A 1AA"}, {"address": "3 mill ln", "postcode": "SW1A 1AA"},
+     "same postcode, other address"),
+    ("location", {"address": "12 high st", "postcode": "SW1A 1AA"}, {"postcode": "SW1A 1AA"}, "same postcode"),
+    ("location", {"postcode": "SW1A 1AA"}, {"postcode": "SW1A 2ZZ"}, "same district"),
+    ("location", {"address": "12 high st"}, {"postcode": "SW1A 2ZZ"}, "null"),
+    ("email", {"emails": ["jo.smith@gmail.com"]}, {"emails": ["x@y.com", "jo.smith@gmail.com"]}, "exact"),
+    ("email", {"emails": ["jo.smith@gmail.com"]}, {"emails": ["jo.smith@work.co.uk"]}, "same local part"),
+    ("email", {"emails": ["jo.smith@gmail.com"]}, {"emails": ["jo.smiht@gmail.com"]}, "levenshtein <= 2"),
+    ("last_name", {"first_name": "joseph", "last_name": "murray"},
+     {"first_name": "joe", "emails": ["joseph.murray77@tiscali.co.uk"]}, "exact"),
+    ("last_name", {"first_name": "joseph", "last_name": "murray"},
+     {"first_name": "joe", "emails": ["murrayj@tiscali.co.uk"]}, "exact"),
+    ("last_name", {"first_name": "joseph", "last_name": "murray"},
+     {"first_name": "joe", "emails": ["joe77@tiscali.co.uk"]}, "null"),
+    ("last_name", {"first_name": "pamela", "last_name": "ela"},
+     {"first_name": "pam", "emails": ["pamela230@tiscali.co.uk"]}, "null"),
+    ("email", {"emails": ["jo.smith@gmail.com"]}, {"emails": ["dave@aol.com"]}, "else"),
+    ("email", {"emails": []}, {"emails": ["dave@aol.com"]}, "null"),
+    ("phone", {"phones": ["+447700900123"]}, {"phones": ["+447700900123"]}, "exact"),
+    ("phone", {"phones": ["+447700900123"]}, {"phones": ["+447700901023"]}, "one transposition"),
+    ("phone", {"phones": ["+447700900123"]}, {"phones": ["+447700900124"]}, "one digit different"),
+    ("phone", {"phones": ["+447700900123"]}, {"phones": ["+17700900123"]}, "same last 7 digits"),
+    ("phone", {"phones": ["+447700900123"]}, {"phones": ["+442079460000"]}, "else"),
+    ("phone", {"phones": []}, {"phones": ["+442079460000"]}, "null"),
+    ("device", {"devices": ["d1", "d2"]}, {"devices": ["d2"]}, "shared device"),
+    ("device", {"devices": ["d1"]}, {"devices": ["d3"]}, "else"),
+    ("profile", {"profile_id": "P1"}, {"profile_id": "P1"}, "same profile"),
+]
+
+
+@pytest.mark.parametrize(("name", "a", "b", "expected"), CASES, ids=[f"{c[0]}-{c[3]}-{i}" for i, c in enumerate(CASES)])
+def test_level(name: str, a: dict, b: dict, expected: str) -> None:
+    assert level_of(lib.LIBRARY[name](), a, b) == expected
+
+
+@pytest.mark.parametrize(("name", "a", "b", "expected"), CASES[:10])
+def test_level_is_symmetric(name: str, a: dict, b: dict, expected: str) -> None:
+    assert level_of(lib.LIBRARY[name](), b, a) == expected
+
+
+def test_many_pairs_vectorised_match_one_by_one() -> None:
+    """The same pairs give the same levels computed together as one at a time."""
+    comps = MatchSettings().comparisons
+    rows = [r for _, a, b, _ in CASES for r in (a, b)]
+    features = FeatureTable(records_frame(rows))
+    a = np.arange(0, len(rows), 2)
+    ctx = PairContext(features, a, a + 1)
+    for comp in comps:
+        together = comp.compute(ctx)
+        for i, (x, y) in enumerate(zip(a, a + 1)):
+            assert comp.level_names()[together[i]] == level_of(comp, rows[x], rows[y])
+
+
+@pytest.mark.parametrize("name", sorted(lib.LIBRARY))
+def test_comparison_round_trips(name: str) -> None:
+    comp = lib.LIBRARY[name]()
+    dumped = comp.model_dump(mode="json", exclude_none=True)
+    assert Comparison.model_validate(dumped) == comp
+    assert Comparison.model_validate(dumped).model_dump(mode="json", exclude_none=True) == dumped
+
+
+def test_comparison_from_yaml() -> None:
+    yaml = pytest.importorskip("yaml")
+    text = """
+name: given
+column: first_name
+tf_adjustment: true
+levels:
+  - {type: null}
+  - {type: exact}
+  - {type: nickname}
+  - {type: jaro_winkler, threshold: 0.9}
+  - {type: else}
+"""
+    comp = Comparison.model_validate(yaml.safe_load(text))
+    assert comp.level_names() == ["null", "exact", "nickname", "jaro_winkler >= 0.9", "else"]
+    assert level_of(comp, {"first_name": "william"}, {"first_name": "bill"}) == "nickname"
+
+
+@pytest.mark.parametrize(
+    ("levels", "message"),
+    [
+        ([{"type": "exact"}, {"type": "else"}], "needs a null level"),
+        ([{"type": "exact"}, {"type": "nickname"}, {"type": "else"}], "first level must be"),
+        ([{"type": "null"}, {"type": "exact"}, {"type": "nickname"}], "last level must be"),
+        ([{"type": "null"}, {"type": "exact"}, {"type": "exact"}, {"type": "else"}], "must differ"),
+        ([{"type": "null"}, {"type": "soundalike"}, {"type": "else"}], "soundalike"),
+    ],
+)
+def test_invalid_comparisons_say_why(levels: list, message: str) -> None:
+    with pytest.raises(ValueError, match=message):
+        Comparison.model_validate({"name": "x", "column": "first_name", "levels": levels})
