@@ -4,6 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 LINT_STAMP := tools/cypher-lint/node_modules/.installed
+BROWSER_STAMP := tools/browser-test/node_modules/.installed
 
 .PHONY: setup demo test test-fast test-neo4j lint-cypher neo4j neo4j-stop bench clean
 
@@ -18,7 +19,11 @@ $(LINT_STAMP): tools/cypher-lint/package-lock.json
 	npm ci --prefix tools/cypher-lint --no-audit --no-fund --loglevel=error
 	touch $(LINT_STAMP)
 
-setup: $(STAMP) $(LINT_STAMP)
+$(BROWSER_STAMP): tools/browser-test/package-lock.json
+	npm ci --prefix tools/browser-test --no-audit --no-fund --loglevel=error
+	touch $(BROWSER_STAMP)
+
+setup: $(STAMP) $(LINT_STAMP) $(BROWSER_STAMP)
 
 demo: $(STAMP)
 	$(BIN)/idgraph demo --dir demo --people 2000

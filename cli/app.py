@@ -13,7 +13,7 @@ from typing import Annotated, Optional
 import typer
 
 from idgraph import __version__
-from idgraph.cli import inspect, link, people, pipeline
+from idgraph.cli import inspect, link, people, pipeline, query
 from idgraph.cli.context import State
 
 app = typer.Typer(
@@ -47,6 +47,7 @@ pipeline.register(app)
 inspect.register(app)
 people.register(app)
 link.register(app)
+query.register(app)
 
 
 def main() -> None:

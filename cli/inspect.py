@@ -11,6 +11,7 @@ from idgraph.cli.context import emit_json, guarded, out, state
 from idgraph.cli.render import render_evaluation, render_profile, render_stats
 from idgraph.queries.evaluate import evaluate as evaluate_truth
 from idgraph.queries.export import export as export_store
+from idgraph.queries.neo4j_import import write_neo4j_import
 from idgraph.queries.profile import find_profile_id, show_profile
 
 JSON = Annotated[bool, typer.Option("--json", help="Print the result as JSON for scripts.")]
@@ -63,9 +64,21 @@ def export(
     ctx: typer.Context,
     out_dir: Annotated[Path, typer.Option("--out", help="Folder for records and profiles files.")] = Path("export"),
     fmt: Annotated[str, typer.Option("--format", help="csv or jsonl.")] = "csv",
+    neo4j_import: Annotated[Optional[Path], typer.Option(
+        "--neo4j-import", metavar="DIR",
+        help="Instead: the whole graph as neo4j-admin import files in DIR, with import.sh.")] = None,
     as_json: JSON = False,
 ) -> None:
     """Write source,record_id,profile_id for every record and interaction, and a profiles file."""
+    if neo4j_import is not None:
+        written = write_neo4j_import(state(ctx).store(), neo4j_import)
+        if as_json:
+            emit_json(written)
+        else:
+            out.print(f"wrote {sum(written.nodes.values()):,} nodes and {sum(written.relationships.values()):,} "
+                      f"relationships to {written.directory}; stop Neo4j, then run {written.script} or:")
+            out.print(written.command_line, markup=False)
+        return
     if fmt not in ("csv", "jsonl"):
         raise typer.BadParameter("--format must be csv or jsonl")
     summary = export_store(state(ctx).store(), out_dir, fmt)

@@ -37,8 +37,12 @@ def render_resolve(summary: ResolveSummary) -> None:
     if summary.scope == "none":
         out.print("resolve: nothing changed since the last run")
         return
+    if summary.scope == "attribution":
+        out.print(f"resolve: no profile changed; {summary.interactions_attributed:,} new interactions attributed")
+        return
     out.print(
-        f"resolve ({summary.scope}, {summary.customers_in_scope:,} customers, {summary.seconds:.1f} s): "
+        f"resolve ({summary.scope}, components {summary.components_by}, {summary.customers_in_scope:,} customers, "
+        f"{summary.seconds:.1f} s): "
         f"{summary.profiles_written:,} profiles written, {summary.profiles_created:,} new, "
         f"{summary.profiles_merged:,} merged away, {summary.profiles_split:,} split off; "
         f"{summary.identifiers_marked_shared:,} identifiers newly marked shared")

@@ -33,6 +33,8 @@ class ResolveSummary(BaseModel):
     profiles_merged: int = 0
     profiles_split: int = 0
     links_cut: list[dict] = []
+    interactions_attributed: int = 0  # when only new events waited (scope "attribution")
+    components_by: str = "in-process"  # or "gds": the store computed them (Neo4j with Graph Data Science)
     seconds: float = 0.0
 
 
@@ -60,14 +62,25 @@ def resolve(store: Store, mapping: Mapping, *, full: bool = False, progress: Pro
         shared = run_guard(store, mapping, None if whole else dirty)
     dirty = store.dirty_customers()
     if not dirty and not full:
-        return ResolveSummary(scope="none", identifiers_marked_shared=shared,
-                              seconds=round(time.perf_counter() - started, 3))
+        # New events on known identifiers change no profile, but still need attributing.
+        waiting = store.dirty_interaction_count()
+        if waiting:
+            _attribute_only(store)
+        return ResolveSummary(scope="attribution" if waiting else "none", identifiers_marked_shared=shared,
+                              interactions_attributed=waiting, seconds=round(time.perf_counter() - started, 3))
     with progress.step("find affected components", total=None):
         scope = None if whole else store.closure(dirty)
-        edges = store.link_edges(scope)
         before, profiles_before = store.profile_state(scope)
-        comp = components(before["uid"], edges)
-        comp, cuts = separate(comp, edges, store.judgements(None if scope is None else scope))
+        judged = store.judgements(None if scope is None else scope)
+        # A store may compute the components itself (Neo4j with GDS: `components` answers None without);
+        # then only the components a split judgement may cut need their edges here.
+        comp = store.components(scope) if hasattr(store, "components") else None
+        if comp is None:
+            edges = store.link_edges(scope)
+            comp, components_by = components(before["uid"], edges), "in-process"
+        else:
+            edges, components_by = store.link_edges(_judged_apart(comp, judged)), "gds"
+        comp, cuts = separate(comp, edges, judged)
     with progress.step("assign stable profile ids", total=None):
         members, profiles, retired = stable_ids.assign(
             comp, before, profiles_before, store.max_profile_seq() + 1, store.profile_ids_taken)
@@ -95,8 +108,26 @@ def resolve(store: Store, mapping: Mapping, *, full: bool = False, progress: Pro
         profiles_merged=int(retired.filter(pl.col("merged_into").is_not_null()).height),
         profiles_split=int(rows.filter(pl.col("split_from").is_not_null()).height),
         links_cut=cuts,
+        components_by=components_by,
         seconds=round(time.perf_counter() - started, 3),
     )
+
+
+def _judged_apart(comp: pl.DataFrame, judgements: list[dict]) -> list[str]:
+    """The records of the components that hold an end of a split judgement: the only edges `separate` reads."""
+    ends = [u for j in judgements if j["kind"] == "not_same" for u in (j["a_uid"], j["b_uid"])]
+    hit = comp.filter(pl.col("uid").is_in(ends))["component"].unique().to_list()
+    return comp.filter(pl.col("component").is_in(hit))["uid"].to_list()
+
+
+def _attribute_only(store: Store) -> None:
+    """A resolution with no profile change: the store attributes the interactions marked for it."""
+    text = {c: pl.Utf8 for c in ("profile_id", "status", "merged_into", "split_from", "created_at", "updated_at",
+                                 *GOLDEN_FIELDS, "sources")}
+    profiles = pl.DataFrame(schema={**text, "seq": pl.Int64, "customer_count": pl.Int64})
+    store.write_resolution(pl.DataFrame(schema={"uid": pl.Utf8, "profile_id": pl.Utf8}), profiles,
+                           pl.DataFrame(schema={"profile_id": pl.Utf8, "status": pl.Utf8, "merged_into": pl.Utf8,
+                                                "updated_at": pl.Utf8}), [], [])
 
 
 def _audit(members: pl.DataFrame, profiles: pl.DataFrame, retired: pl.DataFrame, cuts: list[dict],

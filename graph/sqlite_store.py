@@ -248,10 +248,14 @@ class SQLiteStore:
                 db.execute("INSERT OR IGNORE INTO relinked SELECT a_uid FROM link UNION SELECT b_uid FROM link")
                 db.execute("DELETE FROM link")
             else:
+                # Only the links of the touched records go; their partners are marked for resolve, but
+                # keep their links to anyone else.
                 db.execute("INSERT OR IGNORE INTO relinked SELECT value FROM json_each(?)", (_jl(touching),))
-                db.execute("INSERT OR IGNORE INTO relinked SELECT b_uid FROM link WHERE a_uid IN relinked "
-                           "UNION SELECT a_uid FROM link WHERE b_uid IN relinked")
+                partners = db.execute(
+                    "SELECT b_uid FROM link WHERE a_uid IN relinked UNION SELECT a_uid FROM link WHERE b_uid IN relinked"
+                ).fetchall()
                 db.execute("DELETE FROM link WHERE a_uid IN relinked OR b_uid IN relinked")
+                db.executemany("INSERT OR IGNORE INTO relinked VALUES (?)", partners)
             db.executemany(
                 "INSERT OR REPLACE INTO link (a_uid, b_uid, kind, score, evidence) VALUES (?, ?, ?, ?, ?)",
                 [(r.a_uid, r.b_uid, r.kind, r.score, r.evidence) for r in rows],
@@ -278,6 +282,9 @@ class SQLiteStore:
 
     def customer_count(self) -> int:
         return self.db.execute("SELECT COUNT(*) FROM customer").fetchone()[0]
+
+    def dirty_interaction_count(self) -> int:
+        return self.db.execute("SELECT COUNT(*) FROM interaction WHERE dirty = 1").fetchone()[0]
 
     def closure(self, seeds: Sequence[str]) -> list[str]:
         db = self.db

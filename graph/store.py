@@ -80,6 +80,9 @@ class Store(Protocol):
 
     def customer_count(self) -> int: ...
 
+    def dirty_interaction_count(self) -> int:
+        """Interactions waiting for attribution: new events on known identifiers change no customer."""
+
     def closure(self, seeds: Sequence[str]) -> list[str]:
         """Every customer that shares a component, old or new, with a seed: the scope an incremental
         resolve must recompute (through non-shared identifiers, links, merge judgements and old profile

@@ -167,7 +167,7 @@ def test_write_customers_counts_and_is_atomic(store):
     assert store.write_customers([row], "t2").unchanged == 1
     changed = CustomerRow(uid="crm:1", source="crm", source_id="1", first_name="b", row_hash="h2")
     assert store.write_customers([changed], "t3").updated == 1
-    broken = CustomerRow(uid="crm:2", source="crm", source_id=None, row_hash="h3")  # violates NOT NULL
+    broken = CustomerRow(uid="crm:2", source="crm", source_id="2", first_name=object(), row_hash="h3")  # cannot be stored
     good = CustomerRow(uid="crm:3", source="crm", source_id="3", row_hash="h4")
     with pytest.raises(Exception):
         store.write_customers([good, broken], "t4")
@@ -202,3 +202,23 @@ def test_find_customers_by_identifier_and_record(store, tmp_path):
     assert [c["uid"] for c in store.find_customers("email", "bob@post.co.uk")] == ["crm:1", "crm:2"]
     assert [c["uid"] for c in store.find_customers("record", "crm:5")] == ["crm:5"]
     assert store.find_customers("phone", "+449999") == []
+
+
+def test_new_anonymous_event_on_a_known_device_is_attributed(store, tmp_path):
+    web = [{"event_id": "e1", "ts": "2024-03-01T10:05:00Z", "cookie": "dev-A", "event": "login", "user_id": "5"}]
+    run(store, small_project(tmp_path, CRM, web))
+    pid = ids_by_record(store)["crm:5"]
+    later = web + [{"event_id": "e2", "ts": "2024-03-03T10:00:00Z", "cookie": "dev-A", "event": "page_view"}]
+    _, resolved, _ = run(store, small_project(tmp_path, CRM, later))
+    assert resolved.scope == "attribution" and resolved.interactions_attributed == 1
+    attributed = {f"{s}:{r}": p for k, s, r, p in store.export_records() if k == "interaction"}
+    assert attributed == {"web:e1": pid, "web:e2": pid}
+    assert store.profile(pid)["interaction_count"] == 2
+
+
+def test_relinking_one_record_keeps_its_partners_other_links(store, tmp_path):
+    run(store, small_project(tmp_path, CRM))
+    store.replace_links([LinkRow("crm:1", "crm:3", 0.99, "{}", "probable"),
+                         LinkRow("crm:3", "crm:5", 0.99, "{}", "probable")], None)
+    store.replace_links([], ["crm:1"])
+    assert [(l.a_uid, l.b_uid) for l in store.links("probable")] == [("crm:3", "crm:5")]

@@ -1,0 +1,15 @@
+// Counts of records, identifiers, interactions, profiles, links and pending work (`idgraph stats`).
+RETURN COUNT { (:Customer) } AS customers,
+       COUNT { (:Email) } + COUNT { (:Phone) } + COUNT { (:Device) } AS identifiers,
+       COUNT { (:Email) } AS emails,
+       COUNT { (:Phone) } AS phones,
+       COUNT { (:Device) } AS devices,
+       COUNT { (e:Email) WHERE e.shared = true } + COUNT { (p:Phone) WHERE p.shared = true }
+         + COUNT { (d:Device) WHERE d.shared = true } AS shared_identifiers,
+       COUNT { (:Interaction) } AS interactions,
+       COUNT { (i:Interaction) WHERE i.profile_id IS NOT NULL } AS attributed_interactions,
+       COUNT { (p:Profile) WHERE p.status = 'active' } AS profiles,
+       COUNT { ()-[:PROBABLY_SAME]->() } AS probable_links,
+       COUNT { ()-[:MAYBE_SAME]->() } AS review_queue,
+       COUNT { ()-[j:SAME_AS|NOT_SAME_AS]->() WHERE j.deleted_at IS NULL } AS judgements,
+       COUNT { (c:Customer) WHERE c.dirty = true } AS customers_to_resolve;

@@ -1,0 +1,39 @@
+// The Neo4j store's schema, applied by Neo4jStore.init() on every open: idempotent (IF NOT EXISTS).
+// A uniqueness constraint on every key (each is backed by an index, so every MERGE and lookup on a key
+// is an index seek), then an index for every other lookup the store and the named queries make.
+// Constraints come first: the loader's MERGEs rely on them, so they exist before any data is written.
+
+// -- keys ----------------------------------------------------------------------------------------------
+CREATE CONSTRAINT customer_uid IF NOT EXISTS FOR (c:Customer) REQUIRE c.uid IS UNIQUE;
+CREATE CONSTRAINT email_address IF NOT EXISTS FOR (e:Email) REQUIRE e.address IS UNIQUE;
+CREATE CONSTRAINT phone_number IF NOT EXISTS FOR (p:Phone) REQUIRE p.number IS UNIQUE;
+CREATE CONSTRAINT device_id IF NOT EXISTS FOR (d:Device) REQUIRE d.id IS UNIQUE;
+CREATE CONSTRAINT interaction_uid IF NOT EXISTS FOR (i:Interaction) REQUIRE i.uid IS UNIQUE;
+CREATE CONSTRAINT profile_id IF NOT EXISTS FOR (p:Profile) REQUIRE p.profile_id IS UNIQUE;
+CREATE CONSTRAINT audit_seq IF NOT EXISTS FOR (a:Audit) REQUIRE a.seq IS UNIQUE;
+CREATE CONSTRAINT suppression_hash IF NOT EXISTS FOR (s:Suppression) REQUIRE s.hash IS UNIQUE;
+// Judgements are relationships; their id is unique per type (relationship uniqueness: Community 5.7+).
+CREATE CONSTRAINT same_as_judgement IF NOT EXISTS FOR ()-[j:SAME_AS]-() REQUIRE j.judgement_id IS UNIQUE;
+CREATE CONSTRAINT not_same_as_judgement IF NOT EXISTS FOR ()-[j:NOT_SAME_AS]-() REQUIRE j.judgement_id IS UNIQUE;
+
+// -- work marks: what the link job and resolve must look at ---------------------------------------------
+CREATE INDEX customer_dirty IF NOT EXISTS FOR (c:Customer) ON (c.dirty);
+CREATE INDEX customer_link_dirty IF NOT EXISTS FOR (c:Customer) ON (c.link_dirty);
+CREATE INDEX interaction_dirty IF NOT EXISTS FOR (i:Interaction) ON (i.dirty);
+
+// -- lookups ---------------------------------------------------------------------------------------------
+CREATE INDEX customer_seq IF NOT EXISTS FOR (c:Customer) ON (c.seq);
+CREATE INDEX customer_source IF NOT EXISTS FOR (c:Customer) ON (c.source, c.source_id);
+CREATE INDEX interaction_customer_ref IF NOT EXISTS FOR (i:Interaction) ON (i.customer_ref);
+CREATE INDEX interaction_profile IF NOT EXISTS FOR (i:Interaction) ON (i.profile_id);
+CREATE INDEX interaction_source IF NOT EXISTS FOR (i:Interaction) ON (i.source, i.source_id);
+CREATE INDEX interaction_at IF NOT EXISTS FOR (i:Interaction) ON (i.at);
+CREATE INDEX email_shared IF NOT EXISTS FOR (e:Email) ON (e.shared);
+CREATE INDEX phone_shared IF NOT EXISTS FOR (p:Phone) ON (p.shared);
+CREATE INDEX device_shared IF NOT EXISTS FOR (d:Device) ON (d.shared);
+CREATE INDEX profile_status IF NOT EXISTS FOR (p:Profile) ON (p.status);
+CREATE INDEX profile_seq IF NOT EXISTS FOR (p:Profile) ON (p.seq);
+CREATE INDEX profile_updated_at IF NOT EXISTS FOR (p:Profile) ON (p.updated_at);
+CREATE INDEX audit_profile IF NOT EXISTS FOR (a:Audit) ON (a.profile_id);
+CREATE INDEX probably_same_score IF NOT EXISTS FOR ()-[r:PROBABLY_SAME]-() ON (r.score);
+CREATE INDEX maybe_same_score IF NOT EXISTS FOR ()-[r:MAYBE_SAME]-() ON (r.score);

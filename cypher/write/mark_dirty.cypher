@@ -1,0 +1,4 @@
+// Marks the customers $uids for resolve.
+UNWIND $uids AS uid
+MATCH (c:Customer {uid: uid})
+SET c.dirty = true;

@@ -1,0 +1,20 @@
+// The over-merge guard's verdicts: an identifier marked shared (with why) stops linking; one unmarked
+// links again. The customers on an identifier whose mark flipped are marked for the link job and for
+// resolve. Returns how many identifiers flipped. $rows: [{kind, value, shared, reason}].
+UNWIND $rows AS row
+CALL (row) {
+  MATCH (d:Email {address: row.value}) WHERE row.kind = 'email' RETURN d
+  UNION
+  MATCH (d:Phone {number: row.value}) WHERE row.kind = 'phone' RETURN d
+  UNION
+  MATCH (d:Device {id: row.value}) WHERE row.kind = 'device' RETURN d
+}
+WITH d, row, coalesce(d.shared, false) <> row.shared AS flipped
+SET d.shared = row.shared, d.shared_reason = row.reason
+WITH d, flipped
+CALL (d, flipped) {
+  WITH * WHERE flipped
+  MATCH (d)<-[:HAS_EMAIL|HAS_PHONE|USES_DEVICE]-(c:Customer)
+  SET c.dirty = true, c.link_dirty = true
+}
+RETURN count(CASE WHEN flipped THEN 1 END) AS flipped;
