@@ -10,7 +10,7 @@ BROWSER_STAMP := tools/browser-test/node_modules/.installed
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet --upgrade pip "setuptools>=69" wheel
 	$(BIN)/pip install --quiet -e '.[test]'
 	$(BIN)/pip install --quiet -e '.[fast]' || echo "neo4j-rust-ext did not install; the pure-Python driver is used"
 	touch $(STAMP)

@@ -113,6 +113,15 @@ def _now() -> str:
     return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
+def _complete(rows: Sequence, what: str) -> list:
+    """Refuse a batch with a record that lacks a key, before anything of it is written."""
+    for r in rows:
+        missing = [f for f in ("uid", "source", "source_id", "row_hash") if getattr(r, f) is None]
+        if missing:
+            raise StoreError(f"{what} record {r.uid!r} lacks {', '.join(missing)}: nothing of this batch was written")
+    return list(rows)
+
+
 class Neo4jStore(Neo4jBulkExport):
     """The Store contract on a Neo4j database (the bulk export streams come from Neo4jBulkExport)."""
 
@@ -283,21 +292,19 @@ class Neo4jStore(Neo4jBulkExport):
                 return
 
     # -- ingest ----------------------------------------------------------------------------------
+    def _new_and_changed(self, tx: neo4j.ManagedTransaction, hashes: str, rows: list) -> tuple[list, list, WriteCounts]:
+        """Split a batch by the stored content hashes: new records, changed ones, and the counts."""
+        old = {u: h for batch in self._run(tx, hashes, [r.uid for r in rows], key="uids") for u, h in batch[0]}
+        new = [r for r in rows if r.uid not in old]
+        changed = [r for r in rows if r.uid in old and old[r.uid] != r.row_hash]
+        return new, changed, WriteCounts(inserted=len(new), updated=len(changed),
+                                         unchanged=len(rows) - len(new) - len(changed))
+
     def write_customers(self, rows: Sequence[CustomerRow], run_tag: str) -> WriteCounts:
-        for r in rows:
-            missing = [f for f in ("uid", "source", "source_id", "row_hash") if getattr(r, f) is None]
-            if missing:
-                raise StoreError(f"customer record {r.uid!r} lacks {', '.join(missing)}: nothing of this batch "
-                                 "was written")
-        rows = list(rows)
+        rows = _complete(rows, "customer")
 
         def work(tx: neo4j.ManagedTransaction) -> WriteCounts:
-            old = {u: h for batch in self._run(tx, "read/customer_hashes", [r.uid for r in rows], key="uids")
-                   for u, h in batch[0]}
-            new = [r for r in rows if r.uid not in old]
-            changed = [r for r in rows if r.uid in old and old[r.uid] != r.row_hash]
-            counts = WriteCounts(inserted=len(new), updated=len(changed),
-                                 unchanged=len(rows) - len(new) - len(changed))
+            new, changed, counts = self._new_and_changed(tx, "read/customer_hashes", rows)
             if not new and not changed:
                 return counts
             seq0 = self._run(tx, "read/customer_seq_max")[0][0] if new else 0
@@ -313,20 +320,10 @@ class Neo4jStore(Neo4jBulkExport):
         return self._write(work) if rows else WriteCounts()
 
     def write_interactions(self, rows: Sequence[InteractionRow], run_tag: str) -> WriteCounts:
-        for r in rows:
-            missing = [f for f in ("uid", "source", "source_id", "row_hash") if getattr(r, f) is None]
-            if missing:
-                raise StoreError(f"interaction record {r.uid!r} lacks {', '.join(missing)}: nothing of this "
-                                 "batch was written")
-        rows = list(rows)
+        rows = _complete(rows, "interaction")
 
         def work(tx: neo4j.ManagedTransaction) -> WriteCounts:
-            old = {u: h for batch in self._run(tx, "read/interaction_hashes", [r.uid for r in rows], key="uids")
-                   for u, h in batch[0]}
-            new = [r for r in rows if r.uid not in old]
-            changed = [r for r in rows if r.uid in old and old[r.uid] != r.row_hash]
-            counts = WriteCounts(inserted=len(new), updated=len(changed),
-                                 unchanged=len(rows) - len(new) - len(changed))
+            new, changed, counts = self._new_and_changed(tx, "read/interaction_hashes", rows)
             touched = [*new, *changed]
             if not touched:
                 return counts
