@@ -83,6 +83,9 @@ class Store(Protocol):
     def dirty_interaction_count(self) -> int:
         """Interactions waiting for attribution: new events on known identifiers change no customer."""
 
+    # Optional, not part of the contract: `components(scope) -> DataFrame | None` for a store that can
+    # compute components itself (Neo4j with Graph Data Science); resolve uses it when present.
+
     def closure(self, seeds: Sequence[str]) -> list[str]:
         """Every customer that shares a component, old or new, with a seed: the scope an incremental
         resolve must recompute (through non-shared identifiers, links, merge judgements and old profile
