@@ -46,51 +46,46 @@ def names(folder: str) -> list[str]:
                   if p.is_file() and p.name.endswith(".cypher"))
 
 
+def _pieces(source: str):
+    """The text as (kind, start, end) runs: 'comment', 'quoted' (a string or quoted name), ';', or 'code'.
+    The one place that knows Cypher's quoting and comment rules."""
+    i, n, code = 0, len(source), 0
+    while i < n:
+        if source[i] in ("'", '"', "`"):
+            end, kind = _skip_quoted(source, i), "quoted"
+        elif source.startswith("//", i):
+            newline = source.find("\n", i)
+            end, kind = (n if newline < 0 else newline), "comment"
+        elif source.startswith("/*", i):
+            close = source.find("*/", i + 2)
+            end, kind = (n if close < 0 else close + 2), "comment"
+        elif source[i] == ";":
+            end, kind = i + 1, ";"
+        else:
+            i += 1
+            continue
+        if code < i:
+            yield "code", code, i
+        yield kind, i, end
+        i = code = end
+    if code < n:
+        yield "code", code, n
+
+
 def split(source: str) -> list[str]:
     """Split Cypher text on `;` outside strings, quoted names and comments."""
-    parts, start, i, n = [], 0, 0, len(source)
-    while i < n:
-        ch = source[i]
-        if ch in ("'", '"', "`"):
-            i = _skip_quoted(source, i)
-            continue
-        if source.startswith("//", i):
-            end = source.find("\n", i)
-            i = n if end < 0 else end
-            continue
-        if source.startswith("/*", i):
-            end = source.find("*/", i + 2)
-            i = n if end < 0 else end + 2
-            continue
-        if ch == ";":
+    parts, start = [], 0
+    for kind, i, end in _pieces(source):
+        if kind == ";":
             parts.append(source[start:i].strip())
-            start = i + 1
-        i += 1
+            start = end
     parts.append(source[start:].strip())
     return [p for p in parts if p]
 
 
 def strip_comments(source: str) -> str:
     """The text without its comments (strings left alone)."""
-    out, i, n = [], 0, len(source)
-    while i < n:
-        ch = source[i]
-        if ch in ("'", '"', "`"):
-            end = _skip_quoted(source, i)
-            out.append(source[i:end])
-            i = end
-            continue
-        if source.startswith("//", i):
-            end = source.find("\n", i)
-            i = n if end < 0 else end
-            continue
-        if source.startswith("/*", i):
-            end = source.find("*/", i + 2)
-            i = n if end < 0 else end + 2
-            continue
-        out.append(ch)
-        i += 1
-    return "".join(out)
+    return "".join(source[i:end] for kind, i, end in _pieces(source) if kind != "comment")
 
 
 def _skip_quoted(source: str, i: int) -> int:
