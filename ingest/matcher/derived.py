@@ -1,4 +1,4 @@
-"""Columns derived from several record columns, and the nickname table.
+"""Columns derived from several record columns.
 
 ``name_pair`` (both names in a fixed order, for cards filled in as "SMITH, BOB") and ``surname`` (the
 surname, or the one a record's email spells around its given name) are used in feature names like record
@@ -8,30 +8,12 @@ session blocked on names leaves out every comparison that reads them.
 
 from __future__ import annotations
 
-import csv
 import re
-from functools import lru_cache
-from importlib import resources
 from typing import Callable
 
 import polars as pl
 
-
-@lru_cache(maxsize=1)
-def nickname_groups() -> dict[str, tuple[str, ...]]:
-    """Given name -> the formal names whose group it belongs to (a formal name is its own group).
-
-    Read from ``ingest/data/nicknames.csv`` (columns ``name,nickname``). "al" belongs to albert, alfred,
-    alexander, allan...: two names are nicknames of each other when their groups intersect.
-    """
-    groups: dict[str, set[str]] = {}
-    text = resources.files("idgraph.ingest").joinpath("data/nicknames.csv").read_text(encoding="utf-8")
-    for row in csv.DictReader(text.splitlines()):
-        name, nick = row["name"].strip().lower(), row["nickname"].strip().lower()
-        groups.setdefault(name, set()).add(name)
-        groups.setdefault(nick, set()).add(name)
-    return {k: tuple(sorted(v)) for k, v in groups.items()}
-
+from idgraph.ingest.nicknames import nickname_groups
 
 
 # Columns derived from several record columns, usable like record columns in feature names.

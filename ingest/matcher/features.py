@@ -19,7 +19,9 @@ import jellyfish
 import numpy as np
 import polars as pl
 
-from .derived import VIRTUAL_COLUMNS, nickname_groups
+from idgraph.ingest.nicknames import nickname_groups
+
+from .derived import VIRTUAL_COLUMNS
 
 LIST_COLUMNS = ("emails", "phones", "devices")
 VIRTUAL_SLOTS = 12  # list columns derived here keep more values than identifiers
