@@ -16,13 +16,13 @@ import tempfile
 import time
 from pathlib import Path
 
-from idgraph.graph.resolve import resolve
+from idgraph.ingest.jobs.resolve import resolve
 from idgraph.graph.sqlite_store import SQLiteStore
-from idgraph.ingest.ingest_job import ingest
-from idgraph.ingest.link_job import link
+from idgraph.ingest.jobs.ingest import ingest
+from idgraph.ingest.jobs.link import link
 from idgraph.ingest.mapping import load_mapping
-from idgraph.ingest.synthetic import generate
-from idgraph.queries.evaluate import evaluate
+from idgraph.lab.synthetic import generate
+from idgraph.lab.evaluate import evaluate
 
 FIGURES = ("pairwise_precision", "pairwise_recall", "pairwise_f1", "bcubed_f1", "profiles_joining_more_than_3_people",
            "attribution_precision")

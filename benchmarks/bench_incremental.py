@@ -23,9 +23,9 @@ from pathlib import Path
 import yaml
 
 from idgraph.graph.records import CustomerRow
-from idgraph.graph.resolve import resolve
+from idgraph.ingest.jobs.resolve import resolve
 from idgraph.graph.sqlite_store import SQLiteStore
-from idgraph.ingest.ingest_job import ingest
+from idgraph.ingest.jobs.ingest import ingest
 from idgraph.ingest.mapping import load_mapping
 
 FIRST = ["james", "mary", "john", "patricia", "robert", "jennifer", "michael", "linda", "david", "susan",

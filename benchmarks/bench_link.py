@@ -23,10 +23,10 @@ RECORDS_PER_PERSON = 1.64  # what the generator makes: CRM, loyalty and newslett
 PREPARE = """
 import sys
 from pathlib import Path
-from idgraph.ingest.synthetic import generate
+from idgraph.lab.synthetic import generate
 from idgraph.ingest.mapping import load_mapping
 from idgraph.graph.stores import open_store
-from idgraph.ingest.ingest_job import ingest
+from idgraph.ingest.jobs.ingest import ingest
 gen = generate(Path(sys.argv[1]), people=int(sys.argv[2]), seed=int(sys.argv[3]))
 mapping = load_mapping(gen.mapping_path)
 store = open_store(mapping, "embedded")
@@ -55,7 +55,7 @@ def main(argv: list[str] | None = None) -> int:
         prepared = time.perf_counter() - t
 
     from idgraph.graph.stores import open_store
-    from idgraph.ingest.link_job import link
+    from idgraph.ingest.jobs.link import link
     from idgraph.ingest.mapping import load_mapping
 
     mapping = load_mapping(mapping_path)
@@ -79,8 +79,8 @@ def main(argv: list[str] | None = None) -> int:
         "prepare_seconds": round(prepared, 1),
     }
     if args.evaluate:
-        from idgraph.graph.resolve import resolve
-        from idgraph.queries.evaluate import evaluate
+        from idgraph.ingest.jobs.resolve import resolve
+        from idgraph.lab.evaluate import evaluate
 
         resolve(store, mapping, full=True)
         ev = evaluate(store, args.work_dir / "truth.csv")

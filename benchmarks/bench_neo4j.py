@@ -21,10 +21,10 @@ import time
 from pathlib import Path
 
 from idgraph.graph.neo4j_store import Neo4jStore
-from idgraph.graph.resolve import resolve
-from idgraph.ingest.ingest_job import ingest
+from idgraph.ingest.jobs.resolve import resolve
+from idgraph.ingest.jobs.ingest import ingest
 from idgraph.ingest.mapping import load_mapping
-from idgraph.ingest.synthetic import generate
+from idgraph.lab.synthetic import generate
 
 
 def main(argv: list[str] | None = None) -> int:

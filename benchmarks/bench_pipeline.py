@@ -16,11 +16,11 @@ import tempfile
 import time
 from pathlib import Path
 
-from idgraph.graph.resolve import resolve
+from idgraph.ingest.jobs.resolve import resolve
 from idgraph.graph.sqlite_store import SQLiteStore
-from idgraph.ingest.ingest_job import ingest
+from idgraph.ingest.jobs.ingest import ingest
 from idgraph.ingest.mapping import load_mapping
-from idgraph.ingest.synthetic import generate
+from idgraph.lab.synthetic import generate
 
 
 def peak_mib() -> float:

@@ -11,7 +11,7 @@ import sys
 import time
 from pathlib import Path
 
-from idgraph.ingest.synthetic import generate
+from idgraph.lab.synthetic import generate
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -1,6 +1,6 @@
 """Commands of the probabilistic matcher: link, review, model show, model train.
 
-Each calls one library function (``idgraph.ingest.link_job``, ``idgraph.ingest.review``) and renders its
+Each calls one library function (``idgraph.ingest.jobs.link``, ``idgraph.ingest.jobs.review``) and renders its
 result; ``--json`` prints the result instead. ``register(app)`` adds them to the main app.
 """
 
@@ -14,8 +14,8 @@ import typer
 from rich.table import Table
 
 from idgraph.cli.context import emit_json, guarded, out, progress, state
-from idgraph.ingest import review as review_lib
-from idgraph.ingest.link_job import LinkSummary, link as link_job, load_model, train_model
+from idgraph.ingest.jobs import review as review_lib
+from idgraph.ingest.jobs.link import LinkSummary, link as link_job, load_model, train_model
 
 JSON = Annotated[bool, typer.Option("--json", help="Print the result as JSON for scripts.")]
 

@@ -14,10 +14,10 @@ import typer
 
 from idgraph.cli.context import emit_json, guarded, out, progress, state
 from idgraph.cli.render import render_resolve
-from idgraph.graph import people as lib
+from idgraph.ingest.jobs import people as lib
 from idgraph.graph.errors import IdgraphError
-from idgraph.graph.forget import ForgetSummary, forget as forget_person
-from idgraph.graph.resolve import ResolveSummary, resolve as resolve_job
+from idgraph.ingest.jobs.forget import ForgetSummary, forget as forget_person
+from idgraph.ingest.jobs.resolve import ResolveSummary, resolve as resolve_job
 from idgraph.queries.explain import Explanation, explain as explain_pair
 
 JSON = Annotated[bool, typer.Option("--json", help="Print the result as JSON for scripts.")]

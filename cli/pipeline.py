@@ -11,9 +11,9 @@ import typer
 from idgraph.cli.context import emit_json, err, guarded, out, progress, state
 from idgraph.cli.link import render_link
 from idgraph.cli.render import render_ingest, render_profile, render_resolve, render_stats
-from idgraph.graph.resolve import resolve as resolve_job
-from idgraph.ingest.ingest_job import ingest as ingest_job
-from idgraph.queries.demo import run_demo
+from idgraph.ingest.jobs.resolve import resolve as resolve_job
+from idgraph.ingest.jobs.ingest import ingest as ingest_job
+from idgraph.lab.demo import run_demo
 
 JSON = Annotated[bool, typer.Option("--json", help="Print the result as JSON for scripts.")]
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 from rich.table import Table
 
 from idgraph.cli.context import out
-from idgraph.graph.resolve import ResolveSummary
-from idgraph.ingest.ingest_job import IngestSummary
-from idgraph.queries.evaluate import Evaluation
+from idgraph.ingest.jobs.resolve import ResolveSummary
+from idgraph.ingest.jobs.ingest import IngestSummary
+from idgraph.lab.evaluate import Evaluation
 from idgraph.queries.profile import ProfileView
 
 

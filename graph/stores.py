@@ -3,15 +3,22 @@
 from __future__ import annotations
 
 import os
+from pathlib import Path
+from typing import Protocol
 
 from idgraph.graph.errors import StoreError
 from idgraph.graph.store import Store
-from idgraph.ingest.mapping import Mapping
 
 STORE_KINDS = ("embedded", "neo4j")
 
 
-def open_store(mapping: Mapping, kind: str | None = None) -> Store:
+class StoreLocation(Protocol):
+    """Where a project keeps its embedded store (the mapping: ``idgraph.ingest.mapping.Mapping``)."""
+
+    def store_path(self) -> Path: ...
+
+
+def open_store(mapping: StoreLocation, kind: str | None = None) -> Store:
     kind = (kind or os.environ.get("IDGRAPH_STORE") or "embedded").lower()
     if kind == "embedded":
         from idgraph.graph.sqlite_store import SQLiteStore

@@ -19,7 +19,7 @@ from typing import Literal
 import networkx as nx
 from pydantic import BaseModel, Field
 
-from idgraph.graph.people import records_of
+from idgraph.graph.refs import records_of
 from idgraph.graph.records import LinkRow
 from idgraph.graph.store import Store
 

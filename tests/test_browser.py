@@ -30,8 +30,8 @@ import pytest
 import yaml
 
 from idgraph.graph.neo4j_store import Neo4jStore
-from idgraph.graph.resolve import resolve
-from idgraph.ingest.ingest_job import ingest
+from idgraph.ingest.jobs.resolve import resolve
+from idgraph.ingest.jobs.ingest import ingest
 from idgraph.ingest.mapping import load_mapping
 from tests.helpers import write_csv, write_jsonl
 from tests.test_cypher_lint import lint  # noqa: F401 - the fixture that runs tools/cypher-lint

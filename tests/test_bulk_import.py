@@ -26,12 +26,12 @@ from idgraph.graph.judgements import record_judgement
 from idgraph.graph.neo4j_bulk import Neo4jBulkExport
 from idgraph.graph.neo4j_store import Neo4jStore
 from idgraph.graph.records import CustomerRow
-from idgraph.graph.resolve import resolve
+from idgraph.ingest.jobs.resolve import resolve
 from idgraph.graph.sqlite_store import SQLiteStore
-from idgraph.ingest.ingest_job import ingest
-from idgraph.ingest.link_job import link
+from idgraph.ingest.jobs.ingest import ingest
+from idgraph.ingest.jobs.link import link
 from idgraph.ingest.mapping import load_mapping
-from idgraph.ingest.synthetic import generate
+from idgraph.lab.synthetic import generate
 from idgraph.queries.neo4j_import import write_neo4j_import
 from idgraph.queries.profile import show_profile
 from tests.neo4j_server import cypher

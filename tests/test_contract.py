@@ -10,8 +10,8 @@ import polars as pl
 import pytest
 
 from idgraph.graph.records import CustomerRow, LinkRow
-from idgraph.graph.resolve import resolve
-from idgraph.ingest.ingest_job import ingest
+from idgraph.ingest.jobs.resolve import resolve
+from idgraph.ingest.jobs.ingest import ingest
 from idgraph.ingest.mapping import load_mapping
 from tests.helpers import person, small_project
 

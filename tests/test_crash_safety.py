@@ -10,12 +10,12 @@ import sys
 import time
 
 from idgraph.ingest.mapping import load_mapping
-from idgraph.ingest.synthetic import generate
+from idgraph.lab.synthetic import generate
 
 INGEST = """
 import sys
 from idgraph.graph.sqlite_store import SQLiteStore
-from idgraph.ingest.ingest_job import ingest
+from idgraph.ingest.jobs.ingest import ingest
 from idgraph.ingest.mapping import load_mapping
 m = load_mapping(sys.argv[1]); s = SQLiteStore(m.store_path()); s.init()
 ingest(s, m, ["web"], batch_size=int(sys.argv[2]))

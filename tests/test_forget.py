@@ -13,12 +13,12 @@ from importlib.resources import files
 
 import pytest
 
-from idgraph.graph import people
-from idgraph.graph.forget import ForgetRefused, forget
-from idgraph.graph.resolve import resolve
-from idgraph.ingest.ingest_job import ingest
+from idgraph.ingest.jobs import people
+from idgraph.ingest.jobs.forget import ForgetRefused, forget
+from idgraph.ingest.jobs.resolve import resolve
+from idgraph.ingest.jobs.ingest import ingest
 from idgraph.ingest.mapping import load_mapping
-from idgraph.ingest.synthetic import generate
+from idgraph.lab.synthetic import generate
 from tests.helpers import person, small_project
 
 ZEB = [

@@ -5,7 +5,7 @@ from __future__ import annotations
 import polars as pl
 import pytest
 
-from idgraph.graph.guard import evaluate
+from idgraph.ingest.guard import evaluate
 
 
 def members(*people: tuple[str, str | None, str | None], kind="phone", value="+441234567890") -> pl.DataFrame:

@@ -8,7 +8,7 @@ import pytest
 import yaml
 
 from idgraph.graph.errors import MappingError, SourceError
-from idgraph.ingest.ingest_job import ingest
+from idgraph.ingest.jobs.ingest import ingest
 from idgraph.ingest.mapping import load_mapping
 from tests.helpers import person, small_project
 

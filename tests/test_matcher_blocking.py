@@ -122,7 +122,7 @@ def test_random_pairs_are_distinct_records() -> None:
 
 def test_default_rules_grow_near_linearly(tmp_path: Path) -> None:
     """Twice the people, about twice the candidate pairs (not four times)."""
-    synthetic = pytest.importorskip("idgraph.ingest.synthetic")
+    synthetic = pytest.importorskip("idgraph.lab.synthetic")
     counts = []
     settings = MatchSettings()
     for people in (1500, 3000):
@@ -135,7 +135,7 @@ def test_default_rules_grow_near_linearly(tmp_path: Path) -> None:
 def _customers(synthetic, folder: Path, people: int):
     """The customers frame of generated data, through the real ingest and store."""
     from idgraph.graph.stores import open_store
-    from idgraph.ingest.ingest_job import ingest
+    from idgraph.ingest.jobs.ingest import ingest
     from idgraph.ingest.mapping import load_mapping
 
     gen = synthetic.generate(folder, people=people, seed=11)

@@ -11,15 +11,15 @@ from typer.testing import CliRunner
 
 from idgraph.cli import link as link_cli
 from idgraph.cli.context import State
-from idgraph.graph.resolve import resolve
+from idgraph.ingest.jobs.resolve import resolve
 from idgraph.graph.stores import open_store
-from idgraph.ingest import review
-from idgraph.ingest.ingest_job import ingest
-from idgraph.ingest.link_job import link, load_model, model_path_for
+from idgraph.ingest.jobs import review
+from idgraph.ingest.jobs.ingest import ingest
+from idgraph.ingest.jobs.link import link, load_model, model_path_for
 from idgraph.ingest.mapping import load_mapping
 from idgraph.ingest.matcher import settings_for
-from idgraph.ingest.synthetic import generate
-from idgraph.queries.evaluate import evaluate
+from idgraph.lab.synthetic import generate
+from idgraph.lab.evaluate import evaluate
 
 
 @pytest.fixture(scope="module")

@@ -16,9 +16,9 @@ from idgraph.graph import cypher_files
 from idgraph.graph.errors import NotFoundError
 from idgraph.graph.neo4j_store import Neo4jStore
 from idgraph.graph.records import LinkRow
-from idgraph.graph.resolve import resolve
+from idgraph.ingest.jobs.resolve import resolve
 from idgraph.graph.sqlite_store import SQLiteStore
-from idgraph.ingest.ingest_job import ingest
+from idgraph.ingest.jobs.ingest import ingest
 from idgraph.ingest.mapping import load_mapping
 from idgraph.queries import named
 from tests.helpers import CRM_COLUMNS, person, write_csv

@@ -21,11 +21,11 @@ from typer.testing import CliRunner
 from idgraph.graph.errors import NotFoundError, StoreError
 from idgraph.graph.neo4j_store import Neo4jStore
 from idgraph.graph.records import CustomerRow, InteractionRow, LinkRow
-from idgraph.graph.resolve import resolve
+from idgraph.ingest.jobs.resolve import resolve
 from idgraph.graph.sqlite_store import SQLiteStore
-from idgraph.ingest.ingest_job import ingest
+from idgraph.ingest.jobs.ingest import ingest
 from idgraph.ingest.mapping import load_mapping
-from idgraph.ingest.synthetic import generate
+from idgraph.lab.synthetic import generate
 from tests.helpers import person, small_project
 from tests.neo4j_server import cypher
 

@@ -10,11 +10,11 @@ import json
 
 import pytest
 
-from idgraph.graph import people
+from idgraph.ingest.jobs import people
 from idgraph.graph.errors import JudgementConflict, NotFoundError
 from idgraph.graph.records import LinkRow
-from idgraph.graph.resolve import resolve
-from idgraph.ingest.ingest_job import ingest
+from idgraph.ingest.jobs.resolve import resolve
+from idgraph.ingest.jobs.ingest import ingest
 from idgraph.ingest.mapping import load_mapping
 from idgraph.queries.explain import explain
 from idgraph.queries.profile import show_profile

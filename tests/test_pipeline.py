@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from idgraph.graph.resolve import resolve
+from idgraph.ingest.jobs.resolve import resolve
 from idgraph.graph.sqlite_store import SQLiteStore
-from idgraph.ingest.ingest_job import ingest
+from idgraph.ingest.jobs.ingest import ingest
 from idgraph.ingest.mapping import load_mapping
-from idgraph.ingest.synthetic import generate
-from idgraph.queries.evaluate import evaluate
+from idgraph.lab.synthetic import generate
+from idgraph.lab.evaluate import evaluate
 
 
 @pytest.fixture(scope="module")

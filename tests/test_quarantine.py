@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from idgraph.ingest.ingest_job import ingest
+from idgraph.ingest.jobs.ingest import ingest
 from idgraph.ingest.mapping import load_mapping
 from tests.helpers import person, small_project
 

@@ -17,7 +17,7 @@ import phonenumbers
 import pytest
 
 from idgraph.ingest.mapping import Kind, load_mapping
-from idgraph.ingest.synthetic import JUNK_EMAILS, JUNK_PHONES, NICKNAMES, SOURCES, generate
+from idgraph.lab.synthetic import JUNK_EMAILS, JUNK_PHONES, NICKNAMES, SOURCES, generate
 
 PEOPLE = 2000
 
@@ -109,7 +109,7 @@ def test_same_seed_same_bytes_other_seed_other_bytes(tmp_path):
 
 def test_same_bytes_whatever_the_hash_seed(tmp_path):
     """No iteration over sets of strings leaks into the output: another process, another hash seed."""
-    script = "import sys; from pathlib import Path; from idgraph.ingest.synthetic import generate; " \
+    script = "import sys; from pathlib import Path; from idgraph.lab.synthetic import generate; " \
              "generate(Path(sys.argv[1]), people=300, seed=5)"
     for hash_seed in ("1", "2"):
         env = {**os.environ, "PYTHONHASHSEED": hash_seed}

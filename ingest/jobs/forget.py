@@ -16,7 +16,8 @@ from __future__ import annotations
 from pydantic import BaseModel
 
 from idgraph.graph.errors import IdgraphError, NotFoundError
-from idgraph.graph.people import current_profile, now
+from idgraph.graph.refs import current_profile
+from idgraph.ingest.jobs.people import now
 from idgraph.graph.store import Store
 from idgraph.graph.suppression import digest
 from idgraph.ingest import normalise as norm

@@ -7,13 +7,13 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
-from idgraph.graph.resolve import ResolveSummary, resolve
+from idgraph.ingest.jobs.resolve import ResolveSummary, resolve
 from idgraph.graph.stores import open_store
-from idgraph.ingest.ingest_job import IngestSummary, ingest
-from idgraph.ingest.link_job import LinkSummary, link
+from idgraph.ingest.jobs.ingest import IngestSummary, ingest
+from idgraph.ingest.jobs.link import LinkSummary, link
 from idgraph.ingest.mapping import load_mapping
-from idgraph.ingest.synthetic import generate
-from idgraph.progress import Progress, silent
+from idgraph.lab.synthetic import generate
+from idgraph.ingest.jobs.progress import Progress, silent
 from idgraph.queries.profile import ProfileView, show_profile
 
 

@@ -13,13 +13,14 @@ from datetime import datetime, timezone
 import polars as pl
 from pydantic import BaseModel
 
-from idgraph.graph import guard, stable_ids
+from idgraph.graph import stable_ids
+from idgraph.ingest import guard
 from idgraph.graph.components import components
 from idgraph.graph.golden import GOLDEN_FIELDS, golden_records
 from idgraph.graph.judgements import separate
 from idgraph.graph.store import Store
 from idgraph.ingest.mapping import Mapping
-from idgraph.progress import Progress, silent
+from idgraph.ingest.jobs.progress import Progress, silent
 
 WHOLE_PASS_FRACTION = 0.25
 

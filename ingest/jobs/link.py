@@ -34,7 +34,7 @@ from idgraph.ingest.matcher import (
     settings_for,
     train,
 )
-from idgraph.progress import Progress, silent
+from idgraph.ingest.jobs.progress import Progress, silent
 
 
 class LinkSummary(BaseModel):
@@ -85,7 +85,7 @@ class _Clock:
 
 def _guard(store: Store, mapping: Mapping, uids: Sequence[str] | None) -> int:
     try:
-        from idgraph.graph.resolve import run_guard
+        from idgraph.ingest.jobs.resolve import run_guard
     except ImportError:  # a store without the guard: nothing to re-judge
         return 0
     if not hasattr(mapping, "guard"):

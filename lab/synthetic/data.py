@@ -129,8 +129,7 @@ class _Tables:
 
 
 def _read_data(name: str) -> list[dict[str, str]]:
-    # the name lists live in idgraph.ingest's data/ folder, one package above this one
-    text = resources.files(__package__.rpartition(".")[0]).joinpath("data", name).read_text(encoding="utf-8")
+    text = resources.files(__package__).joinpath("data", name).read_text(encoding="utf-8")
     return list(csv.DictReader(io.StringIO(text)))
 
 

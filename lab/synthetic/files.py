@@ -78,7 +78,7 @@ def _jsonl_bytes(rows: _Rows, bad: dict[int, str], id_key: str, text_key: str, r
 
 
 _MAPPING = """\
-# Mapping of the synthetic demo data written by idgraph.ingest.synthetic
+# Mapping of the synthetic demo data written by idgraph.lab.synthetic
 # ({people} people, seed {seed}). Paths are relative to this file; truth.csv holds the answers.
 project: demo
 phone_region: GB

@@ -25,7 +25,7 @@ from idgraph.ingest.mapping import Kind, Mapping, Source
 from idgraph.ingest.quarantine import Quarantine
 from idgraph.ingest.readers import BadRow, read_source
 from idgraph.ingest.rows import RowBuilder, RowRejected, merge_duplicate
-from idgraph.progress import Progress, silent
+from idgraph.ingest.jobs.progress import Progress, silent
 
 BATCH_SIZE = 5000
 
