@@ -64,12 +64,17 @@ def _check_conflict(store: Store, a: str, b: str, same: bool) -> None:
                     f"({j['a_uid']} is not {j['b_uid']}); withdraw it with `idgraph undo` first")
 
 
-def separate(comp: pl.DataFrame, edges: pl.DataFrame, judgements: list[dict]) -> tuple[pl.DataFrame, list[dict]]:
+def separate(comp: pl.DataFrame, edges: pl.DataFrame, judgements: list[dict],
+             evidence: list[dict] = ()) -> tuple[pl.DataFrame, list[dict]]:
     """Split components that hold both sides of a NOT_SAME_AS judgement by a minimum cut.
 
-    comp: uid, component. edges: a, b, kind, weight (link_edges). Returns the new comp and the cuts made
-    (which links were cut, per judgement)."""
+    comp: uid, component. edges: a, b, kind, weight (link_edges). ``evidence``: pairs the data says are
+    two people (``ingest/strangers.py``: a_uid, b_uid, judgement_id "evidence", probability, against),
+    cut like judgements, except that where merge judgements join the two, the people win and nothing is
+    cut. Returns the new comp and the cuts made (which links were cut, per judgement or evidence)."""
+    why = {(e["a_uid"], e["b_uid"]): e for e in evidence}
     apart = [(j["a_uid"], j["b_uid"], j["judgement_id"]) for j in judgements if j["kind"] == "not_same"]
+    apart += [(e["a_uid"], e["b_uid"], "evidence") for e in evidence]
     if not apart:
         return comp, []
     label = dict(comp.iter_rows())
@@ -97,6 +102,9 @@ def separate(comp: pl.DataFrame, edges: pl.DataFrame, judgements: list[dict]) ->
             except nx.NetworkXUnbounded:  # networkx raises on a path of merge judgements, never returns inf
                 value = NEVER
             graph.remove_node(_SINK)
+            if value == NEVER and all(jid == "evidence" for _, _, jid in group):
+                pending = [p for p in pending if p not in group]  # merge judgements outrank the evidence
+                continue
             if value == NEVER:
                 raise JudgementConflict(f"{hub} and {', '.join(others)} are judged different but merge "
                                         "judgements join them")
@@ -106,6 +114,10 @@ def separate(comp: pl.DataFrame, edges: pl.DataFrame, judgements: list[dict]) ->
                 {"from": u, "to": v, "kind": k} for u, v, k in cut]}
             if len(group) > 1:
                 entry["judgement_ids"] = [jid for _, _, jid in group]
+            evidence_of = [why[(a, b)] for a, b, jid in group if jid == "evidence" and (a, b) in why]
+            if evidence_of:
+                entry["evidence"] = [{"a": e["a_uid"], "b": e["b_uid"], "probability": e["probability"],
+                                      "against": e["against"]} for e in evidence_of]
             cuts.append(entry)
         for part in nx.connected_components(graph):
             members = [n for n in part if n in uids]

@@ -1,31 +1,60 @@
-"""The over-merge guard: an identifier that glues too much is marked shared and stops linking.
+"""The over-merge guard: an identifier that glues different people is marked shared and stops linking.
 
-Two tests, both from the data around the identifier:
-- too many: held by more than `max_customers` distinct customer records (a store kiosk, a call-centre
-  number, a placeholder that slipped through the junk rules);
-- conflict: two of its customers clearly are different people: different first names that are not a
-  nickname, an initial or a typo of each other; or dates of birth that differ in more than one part
-  (and are not a day/month swap). A family email or a household landline looks like that; one person
-  with a CRM record and a loyalty card does not.
-The identifier stays in the graph, with `shared` and the reason, where an engineer can see it.
-Vectorised: pairs are formed only within identifiers (small groups), names compared with rapidfuzz.
+An identifier held by several customer records is either one person's (a CRM account and a loyalty
+card with one email) or shared (a family email, a household landline, a shop's kiosk). Two tests:
+
+- **too many**: more than ``max_customers`` records hold it (a kiosk, a call-centre number, a
+  placeholder that slipped through the junk rules);
+- **different people**: some pair of its holders looks like two people on all their fields. With a
+  trained model the guard weighs each pair of holders on the comparisons that describe the person
+  (names, date of birth, address: not the identifiers), with the u of people who share an identifier
+  (``matcher/co_holders.py``: a household shares its address and surname, so those weigh little there),
+  and marks the identifier when the probability that they are one person falls below
+  ``min_probability``. One field never decides: a typo ("leo" / "lko") or a nickname the table lacks
+  ("isabella" / "bella") is outweighed by an equal date of birth; a spouse's other name and other
+  birthday are not. Without a model (too few records to train one) a plain rule stands in: different
+  given names that are not a nickname, short form, initial or spelling of each other, and dates of
+  birth that differ in two or more parts (not a day/month swap), both together.
+
+The identifier stays in the graph with ``shared`` and the reason, where an engineer can see it.
+Vectorised: pairs are formed only within identifiers (small groups), compared with the matcher's code.
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
 
 import numpy as np
 import polars as pl
 from rapidfuzz.distance import JaroWinkler
 from rapidfuzz.process import cpdist
 
-from idgraph.ingest.nicknames import nickname_keys
+from idgraph.ingest.matcher import FeatureTable, Model
+from idgraph.ingest.matcher.co_holders import weigh_people
+from idgraph.ingest.nicknames import nickname_groups
 
-SIMILAR_NAME = 0.85
+SIMILAR_NAME = 0.8
+MIN_PROBABILITY = 0.5
+
+# (pairs: kind, value, uid, uid_b) -> (probability that the two are one person, why, per pair)
+Judge = Callable[[pl.DataFrame], tuple[np.ndarray, list[str]]]
 
 
-def evaluate(members: pl.DataFrame, max_customers: int, check_conflicts: bool = True) -> pl.DataFrame:
-    """members: kind, value, shared, uid, first_name, last_name, dob (identifier_members()).
-    Returns kind, value, shared (the verdict), reason, was_shared — one row per identifier."""
+def holder_pairs(members: pl.DataFrame, max_customers: int) -> pl.DataFrame:
+    """Every pair of records that hold one identifier (identifiers of at most ``max_customers`` holders):
+    kind, value, uid, uid_b with uid < uid_b."""
+    people = members.select("kind", "value", "uid").unique()
+    small = people.group_by("kind", "value").agg(pl.len().alias("n")).filter(pl.col("n") <= max_customers)
+    people = people.join(small.select("kind", "value"), on=["kind", "value"])
+    pairs = people.join(people, on=["kind", "value"], suffix="_b").filter(pl.col("uid") < pl.col("uid_b"))
+    return pairs.sort("kind", "value", "uid", "uid_b")
+
+
+def evaluate(members: pl.DataFrame, max_customers: int, check_conflicts: bool = True,
+             judge: Judge | None = None, min_probability: float = MIN_PROBABILITY) -> pl.DataFrame:
+    """members: kind, value, shared, uid, first_name, last_name, dob (``store.identifier_members()``).
+    Returns kind, value, shared (the verdict), reason, was_shared: one row per identifier."""
     sizes = members.group_by("kind", "value").agg(
         pl.col("uid").n_unique().alias("n"), pl.col("shared").first().alias("was_shared"))
     verdict = sizes.with_columns(
@@ -33,42 +62,116 @@ def evaluate(members: pl.DataFrame, max_customers: int, check_conflicts: bool = 
         .then(pl.format("held by {} customer records (more than {})", pl.col("n"), pl.lit(max_customers)))
         .otherwise(None).alias("reason"))
     if check_conflicts:
-        conflicts = _conflicts(members.join(sizes.filter(pl.col("n") <= max_customers).select("kind", "value"),
-                                            on=["kind", "value"]))
-        verdict = verdict.join(conflicts, on=["kind", "value"], how="left").with_columns(
-            pl.coalesce("reason", "conflict").alias("reason")).drop("conflict")
+        pairs = holder_pairs(members, max_customers)
+        if pairs.height:
+            probability, why = (judge or RuleJudge(members))(pairs)
+            found = (pairs.with_columns(pl.Series("p", probability, dtype=pl.Float64),
+                                        pl.Series("why", why, dtype=pl.Utf8))
+                     .filter(pl.col("p") < min_probability)
+                     .sort("p", "uid", "uid_b")
+                     .group_by("kind", "value", maintain_order=True).agg(pl.col("why").first().alias("conflict")))
+            verdict = verdict.join(found, on=["kind", "value"], how="left").with_columns(
+                pl.coalesce("reason", "conflict").alias("reason")).drop("conflict")
     return verdict.with_columns(pl.col("reason").is_not_null().alias("shared")).select(
-        "kind", "value", "shared", "reason", "was_shared")
+        "kind", "value", "shared", "reason", "was_shared").sort("kind", "value")
 
 
-def _conflicts(members: pl.DataFrame) -> pl.DataFrame:
-    people = members.with_columns(
-        pl.col("first_name").map_batches(lambda s: pl.Series(nickname_keys(s.to_list())), return_dtype=pl.Utf8)
-        .alias("first_key"))
-    pairs = people.join(people, on=["kind", "value"], suffix="_b").filter(pl.col("uid") < pl.col("uid_b"))
-    if pairs.is_empty():
-        return pl.DataFrame(schema={"kind": pl.Utf8, "value": pl.Utf8, "conflict": pl.Utf8})
-    a, b = pairs["first_name"].fill_null("").to_list(), pairs["first_name_b"].fill_null("").to_list()
-    similarity = cpdist(a, b, scorer=JaroWinkler.normalized_similarity, workers=-1)
-    pairs = pairs.with_columns(pl.Series("name_sim", np.asarray(similarity, dtype=np.float64)))
-    both_names = pl.col("first_name").is_not_null() & pl.col("first_name_b").is_not_null()
-    initial = (pl.col("first_name").str.len_chars() == 1) | (pl.col("first_name_b").str.len_chars() == 1)
-    same_initial = pl.col("first_name").str.slice(0, 1) == pl.col("first_name_b").str.slice(0, 1)
-    # "kim" / "kimberley", "jon" / "jonathan": a short form the nickname table lacks.
-    prefix = (pl.col("first_name").str.starts_with(pl.col("first_name_b"))
-              | pl.col("first_name_b").str.starts_with(pl.col("first_name")))
-    name_conflict = (both_names & (pl.col("first_key") != pl.col("first_key_b"))
-                     & (pl.col("name_sim") < SIMILAR_NAME) & ~(initial & same_initial) & ~prefix)
-    ymd = [pl.col(c).str.slice(s, n) for c in ("dob",) for s, n in ((0, 4), (5, 2), (8, 2))]
-    ymd_b = [pl.col("dob_b").str.slice(s, n) for s, n in ((0, 4), (5, 2), (8, 2))]
-    parts_differ = sum((x != y).cast(pl.Int8) for x, y in zip(ymd, ymd_b))
-    swapped = (ymd[0] == ymd_b[0]) & (ymd[1] == ymd_b[2]) & (ymd[2] == ymd_b[1])
-    dob_conflict = pl.col("dob").is_not_null() & pl.col("dob_b").is_not_null() & (parts_differ >= 2) & ~swapped
-    found = pairs.with_columns(
-        pl.when(name_conflict).then(pl.format("customers {} and {} have different first names ({} / {})",
-                                              "uid", "uid_b", "first_name", "first_name_b"))
-        .when(dob_conflict).then(pl.format("customers {} and {} have different dates of birth ({} / {})",
-                                           "uid", "uid_b", "dob", "dob_b"))
-        .otherwise(None).alias("conflict"))
-    return (found.filter(pl.col("conflict").is_not_null()).sort("uid", "uid_b")
-            .group_by("kind", "value").agg(pl.col("conflict").first()))
+@dataclass
+class ModelJudge:
+    """Weighs pairs of holders with the trained model's co-holder weights (``Model.co_holder``).
+
+    ``frame``: the holders' customers frame (``store.customers_frame(uids)``)."""
+
+    model: Model
+    frame: pl.DataFrame
+    min_probability: float = MIN_PROBABILITY
+
+    def __call__(self, pairs: pl.DataFrame) -> tuple[np.ndarray, list[str]]:
+        position = pl.DataFrame({"uid": self.frame["uid"], "i": np.arange(self.frame.height, dtype=np.int64)})
+        ends = (pairs.select("uid", "uid_b").with_row_index("row")
+                .join(position, on="uid").join(position.rename({"uid": "uid_b", "i": "j"}), on="uid_b")
+                .sort("row"))
+        probability = np.ones(pairs.height)
+        why = [""] * pairs.height
+        if not ends.height:
+            return probability, why
+        weighed = weigh_people(self.model, FeatureTable(self.frame), ends["i"].to_numpy(), ends["j"].to_numpy(),
+                               self.min_probability)
+        rows = ends["row"].to_numpy()
+        probability[rows] = weighed.probability
+        for k in np.flatnonzero(weighed.probability < self.min_probability):
+            r = int(rows[k])
+            why[r] = (f"customers {pairs['uid'][r]} and {pairs['uid_b'][r]} look like different people "
+                      f"(probability {weighed.probability[k]:.3f} that they are one: "
+                      f"{', '.join(weighed.against[k]) or 'no agreement'})")
+        return probability, why
+
+
+@dataclass
+class RuleJudge:
+    """The stand-in without a model: two people only when given names and dates of birth both differ."""
+
+    members: pl.DataFrame
+
+    def __call__(self, pairs: pl.DataFrame) -> tuple[np.ndarray, list[str]]:
+        people = self.members.select("uid", "first_name", "dob").unique("uid")
+        both = (pairs.with_row_index("row").join(people, on="uid", how="left")
+                .join(people.rename({"uid": "uid_b", "first_name": "first_name_b", "dob": "dob_b"}),
+                      on="uid_b", how="left").sort("row"))
+        names = _names_differ(both)
+        dobs = _dobs_differ(both)
+        conflict = names & dobs
+        why = [
+            f"customers {u} and {v} have different first names ({f} / {g}) and dates of birth ({d} / {e})"
+            if c else ""
+            for u, v, f, g, d, e, c in zip(both["uid"], both["uid_b"], both["first_name"], both["first_name_b"],
+                                           both["dob"], both["dob_b"], conflict)
+        ]
+        return np.where(conflict, 0.0, 1.0), why
+
+
+def suspect_identifiers(members: pl.DataFrame, max_customers: int) -> pl.DataFrame:
+    """kind, value of the identifiers whose holders differ in given name or in date of birth (either
+    one), or that too many records hold: a wide net, for the training data rather than for verdicts.
+    Training on a frame where a family email or a twins' tablet still joins two people would teach the
+    model that one person's records often carry two given names, and the guard would then believe it."""
+    sizes = members.group_by("kind", "value").agg(pl.col("uid").n_unique().alias("n"))
+    crowded = sizes.filter(pl.col("n") > max_customers).select("kind", "value")
+    pairs = holder_pairs(members, max_customers)
+    if not pairs.height:
+        return crowded
+    people = members.select("uid", "first_name", "dob").unique("uid")
+    both = (pairs.with_row_index("row").join(people, on="uid", how="left")
+            .join(people.rename({"uid": "uid_b", "first_name": "first_name_b", "dob": "dob_b"}),
+                  on="uid_b", how="left").sort("row"))
+    differ = _names_differ(both) | _dobs_differ(both)
+    return pl.concat([crowded, both.filter(pl.Series(differ)).select("kind", "value")]).unique()
+
+
+def _names_differ(pairs: pl.DataFrame) -> np.ndarray:
+    a = pairs["first_name"].fill_null("").to_list()
+    b = pairs["first_name_b"].fill_null("").to_list()
+    similarity = np.asarray(cpdist(a, b, scorer=JaroWinkler.normalized_similarity, workers=-1), dtype=np.float64)
+    groups = nickname_groups()
+    out = np.zeros(len(a), dtype=bool)
+    for i, (x, y) in enumerate(zip(a, b)):
+        if not x or not y or similarity[i] >= SIMILAR_NAME or set(groups.get(x, (x,))) & set(groups.get(y, (y,))):
+            continue
+        short, long = (x, y) if len(x) <= len(y) else (y, x)
+        if long.startswith(short) or long.endswith(short):  # an initial, a short form
+            continue
+        out[i] = True
+    return out
+
+
+def _dobs_differ(pairs: pl.DataFrame) -> np.ndarray:
+    a, b = pairs["dob"].to_list(), pairs["dob_b"].to_list()
+    out = np.zeros(len(a), dtype=bool)
+    for i, (x, y) in enumerate(zip(a, b)):
+        if not x or not y:
+            continue
+        px, py = (x[:4], x[5:7], x[8:10]), (y[:4], y[5:7], y[8:10])
+        differ = sum(p != q for p, q in zip(px, py))
+        swapped = px[0] == py[0] and px[1] == py[2] and px[2] == py[1]
+        out[i] = differ >= 2 and not swapped
+    return out

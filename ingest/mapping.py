@@ -174,6 +174,12 @@ class Guard(BaseModel):
 
     max_customers: Annotated[int, Field(ge=2)] = 10
     check_conflicts: bool = True
+    # below this probability that two holders are one person (the model's co-holder weights) they are
+    # different people and the identifier is shared
+    min_probability: Annotated[float, Field(gt=0, lt=1)] = 0.5
+    # two records that one profile would join although the probability that they are one person is
+    # below this are cut apart at the profile's weakest links (ingest/strangers.py)
+    component_min_probability: Annotated[float, Field(ge=0, lt=1)] = 0.05
 
 
 class Survivorship(BaseModel):
@@ -233,6 +239,11 @@ class Mapping(BaseModel):
 
     def region(self, source: Source) -> str:
         return (source.phone_region or self.phone_region).upper()
+
+    def frame_columns(self) -> dict:
+        """Keyword arguments of ``store.customers_frame`` for this mapping's own identifier kinds and
+        attributes (none yet: the built-in columns)."""
+        return {}
 
     def store_path(self) -> Path:
         return self.base_dir / (self.store or f"{self.project}.idgraph.db")

@@ -120,14 +120,20 @@ def test_random_pairs_are_distinct_records() -> None:
     assert (a != b).all() and a.min() >= 0 and b.max() < 10
 
 
-def test_default_rules_grow_near_linearly(tmp_path: Path) -> None:
-    """Twice the people, about twice the candidate pairs (not four times)."""
-    synthetic = pytest.importorskip("idgraph.lab.synthetic")
+def test_planned_default_rules_grow_near_linearly(tmp_path: Path) -> None:
+    """Twice the people, about twice the candidate pairs (not four times): the planner tightens a rule
+    that would make more than its budget of pairs per record (here with no small-data floor)."""
+    from idgraph.lab import synthetic
+    from idgraph.ingest.matcher import plan_blocking, rules_to_run
+
     counts = []
-    settings = MatchSettings()
+    settings = MatchSettings.from_dict({"blocking": {"pairs_per_record": 2, "min_pairs": 0}})
     for people in (1500, 3000):
         frame_ = _customers(synthetic, tmp_path / str(people), people)
-        cand = candidate_pairs(FeatureTable(frame_), settings.blocking.rules, settings.blocking.max_block_size)
+        features = FeatureTable(frame_)
+        planned = plan_blocking(features, settings)
+        assert all(p.estimated_pairs <= 2 * frame_.height for p in planned if p.rule is not None)
+        cand = candidate_pairs(features, rules_to_run(planned), settings.blocking.max_block_size)
         counts.append(len(cand) / frame_.height)
     assert counts[1] < counts[0] * 1.6, counts
 

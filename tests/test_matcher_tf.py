@@ -35,10 +35,11 @@ def test_rare_surname_weighs_more_than_common() -> None:
     a, b = np.array([0, 98]), np.array([1, 99])  # smith/smith, zebedee/zebedee
     gamma = compute_gamma(PairContext(features, a, b), comps)
     assert gamma[:, 0].tolist() == [1, 1]  # both exact
-    m = [np.array([0, 0.9, 0.01, 0.03, 0.02, 0.02, 0.02])]
-    u = [np.array([0, exact_u(features.get("surname")), 1e-4, 1e-3, 1e-3, 2e-3, 0.0])]
+    k = len(comps[0].levels)  # null, exact, the fuzzy levels, else
+    m = [np.array([0, 0.9, *[0.08 / (k - 3)] * (k - 3), 0.02])]
+    u = [np.array([0, exact_u(features.get("surname")), *[1e-3] * (k - 3), 0.0])]
     u[0][-1] = 1 - u[0][1:-1].sum()
-    model = Model.build(comps, m, u, [[""] * 7], Prior(probability=0.01, records=100, matches_per_record=1.0),
+    model = Model.build(comps, m, u, [[""] * k], Prior(probability=0.01, records=100, matches_per_record=1.0),
                         MatchSettings().thresholds, {})
     scores = score(model, features, a, b, gamma)
     assert scores.weight[1] > scores.weight[0] + 3

@@ -17,7 +17,7 @@ def test_wheel_holds_nothing_outside_idgraph(tmp_path):
     names = zipfile.ZipFile(wheel).namelist()
     tops = {n.split("/")[0] for n in names}
     assert {t for t in tops if not t.endswith(".dist-info")} == {"idgraph"}
-    for needed in ("idgraph/graph/sqlite_schema.sql", "idgraph/ingest/normalise/phone.py", "idgraph/ingest/data/nicknames.csv",
+    for needed in ("idgraph/graph/sqlite_schema.sql", "idgraph/ingest/normalise/phone.py",
                    "idgraph/ingest/data/junk.yaml", "idgraph/ingest/data/mapping_template.yaml",
                    "idgraph/cypher/vocabulary.json", "idgraph/cli/app.py"):
         assert needed in names, needed

@@ -11,7 +11,6 @@ first use), scoring, and one ``replace_links`` transaction.
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -24,17 +23,22 @@ from idgraph.graph.store import Store
 from idgraph.ingest.mapping import Mapping
 from idgraph.ingest.matcher import (
     FeatureTable,
-    MatchSettings,
     Model,
     PairContext,
     candidate_pairs,
     classify,
     evidence,
+    plan_blocking,
+    rules_to_run,
     score,
     settings_for,
-    train,
 )
+from idgraph.ingest.jobs import model as model_file
+from idgraph.ingest.jobs.guard import run_guard
 from idgraph.ingest.jobs.progress import Progress, silent
+
+
+model_path_for = model_file.model_path_for  # where the model lives (kept importable from here)
 
 
 class LinkSummary(BaseModel):
@@ -42,7 +46,8 @@ class LinkSummary(BaseModel):
     records: int = 0  # customer records in the store
     records_considered: int = 0  # new or changed records linked against everyone
     identifiers_marked_shared: int = 0
-    blocking: list[dict[str, Any]] = Field(default_factory=list)  # per rule: pairs, new_pairs, skipped blocks
+    blocking_plan: list[dict[str, Any]] = Field(default_factory=list)  # per rule: kept, tightened, dropped, no data
+    blocking: list[dict[str, Any]] = Field(default_factory=list)  # per rule run: pairs, new_pairs, skipped blocks
     pairs_per_rule: dict[str, int] = Field(default_factory=dict)  # deduplicated across rules
     pairs_compared: int = 0
     links_written: int = 0
@@ -53,17 +58,6 @@ class LinkSummary(BaseModel):
     thresholds: dict[str, float] = Field(default_factory=dict)
     seconds: dict[str, float] = Field(default_factory=dict)
     pairs_per_second: dict[str, float] = Field(default_factory=dict)
-
-
-def model_path_for(mapping: Mapping, settings: MatchSettings, override: Path | None = None) -> Path:
-    """Where the model file lives: the argument, else ``matching.model_path``, else beside the mapping."""
-    if override is not None:
-        return Path(override)
-    base = Path(getattr(mapping, "base_dir", Path(".")))
-    if settings.model_path:
-        p = Path(settings.model_path)
-        return p if p.is_absolute() else base / p
-    return base / f"{getattr(mapping, 'project', 'idgraph')}.model.json"
 
 
 class _Clock:
@@ -83,16 +77,6 @@ class _Clock:
         return {k: round(n / max(self.seconds.get(k, 0.0), 1e-6), 1) for k, n in self.items.items()}
 
 
-def _guard(store: Store, mapping: Mapping, uids: Sequence[str] | None) -> int:
-    try:
-        from idgraph.ingest.jobs.resolve import run_guard
-    except ImportError:  # a store without the guard: nothing to re-judge
-        return 0
-    if not hasattr(mapping, "guard"):
-        return 0
-    return int(run_guard(store, mapping, None if uids is None else list(uids)))
-
-
 def link(
     store: Store,
     mapping: Mapping,
@@ -106,20 +90,42 @@ def link(
     progress = progress or silent
     settings = settings_for(mapping)
     clock = _Clock()
-    path = model_path_for(mapping, settings, model_path)
+    path = model_file.model_path_for(mapping, settings, model_path)
 
     to_link = None if full else store.customers_to_link()
     if to_link is not None and not to_link:
         return LinkSummary(mode="none", records=store.customer_count(), model_path=str(path))
+
+    frame = None
+    model = None if retrain else model_file.load(path)
+    trained = False
+    if retrain or model is None or model_file.needs_training(model, store.customer_count()):
+        with progress.step("read customer records"):
+            frame = store.customers_frame(**mapping.frame_columns())
+        clock.lap("read", frame.height)
+        with progress.step("train the model"):
+            model = model_file.train_on(store, mapping, frame, settings)
+            model.save(path)
+        trained = True
+        clock.lap("train")
+    warning = None
+    changed = model.differs_from(settings.comparisons)
+    if changed and not trained:
+        warning = (f"the model was trained with other definitions of {', '.join(changed)}; "
+                   "it is used as it is: run `idgraph model train` to retrain")
+    comparisons = model.definitions()
+
     with progress.step("guard shared identifiers"):
-        shared = _guard(store, mapping, to_link)
+        # a new model judges every identifier afresh; otherwise those the new records touch
+        shared = run_guard(store, mapping, None if trained else to_link, model)
     if to_link is not None and shared:
         to_link = store.customers_to_link()  # records whose identifiers the guard just changed, too
     clock.lap("guard")
 
-    with progress.step("read customer records"):
-        frame = store.customers_frame()
-    clock.lap("read", frame.height)
+    if frame is None or shared:
+        with progress.step("read customer records"):
+            frame = store.customers_frame(**mapping.frame_columns())
+        clock.lap("read", frame.height)
     n = frame.height
     new_mask = None
     if to_link is not None:
@@ -128,19 +134,10 @@ def link(
             new_mask = None
     considered = n if new_mask is None else int(new_mask.sum())
 
-    model = None
-    warning = None
-    if path.exists() and not retrain:
-        model = Model.load(path)
-        changed = model.differs_from(settings.comparisons)
-        if changed:
-            warning = (f"the model was trained with other definitions of {', '.join(changed)}; "
-                       "it is used as it is: run `idgraph model train` to retrain")
-    comparisons = model.definitions() if model is not None else settings.comparisons
-
     features = FeatureTable(frame, max_slots=settings.max_slots)
     with progress.step("blocking"):
-        cand = candidate_pairs(features, settings.blocking.rules, settings.blocking.max_block_size, new_mask)
+        planned = plan_blocking(features, settings)
+        cand = candidate_pairs(features, rules_to_run(planned), settings.blocking.max_block_size, new_mask)
     clock.lap("blocking", len(cand))
 
     with progress.step("compare", total=len(comparisons)) as step:
@@ -151,14 +148,6 @@ def link(
             step.advance()
         del ctx
     clock.lap("compare", len(cand))
-
-    trained = False
-    if model is None:
-        with progress.step("train the model"):
-            model = train(features, settings, gamma if new_mask is None else None)
-            model.save(path)
-        trained = True
-        clock.lap("train")
 
     thresholds = model.thresholds
     if "thresholds" in (getattr(mapping, "matching", None) or {}):
@@ -181,6 +170,7 @@ def link(
         records=n,
         records_considered=considered,
         identifiers_marked_shared=shared,
+        blocking_plan=[p.as_dict() for p in planned],
         blocking=[s.as_dict() for s in cand.stats],
         pairs_per_rule={s.name: s.new_pairs for s in cand.stats},
         pairs_compared=len(cand),
@@ -214,21 +204,22 @@ def _link_rows(frame, a, b, keep, verdict, scores, model, gamma) -> list[LinkRow
 def train_model(
     store: Store, mapping: Mapping, *, model_path: Path | None = None, progress: Progress | None = None
 ) -> tuple[Model, Path]:
-    """Retrain on every customer record and save the model (``idgraph model train``)."""
+    """Retrain on every customer record and save the model (``idgraph model train``); the guard then
+    re-judges every identifier with it."""
     progress = progress or silent
     settings = settings_for(mapping)
-    path = model_path_for(mapping, settings, model_path)
-    with progress.step("guard shared identifiers"):
-        _guard(store, mapping, None)
+    path = model_file.model_path_for(mapping, settings, model_path)
     with progress.step("read customer records"):
-        frame = store.customers_frame()
+        frame = store.customers_frame(**mapping.frame_columns())
     with progress.step("train the model"):
-        model = train(FeatureTable(frame, max_slots=settings.max_slots), settings)
+        model = model_file.train_on(store, mapping, frame, settings)
     model.save(path)
+    with progress.step("guard shared identifiers"):
+        run_guard(store, mapping, None, model)
     return model, path
 
 
 def load_model(mapping: Mapping, model_path: Path | None = None) -> tuple[Model, Path]:
     settings = settings_for(mapping)
-    path = model_path_for(mapping, settings, model_path)
+    path = model_file.model_path_for(mapping, settings, model_path)
     return Model.load(path), path

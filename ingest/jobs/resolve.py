@@ -14,7 +14,9 @@ import polars as pl
 from pydantic import BaseModel
 
 from idgraph.graph import stable_ids
-from idgraph.ingest import guard
+from idgraph.ingest import strangers
+from idgraph.ingest.jobs.guard import run_guard
+from idgraph.ingest.jobs.model import ensure_model
 from idgraph.graph.components import components
 from idgraph.graph.golden import GOLDEN_FIELDS, golden_records
 from idgraph.graph.judgements import separate
@@ -34,6 +36,8 @@ class ResolveSummary(BaseModel):
     profiles_merged: int = 0
     profiles_split: int = 0
     links_cut: list[dict] = []
+    strangers_cut: int = 0  # cuts made because records looked like different people (ingest/strangers.py)
+    components_unchecked: int = 0  # components too large for that check
     interactions_attributed: int = 0  # when only new events waited (scope "attribution")
     components_by: str = "in-process"  # or "gds": the store computed them (Neo4j with Graph Data Science)
     seconds: float = 0.0
@@ -43,24 +47,18 @@ def now() -> str:
     return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def run_guard(store: Store, mapping: Mapping, dirty: list[str] | None) -> int:
-    """Re-judge the identifiers the changed customers touch (all when dirty is None)."""
-    members = store.identifier_members(dirty)
-    if members.is_empty():
-        return 0
-    verdict = guard.evaluate(members, mapping.guard.max_customers, mapping.guard.check_conflicts)
-    flips = verdict.filter(pl.col("shared") != pl.col("was_shared"))
-    return store.set_shared([(k, v, s, r) for k, v, s, r in flips.select("kind", "value", "shared", "reason").iter_rows()])
-
-
 def resolve(store: Store, mapping: Mapping, *, full: bool = False, progress: Progress = silent,
             by: str = "idgraph") -> ResolveSummary:
     started = time.perf_counter()
     total = store.customer_count()
     dirty = store.dirty_customers()
     whole = full or len(dirty) > WHOLE_PASS_FRACTION * max(total, 1)
+    if not dirty and not full and not store.dirty_interaction_count():
+        return ResolveSummary(scope="none", seconds=round(time.perf_counter() - started, 3))
     with progress.step("guard shared identifiers", total=None):
-        shared = run_guard(store, mapping, None if whole else dirty)
+        model, trained = ensure_model(store, mapping)
+        # a new model judges every identifier afresh; otherwise those the changed records touch
+        shared = run_guard(store, mapping, None if whole or trained else dirty, model)
     dirty = store.dirty_customers()
     if not dirty and not full:
         # New events on known identifiers change no profile, but still need attributing.
@@ -76,18 +74,24 @@ def resolve(store: Store, mapping: Mapping, *, full: bool = False, progress: Pro
         # A store may compute the components itself (Neo4j with GDS: `components` answers None without);
         # then only the components a split judgement may cut need their edges here.
         comp = store.components(scope) if hasattr(store, "components") else None
+        edges = None
         if comp is None:
             edges = store.link_edges(scope)
             comp, components_by = components(before["uid"], edges), "in-process"
         else:
-            edges, components_by = store.link_edges(_judged_apart(comp, judged)), "gds"
-        comp, cuts = separate(comp, edges, judged)
+            components_by = "gds"
+    with progress.step("cut chains of strangers", total=None):
+        customers = store.customers_frame(scope, **mapping.frame_columns())
+        evidence, unchecked = strangers.conflicts(comp, customers, model,
+                                                  min_probability=mapping.guard.component_min_probability)
+        if edges is None:
+            edges = store.link_edges(_judged_apart(comp, [*judged, *evidence]))
+        comp, cuts = separate(comp, edges, judged, evidence)
     with progress.step("assign stable profile ids", total=None):
         members, profiles, retired = stable_ids.assign(
             comp, before, profiles_before, store.max_profile_seq() + 1, store.profile_ids_taken)
     with progress.step("compute golden records", total=None):
-        customers = store.customers_frame(scope).drop("profile_id").join(
-            members.select("uid", "profile_id"), on="uid")
+        customers = customers.drop("profile_id").join(members.select("uid", "profile_id"), on="uid")
         golden = golden_records(customers, mapping.survivorship.source_priority, mapping.survivorship.rules)
     stamp = now()
     rows = profiles.join(golden, on="profile_id", how="left").with_columns(
@@ -109,6 +113,8 @@ def resolve(store: Store, mapping: Mapping, *, full: bool = False, progress: Pro
         profiles_merged=int(retired.filter(pl.col("merged_into").is_not_null()).height),
         profiles_split=int(rows.filter(pl.col("split_from").is_not_null()).height),
         links_cut=cuts,
+        strangers_cut=sum(1 for c in cuts if "evidence" in c),
+        components_unchecked=unchecked,
         components_by=components_by,
         seconds=round(time.perf_counter() - started, 3),
     )
@@ -163,4 +169,4 @@ def _audit(members: pl.DataFrame, profiles: pl.DataFrame, retired: pl.DataFrame,
     return entries
 
 
-__all__ = ["resolve", "run_guard", "ResolveSummary", "GOLDEN_FIELDS"]
+__all__ = ["resolve", "ResolveSummary", "GOLDEN_FIELDS"]

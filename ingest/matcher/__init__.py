@@ -5,6 +5,7 @@ The modules behind this surface each hold one concept; this is all a job or a te
 """
 
 from .blocking import Candidates, RuleStats, candidate_pairs, random_pairs
+from .blocking_plan import PlannedRule, plan_blocking, rules_to_run
 from .comparisons import LIBRARY, Comparison, compute_gamma, default_comparisons
 from .features import Feature, FeatureTable, records_frame
 from .model import Model, ModelError, Prior
@@ -25,6 +26,7 @@ __all__ = [
     "Model",
     "ModelError",
     "PairContext",
+    "PlannedRule",
     "Prior",
     "RuleStats",
     "Scores",
@@ -38,8 +40,10 @@ __all__ = [
     "evidence",
     "expectation_maximisation",
     "patterns",
+    "plan_blocking",
     "random_pairs",
     "records_frame",
+    "rules_to_run",
     "score",
     "settings_for",
     "train",

@@ -115,7 +115,9 @@ def first_name() -> Comparison:
             lv.NullLevel(),
             lv.ExactLevel(),
             lv.SwappedLevel(other="last_name"),
+            lv.SwappedLevel(other="last_name", threshold=0.9),
             lv.NicknameLevel(),
+            lv.ShortFormLevel(),
             lv.JaroWinklerLevel(threshold=0.92),
             lv.JaroWinklerLevel(threshold=0.8),
             lv.InitialLevel(),
@@ -135,6 +137,7 @@ def last_name() -> Comparison:
             lv.NullLevel(),
             lv.ExactLevel(),
             lv.SwappedLevel(column="last_name", other="first_name"),
+            lv.SwappedLevel(column="last_name", other="first_name", threshold=0.9),
             lv.JaroWinklerLevel(threshold=0.94),
             lv.PhoneticLevel(algorithm="metaphone"),
             lv.JaroWinklerLevel(threshold=0.84),
@@ -208,6 +211,19 @@ def location() -> Comparison:
                     lv.TokenSimilarityLevel(column="address", threshold=0.85),
                     lv.ExactLevel(column="address", transform="numbers"),
                     lv.PostcodePartLevel(part="district"),
+                ],
+            ),
+            # The same line under another (mistyped, or missing) postcode: "14 learmonth dr" in 2031 and 2204;
+            # with a house number, or every town's "Schillerstrasse" would be one home.
+            lv.AllOfLevel(
+                label="same address, other postcode",
+                levels=[lv.ExactLevel(column="address"), lv.PresentLevel(column="address.numbers")],
+            ),
+            lv.AllOfLevel(
+                label="similar address, other postcode",
+                levels=[
+                    lv.TokenSimilarityLevel(column="address", threshold=0.85),
+                    lv.ExactLevel(column="address", transform="numbers"),
                 ],
             ),
             lv.AllOfLevel(

@@ -27,10 +27,6 @@ def _name_pair(frame: pl.DataFrame) -> pl.Series:
     ).to_series()
 
 
-def _letters(expr: pl.Expr) -> pl.Expr:
-    return expr.str.replace_all(r"[^a-z]", "")
-
-
 def _given_forms(first: pl.Series) -> pl.DataFrame:
     """Each distinct given name with its nickname-group forms (joe -> joe, joseph, jo, joey...), at most 16."""
     groups = nickname_groups()
@@ -55,12 +51,16 @@ def _given_forms(first: pl.Series) -> pl.DataFrame:
 
 
 def _surname_guess(frame: pl.DataFrame) -> pl.Series:
-    """The surname, or for a record without one, the surname its email spells around the given name.
+    """The surname, or for a record without one, the surname its email spells beside the given name.
 
-    "abigail.smith93@..." with given name Abby gives "smith" (Abby's forms include abigail); "smithr@"
-    and "rhudson@" with given name Ryan give "smith" and "hudson". A sign-up form that asks only for a
-    first name still tells the surname this way; the surname comparison (with its term frequencies)
-    then weighs it, so the same evidence is never counted twice.
+    Only a mailbox name of two parts split by a dot, dash, underscore or plus, one of which is the given
+    name (or a form of it: "abby" / "abigail.smith93@", a longer or shorter spelling: "cath" /
+    "catherine.thompson@", or its initial: "j.smith@"), and the other at least three letters: the
+    convention of "first.last@" mailboxes everywhere, and nothing else. A name run together with the
+    surname ("rhudson@", "philippajones@") is left alone: where the given name ends cannot be told from
+    the letters, and a wrong split makes a rare "surname" that two strangers then share. A sign-up form
+    that asks only for a first name still tells the surname this way; the surname comparison (with its
+    term frequencies) weighs it, so the same evidence is never counted twice.
     """
     idx = pl.int_range(0, frame.height, dtype=pl.Int64)
     if "emails" not in frame.columns:
@@ -68,39 +68,31 @@ def _surname_guess(frame: pl.DataFrame) -> pl.Series:
     need = frame.select(idx.alias("i"), "first_name", "last_name", "emails").filter(
         pl.col("last_name").is_null() & pl.col("first_name").is_not_null() & (pl.col("emails").list.len() > 0)
     )
-    letters = need.explode("emails").select(
-        "i", "first_name", _letters(pl.col("emails").str.split("@").list.first()).alias("letters")
-    ).filter(pl.col("letters").str.len_chars() >= 4)
-    forms = _given_forms(frame.get_column("first_name"))
-    by_form = letters.join(forms, on="first_name").with_columns(
-        pl.when(pl.col("letters").str.starts_with(pl.col("form")))
-        .then(pl.col("letters").str.slice(pl.col("form").str.len_chars()))
-        .when(pl.col("letters").str.ends_with(pl.col("form")))
-        .then(pl.col("letters").str.slice(0, pl.col("letters").str.len_chars() - pl.col("form").str.len_chars()))
-        .alias("guess"),
-        (10 + pl.col("form").str.len_chars()).cast(pl.Int64).alias("rank"),
-    ).filter(pl.col("guess").is_not_null())
-    # the longest form that fits decides: "pamela230" with given name Pam is Pamela and no surname,
-    # not Pam + "ela"; an email that is just the given name spells no surname, nor does its initial
-    best = by_form.sort(["i", "letters", "rank"], descending=[False, False, True]).group_by(
-        ["i", "letters"], maintain_order=True
-    ).first()
-    init = pl.col("first_name").str.slice(0, 1)
-    by_initial = letters.join(best.select("i", "letters"), on=["i", "letters"], how="anti").with_columns(
-        pl.when(pl.col("letters").str.starts_with(init))
-        .then(pl.col("letters").str.slice(1))
-        .when(pl.col("letters").str.ends_with(init))
-        .then(pl.col("letters").str.slice(0, pl.col("letters").str.len_chars() - 1))
-        .alias("guess"),
-        pl.lit(1, dtype=pl.Int64).alias("rank"),
-    )
-    guesses = (
-        pl.concat([best.select("i", "guess", "rank"), by_initial.select("i", "guess", "rank")])
-        .filter(pl.col("guess").str.len_chars() >= 3)
-        .sort(["i", "rank", "guess"], descending=[False, True, False])
-        .group_by("i", maintain_order=True)
-        .agg(pl.col("guess").first())
-    )
+    parts = need.explode("emails").select(
+        "i", "first_name",
+        pl.col("emails").str.split("@").list.first().str.replace_all(r"\d+", "")
+        .str.replace_all(r"[._\-+]+", " ").str.strip_chars().str.split(" ").alias("parts"),
+    ).filter(pl.col("parts").list.len() == 2).select(
+        "i", "first_name", pl.col("parts").list.get(0).alias("p0"), pl.col("parts").list.get(1).alias("p1"))
+    forms = _given_forms(frame.get_column("first_name")).with_columns(pl.lit(True).alias("is_form"))
+
+    def given(part: str) -> pl.Expr:
+        first, token = pl.col("first_name"), pl.col(part)
+        spelled = ((token.str.len_chars() >= 3) & (first.str.len_chars() >= 3)
+                   & (token.str.starts_with(first) | first.str.starts_with(token)))
+        initial = (token.str.len_chars() == 1) & (token == first.str.slice(0, 1))
+        return pl.col(f"form_{part}").fill_null(False) | spelled | initial
+
+    marked = parts
+    for part in ("p0", "p1"):
+        marked = marked.join(forms.rename({"form": part, "is_form": f"form_{part}"}), on=["first_name", part],
+                             how="left")
+    guesses = marked.with_columns(
+        pl.when(given("p0") & ~given("p1") & (pl.col("p1").str.len_chars() >= 3)).then(pl.col("p1"))
+        .when(given("p1") & ~given("p0") & (pl.col("p0").str.len_chars() >= 3)).then(pl.col("p0"))
+        .alias("guess")
+    ).filter(pl.col("guess").is_not_null()).sort("i", "guess").group_by("i", maintain_order=True).agg(
+        pl.col("guess").first())
     out = frame.select(idx.alias("i"), "last_name").join(guesses, on="i", how="left", maintain_order="left")
     return out.select(pl.coalesce("last_name", "guess")).to_series()
 

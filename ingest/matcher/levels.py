@@ -164,10 +164,24 @@ class PhoneticLevel(Level):
 
 
 class NicknameLevel(_ExactOn):
-    """Names of one nickname group (Robert / Bob / Rob), from ``ingest/data/nicknames.csv``."""
+    """Names of one nickname group (Robert / Bob / Rob), from the nickname table (``ingest/nicknames.py``)."""
 
     type: Literal["nickname"] = "nickname"
     transform: ClassVar[str] = "nickname"
+
+
+class ShortFormLevel(Level):
+    """One name starts or ends the other, the shorter at least ``min_length`` letters: a short form the
+    nickname table lacks ("kim" / "kimberley", "bella" / "isabella", "beth" / "elisabeth")."""
+
+    type: Literal["short_form"] = "short_form"
+    min_length: int = Field(default=3, ge=2)
+
+    def default_label(self):
+        return "short form"
+
+    def evaluate(self, ctx, column, rows):
+        return np.nan_to_num(ctx.score(column, "short_form", rows), nan=0.0) >= self.min_length
 
 
 class InitialLevel(Level):
@@ -184,16 +198,23 @@ class InitialLevel(Level):
 
 
 class SwappedLevel(Level):
-    """The value sits in another column on the other record (first and last name swapped)."""
+    """The value sits in another column on the other record (first and last name swapped); with
+    ``threshold``, each side need only be that close (Jaro-Winkler): "mason, caitlin" / "caitlin masonh"."""
 
     type: Literal["swapped"] = "swapped"
     other: str = "last_name"
+    threshold: float | None = Field(default=None, gt=0, le=1)
 
     def default_label(self):
-        return f"swapped with {self.other}"
+        close = "" if self.threshold is None else f" (jaro_winkler >= {self.threshold:g})"
+        return f"swapped with {self.other}{close}"
 
     def evaluate(self, ctx, column, rows):
-        return ctx.any_equal(column, rows, other=self.other) & ctx.any_equal(self.other, rows, other=column)
+        if self.threshold is None:
+            return ctx.any_equal(column, rows, other=self.other) & ctx.any_equal(self.other, rows, other=column)
+        there = np.nan_to_num(ctx.score_between(column, self.other, "jaro_winkler", rows), nan=-1.0)
+        back = np.nan_to_num(ctx.score_between(self.other, column, "jaro_winkler", rows), nan=-1.0)
+        return (there >= self.threshold) & (back >= self.threshold)
 
 
 class EitherWayLevel(Level):
@@ -358,6 +379,7 @@ AnyLevel = Annotated[
         ExactLevel,
         PhoneticLevel,
         NicknameLevel,
+        ShortFormLevel,
         InitialLevel,
         SwappedLevel,
         EitherWayLevel,

@@ -72,6 +72,20 @@ class ContextParams(BaseModel):
     weight: dict[str, list[float]]
 
 
+class CoHolderParams(BaseModel):
+    """How the guard weighs two records that hold one identifier (``matcher/co_holders.py``): the
+    comparisons that describe the person (``comparisons``, weighed as the model weighs them), the weights
+    of the home comparisons among co-holders (``home_weight``, per level), and ``probability``, the share
+    of co-holder pairs that are one person, all estimated on this data."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    probability: float
+    pairs: int
+    comparisons: list[str]
+    home_weight: dict[str, list[float]] = Field(default_factory=dict)
+
+
 class Prior(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -99,6 +113,7 @@ class Model(BaseModel):
     thresholds: Thresholds
     comparisons: list[ComparisonParams]
     contexts: list[ContextParams] = Field(default_factory=list)
+    co_holder: CoHolderParams | None = None
     tf: dict[str, float] = Field(default_factory=dict)  # tf_weight, tf_min_u
     training: dict[str, Any] = Field(default_factory=dict)
 

@@ -29,6 +29,17 @@ METRICS: dict[str, tuple[Callable, str, type]] = {
 _SCALE = {"token_set": 100.0, "token_sort": 100.0}
 
 
+def short_form(x: str, y: str) -> float:
+    """Length of the shorter name when it starts or ends the longer one ("kim" / "kimberley",
+    "bella" / "isabella"), else 0."""
+    short, long = (x, y) if len(x) <= len(y) else (y, x)
+    return float(len(short)) if long.startswith(short) or long.endswith(short) else 0.0
+
+
+# Measures with no rapidfuzz scorer: run in Python, still only once per distinct pair of values.
+PYTHON_METRICS: dict[str, tuple[Callable[[str, str], float], str]] = {"short_form": (short_form, "max")}
+
+
 class PairContext:
     """Pairs (a[i], b[i]) over one feature table, with a per-comparison cache of fuzzy scores."""
 
@@ -102,26 +113,46 @@ class PairContext:
         full = self._cached(("score", name, metric), lambda: self._score_all(name, metric))
         return full[rows]
 
-    def _score_all(self, name: str, metric: str) -> np.ndarray:
-        scorer, best, dtype = METRICS[metric]
+    def score_between(self, name_a: str, name_b: str, metric: str, rows: np.ndarray) -> np.ndarray:
+        """Best ``metric`` between a value of ``name_a`` on record a and a value of ``name_b`` on record b
+        (a given name against the other record's surname), NaN where either is missing."""
+        if name_a == name_b:
+            return self.score(name_a, metric, rows)
+        full = self._cached(("between", name_a, name_b, metric), lambda: self._score_all(name_a, metric, name_b))
+        return full[rows]
+
+    def _score_all(self, name: str, metric: str, other: str | None = None) -> np.ndarray:
+        if metric in PYTHON_METRICS:
+            py, best = PYTHON_METRICS[metric]
+            scorer, dtype = None, np.float32
+        else:
+            scorer, best, dtype = METRICS[metric]
         feat = self.feature(name)
-        if feat.vocab is None:
+        feat_b = feat if other is None else self.feature(other)
+        if feat.vocab is None or feat_b.vocab is None:
             raise ValueError(f"feature {name!r} holds numbers; {metric} needs text")
-        vocab = feat.vocab
+        vocab, vocab_b = feat.vocab, feat_b.vocab
         worst = -np.inf if best == "max" else np.inf
         out = np.full(self.n, worst, dtype=np.float64)
-        ca, cb = feat.codes[self.a], feat.codes[self.b]
-        size = np.int64(len(vocab))
+        ca, cb = feat.codes[self.a], feat_b.codes[self.b]
+        size = np.int64(max(len(vocab), len(vocab_b)))
         for i in range(ca.shape[1]):
             for j in range(cb.shape[1]):
                 x, y = ca[:, i], cb[:, j]
                 valid = np.flatnonzero((x >= 0) & (y >= 0))
                 if not len(valid):
                     continue
-                lo = np.minimum(x[valid], y[valid]).astype(np.int64)
-                hi = np.maximum(x[valid], y[valid]).astype(np.int64)
+                if other is None:  # one vocabulary: (x, y) and (y, x) are one distinct pair
+                    lo = np.minimum(x[valid], y[valid]).astype(np.int64)
+                    hi = np.maximum(x[valid], y[valid]).astype(np.int64)
+                else:
+                    lo, hi = x[valid].astype(np.int64), y[valid].astype(np.int64)
                 keys, inverse = np.unique(lo * size + hi, return_inverse=True)
-                s = cpdist(vocab[keys // size], vocab[keys % size], scorer=scorer, workers=-1, dtype=dtype)
+                xs, ys = vocab[keys // size], vocab_b[keys % size]
+                if scorer is None:
+                    s = np.fromiter((py(x, y) for x, y in zip(xs, ys)), dtype=np.float64, count=len(keys))
+                else:
+                    s = cpdist(xs, ys, scorer=scorer, workers=-1, dtype=dtype)
                 s = np.asarray(s, dtype=np.float64)[inverse]
                 if best == "max":
                     _maximum_into(out, valid, s)

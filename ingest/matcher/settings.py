@@ -41,6 +41,10 @@ class BlockingRule(BaseModel):
         default=None,
         description="pair only records one of which lacks all these columns (the other rules cover the rest)",
     )
+    tighten: list[list[str]] = Field(
+        default_factory=list,
+        description="groups of keys added in turn while the rule would make more pairs than the budget",
+    )
 
     @model_validator(mode="after")
     def _name(self) -> "BlockingRule":
@@ -67,16 +71,28 @@ def _rules(v: Any) -> Any:
     return v
 
 
+# The catalogue the defaults are drawn from: each rule runs where the data has its columns, tightened
+# (or dropped) where it would make more pairs than the budget (blocking_plan.py). Precise rules first:
+# a pair is credited to the first rule that finds it.
 DEFAULT_RULES = [
     BlockingRule(name="given_dob", keys=["first_name.nickname", "dob"]),
-    BlockingRule(name="postcode_initial", keys=["postcode", "first_name.initial"]),
-    BlockingRule(name="email_local", keys=["emails.local"]),
-    BlockingRule(name="phone_digits", keys=["phones.last6", "last_name.initial"]),
+    BlockingRule(name="surname_dob", keys=["surname", "dob"]),
     BlockingRule(name="names_year", keys=["name_pair", "dob.year"]),
+    BlockingRule(name="dob_postcode", keys=["dob", "postcode"]),
+    BlockingRule(name="postcode_initial", keys=["postcode", "first_name.initial"]),
+    BlockingRule(name="postcode_surname_initial", keys=["postcode", "surname.initial"]),
+    BlockingRule(name="postcode_house_number", keys=["postcode", "address.numbers"],
+                 tighten=[["first_name.initial"]]),
+    BlockingRule(name="email_local", keys=["emails.local"], tighten=[["first_name.initial"]]),
+    BlockingRule(name="phone_digits", keys=["phones.last7"], tighten=[["first_name.initial"]]),
     BlockingRule(
         name="names_only", keys=["first_name.nickname", "surname"], one_side_lacks=["dob", "postcode"],
         max_block_size=40,
     ),
+    BlockingRule(name="dob", keys=["dob"], tighten=[["first_name.initial"], ["surname.initial"]]),
+    BlockingRule(name="surname", keys=["surname"], tighten=[["first_name.initial"], ["dob.year"]]),
+    BlockingRule(name="given_name", keys=["first_name.nickname"], tighten=[["surname.initial"], ["dob.year"]]),
+    BlockingRule(name="postcode", keys=["postcode"], tighten=[["address.first_token"]]),
 ]
 
 
@@ -85,6 +101,10 @@ class Blocking(BaseModel):
 
     rules: list[BlockingRule] = Field(default_factory=lambda: [r.model_copy() for r in DEFAULT_RULES])
     max_block_size: int = Field(default=300, ge=2, description="skip (and report) a block with more records")
+    pairs_per_record: float = Field(
+        default=4.0, gt=0, description="a rule's budget: pairs per record it may make before it is tightened"
+    )
+    min_pairs: int = Field(default=100_000, ge=0, description="a rule under this many pairs is never tightened")
 
     _v = field_validator("rules", mode="before")(classmethod(lambda cls, v: _rules(v)))
 
@@ -113,17 +133,18 @@ def _default_contexts() -> list[Context]:
         Context(
             name="household",
             keys=["postcode"],
-            when={"location": ["same address", "similar address", "same postcode, other address", "same postcode"]},
+            when={"location": ["same address", "similar address", "same address, other postcode",
+                               "similar address, other postcode", "same postcode, other address", "same postcode"]},
             comparisons=["first_name", "last_name", "dob", "email", "phone"],
         ),
         Context(
             name="namesake",
             keys=["first_name", "surname"],
             when={
-                "first_name": ["exact", "swapped with last_name", "nickname", "jaro_winkler >= 0.92",
-                               "jaro_winkler >= 0.8", "initial"],
-                "last_name": ["exact", "swapped with first_name", "jaro_winkler >= 0.94", "phonetic metaphone",
-                              "jaro_winkler >= 0.84"],
+                "first_name": ["exact", "swapped with last_name", "swapped with last_name (jaro_winkler >= 0.9)",
+                               "nickname", "short form", "jaro_winkler >= 0.92", "jaro_winkler >= 0.8", "initial"],
+                "last_name": ["exact", "swapped with first_name", "swapped with first_name (jaro_winkler >= 0.9)",
+                              "jaro_winkler >= 0.94", "phonetic metaphone", "jaro_winkler >= 0.84"],
             },
             comparisons=["dob", "location", "email", "phone"],
         ),
@@ -144,6 +165,11 @@ class Training(BaseModel):
         ]
     )
     contexts: list[Context] = Field(default_factory=_default_contexts)
+    household_comparisons: list[str] = Field(
+        default_factory=lambda: ["location", "address", "postcode", "city", "last_name"],
+        description="comparisons a household shares whether or not two of its records are one person (the "
+        "home, the family name): the guard re-estimates their u among co-holders (co_holders.py)",
+    )
     context_min_pairs: float = Field(
         default=5.0, ge=0, description="a context level seen less often (in non-matches) keeps the global u"
     )

@@ -22,6 +22,7 @@ import numpy as np
 
 from . import levels as lv
 from .blocking import candidate_pairs, random_pairs, rule_pairs, sample
+from .blocking_plan import plan_blocking, rules_to_run
 from .comparisons import Comparison, compute_gamma
 from .derived import base_columns
 from .features import FeatureTable
@@ -203,12 +204,33 @@ def _base_columns(keys: list[str]) -> set[str]:
     return cols
 
 
-def active_in_session(comparisons: list[Comparison], session: BlockingRule | TrainingSession) -> list[bool]:
+MIN_INFORMATIVE = 3  # comparisons with data that EM needs to tell matches from non-matches
+INFORMATIVE_SHARE = 0.05  # a comparison informs a session when this share of its pairs has a value
+
+
+def active_in_session(
+    comparisons: list[Comparison], session: BlockingRule | TrainingSession, gamma: np.ndarray | None = None
+) -> list[bool]:
+    """The comparisons a session estimates: not those reading the blocked columns, and not those it
+    ``ignore``s (fields that go together with the keys for different people), unless that would leave
+    EM fewer than three comparisons with data (``gamma``: the session's pairs): a two-class mixture is
+    only identifiable from three or more conditionally independent indicators, and with one left EM
+    calls every disagreement a non-match (FEBRL's replaced given names, blocked on the date of birth)."""
     fixed = _base_columns(session.keys)
     ignore = set(getattr(session, "ignore", ()))
-    return [
-        comp.name not in ignore and not (_base_columns(sorted(comp.features())) & fixed) for comp in comparisons
-    ]
+    free = [not (_base_columns(sorted(comp.features())) & fixed) for comp in comparisons]
+    active = [f and comp.name not in ignore for f, comp in zip(free, comparisons)]
+    if gamma is None or not ignore:
+        return active
+    informs = [len(gamma) > 0 and float((gamma[:, c] != 0).mean()) >= INFORMATIVE_SHARE for c in range(len(comparisons))]
+    count = sum(a and i for a, i in zip(active, informs))
+    for c, comp in enumerate(comparisons):
+        if count >= MIN_INFORMATIVE:
+            break
+        if free[c] and not active[c] and informs[c]:
+            active[c] = True
+            count += 1
+    return active
 
 
 @dataclass
@@ -243,10 +265,10 @@ def estimate_m(
     m0 = [initial_m(len(c.levels)) for c in comparisons]
     for s_i, session in enumerate(training.sessions):
         t0 = time.perf_counter()
-        active = active_in_session(comparisons, session)
         a, b, _ = rule_pairs(features, session, max_block_size)
         a, b = sample(a, b, training.max_pairs_per_session, training.seed + s_i)
         gamma = compute_gamma(PairContext(features, a, b), comparisons)
+        active = active_in_session(comparisons, session, gamma)
         pats, counts = patterns(gamma)
         del gamma
         if not len(pats):
@@ -409,7 +431,8 @@ def train(
     """A model trained on ``features``: u, m by EM sessions, then lambda over the candidate pairs.
 
     ``candidate_gamma`` is the gamma matrix of the full set of blocked pairs when the caller has it
-    (the link job); otherwise it is computed here.
+    (the link job); otherwise it is computed here. The guard's weights are trained apart
+    (``co_holders.estimate_co_holders``).
     """
     t0 = time.perf_counter()
     comparisons = settings.comparisons
@@ -428,7 +451,8 @@ def train(
             contexts.append((ctx, u_ctx))
     t_c = time.perf_counter()
     if candidate_gamma is None:
-        cand = candidate_pairs(features, settings.blocking.rules, settings.blocking.max_block_size)
+        rules = rules_to_run(plan_blocking(features, settings))
+        cand = candidate_pairs(features, rules, settings.blocking.max_block_size)
         candidate_gamma = compute_gamma(PairContext(features, cand.a, cand.b), comparisons)
     pats, counts = patterns(candidate_gamma)
     stats = {

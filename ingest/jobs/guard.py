@@ -1,0 +1,40 @@
+"""The guard as a job: re-judge the identifiers that changed records hold, and mark or clear them.
+
+Run by resolve and by the link job before they read identifiers as evidence. The verdicts come from
+``idgraph.ingest.guard`` with the project's model when there is one trained on enough records (the
+model's co-holder weights), else with the plain rule.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import polars as pl
+
+from idgraph.graph.store import Store
+from idgraph.ingest import guard
+from idgraph.ingest.jobs.model import MIN_RECORDS, without_identifiers
+from idgraph.ingest.mapping import Mapping
+from idgraph.ingest.matcher import Model
+
+
+def judge_for(store: Store, mapping: Mapping, model: Model | None, members: pl.DataFrame) -> guard.Judge | None:
+    """The model's judge when it can weigh people (trained on enough records, with co-holder weights)."""
+    if model is None or model.prior.records < MIN_RECORDS or model.co_holder is None:
+        return None
+    uids = members["uid"].unique().sort().to_list()
+    frame = without_identifiers(store.customers_frame(uids, **mapping.frame_columns()))
+    return guard.ModelJudge(model, frame, mapping.guard.min_probability)
+
+
+def run_guard(store: Store, mapping: Mapping, dirty: Sequence[str] | None, model: Model | None) -> int:
+    """Re-judge the identifiers the changed customers touch (all when ``dirty`` is None); returns how
+    many identifiers flipped."""
+    members = store.identifier_members(None if dirty is None else list(dirty))
+    if members.is_empty():
+        return 0
+    judge = judge_for(store, mapping, model, members) if mapping.guard.check_conflicts else None
+    verdict = guard.evaluate(members, mapping.guard.max_customers, mapping.guard.check_conflicts, judge,
+                             mapping.guard.min_probability)
+    flips = verdict.filter(pl.col("shared") != pl.col("was_shared"))
+    return store.set_shared([(k, v, s, r) for k, v, s, r in flips.select("kind", "value", "shared", "reason").iter_rows()])

@@ -1,0 +1,147 @@
+"""Records that hold one identifier: how to tell one person from a household, learnt on this data.
+
+The guard asks, for each identifier held by several records, whether they are one person; resolve asks
+it of the records a component joins (``ingest/strangers.py``). Both weigh a pair on the comparisons that
+describe the person (``person_comparisons``: not those that read identifiers, since the question is who
+holds them, not what else they hold) with the model's weights, contexts applied (a twin's birthday
+weighs little at one address). The comparisons that describe a home (``training.household_comparisons``:
+the address) are different: two *different* people who share an email or a landline mostly share a
+home, so there "same address" is common among non-matches, unlike among random pairs. Their u is
+re-estimated among co-holders, together with the share of co-holder pairs that are one person, by EM
+with every other weight fixed. Where few co-holders are different people (FEBRL: an id shared only
+through a typo) a level keeps the global u, and the address keeps its weight; where households abound
+(family emails, landlines) the address stops counting. No rule is written for either case: the data
+decides.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from .comparisons import Comparison, compute_gamma
+from .features import FeatureTable
+from .model import CoHolderParams, Model
+from .pairs import PairContext
+from .training import U_FLOOR, patterns
+
+# Below this many pairs of co-holders nothing is estimated: the share that are one person is taken as
+# DEFAULT_SHARE (most identifiers held twice are one person's: a CRM account and a loyalty card) and the
+# home comparisons keep their global weights.
+MIN_PAIRS = 100
+DEFAULT_SHARE = 0.9
+MIN_LEVEL_PAIRS = 5.0  # a home level seen less often among non-matching co-holders keeps the global u
+
+
+def _reads(comp: Comparison) -> set[str]:
+    return {f.split(".", 1)[0] for f in comp.features()} | {comp.column}
+
+
+def person_comparisons(comparisons: list[Comparison], identifier_columns: set[str],
+                       household: set[str]) -> tuple[list[str], list[str]]:
+    """(person, home) comparison names: none reads an identifier list (``emails``, ``emails.local``...);
+    the home ones are those named in ``household``."""
+    person, home = [], []
+    for comp in comparisons:
+        if _reads(comp) & identifier_columns or comp.column == "profile_id":
+            continue
+        (home if comp.name in household else person).append(comp.name)
+    return person, home
+
+
+def estimate_co_holders(model: Model, features: FeatureTable, a: np.ndarray, b: np.ndarray,
+                        identifier_columns: set[str], household: set[str], *, iterations: int = 200,
+                        tolerance: float = 1e-7) -> CoHolderParams:
+    """The co-holder parameters for ``model``; ``a``, ``b``: record positions of the pairs of records
+    that share an identifier."""
+    definitions = model.definitions()
+    person, home = person_comparisons(definitions, identifier_columns, household)
+    names = [c.name for c in definitions]
+    m, u = model.m_u()
+    global_home = {h: [0.0, *(lv.weight for lv in model.comparisons[names.index(h)].levels[1:])] for h in home}
+    params = CoHolderParams(probability=DEFAULT_SHARE, pairs=int(len(a)), comparisons=person,
+                            home_weight=global_home)
+    if len(a) < MIN_PAIRS or not (person or home):
+        return params
+    gamma = compute_gamma(PairContext(features, a, b), definitions)
+    pats, counts = patterns(gamma)
+    levels = model.level_weights(pats)
+    fixed = levels[:, [names.index(c) for c in person]].sum(axis=1, dtype=np.float64)
+    hj = [names.index(h) for h in home]
+    # Start from "a shared home says nothing" (u = m): the person comparisons then decide who is one
+    # person, and the home's u among the others follows. Starting from the global u would call every
+    # household one person at once and never leave it.
+    u_home = [np.maximum(m[j].astype(np.float64), U_FLOOR) for j in hj]
+    share = 0.5
+    w = counts.astype(np.float64)
+    for _ in range(iterations):
+        logit = np.log2(share / (1 - share)) + fixed
+        for t, j in enumerate(hj):
+            table = np.log2(np.maximum(m[j], 1e-300) / np.maximum(u_home[t], U_FLOOR))
+            table[0] = 0.0
+            logit += np.where(pats[:, j] == 0, 0.0, table[pats[:, j]])
+        r = 1.0 / (1.0 + np.exp2(-np.clip(logit, -1000, 1000)))
+        new_share = min(max(float((w * r).sum() / w.sum()), 1e-4), 1 - 1e-4)
+        delta = abs(new_share - share)
+        for t, j in enumerate(hj):
+            mass = np.bincount(pats[:, j], weights=w * (1 - r), minlength=len(u[j]))
+            mass[0] = 0.0
+            if mass.sum() <= 0:
+                continue
+            thick = mass >= MIN_LEVEL_PAIRS
+            est = u[j].astype(np.float64).copy()
+            est[thick] = mass[thick] / mass.sum()
+            thin = ~thick
+            thin[0] = False
+            rest = max(1.0 - est[thick].sum(), U_FLOOR)
+            if u[j][thin].sum() > 0:
+                est[thin] = u[j][thin] / u[j][thin].sum() * rest
+            est[0] = 0.0
+            delta = max(delta, float(np.abs(est - u_home[t]).max()))
+            u_home[t] = est
+        share = new_share
+        if delta < tolerance:
+            break
+    thin_levels = {c.name: [lv.m_source.startswith("too few") for lv in c.levels] for c in model.comparisons}
+    home_weight = {}
+    for t, (h, j) in enumerate(zip(home, hj)):
+        home_weight[h] = [0.0] + [
+            0.0 if thin_levels[h][i] else round(math.log2(max(float(m[j][i]), 1e-300) / max(float(u_home[t][i]), U_FLOOR)), 4)
+            for i in range(1, len(u_home[t]))
+        ]
+    return params.model_copy(update={"probability": float(f"{share:.6g}"), "home_weight": home_weight})
+
+
+@dataclass
+class PeopleWeights:
+    """For pairs of records: the probability that each is one person, and the levels against it."""
+
+    probability: np.ndarray
+    against: list[list[str]]
+
+
+def weigh_people(model: Model, features: FeatureTable, a: np.ndarray, b: np.ndarray,
+                 below: float = 0.5) -> PeopleWeights:
+    """Weigh pairs (record positions ``a``, ``b``) as the guard weighs co-holders; ``against`` is filled
+    for the pairs under ``below`` only."""
+    co = model.co_holder
+    if co is None or not (co.comparisons or co.home_weight) or not len(a):
+        return PeopleWeights(np.ones(len(a)), [[] for _ in range(len(a))])
+    definitions = model.definitions()
+    gamma = compute_gamma(PairContext(features, a, b), definitions)
+    names = [c.name for c in definitions]
+    levels = model.level_weights(gamma)
+    for h, weights in co.home_weight.items():
+        j = names.index(h)
+        levels[:, j] = np.asarray(weights, dtype=np.float32)[gamma[:, j]]
+    used = [names.index(c) for c in [*co.comparisons, *co.home_weight]]
+    weight = levels[:, used].sum(axis=1, dtype=np.float64)
+    prior = np.log2(co.probability / (1.0 - co.probability))
+    probability = 1.0 / (1.0 + np.exp2(-(prior + weight)))
+    labels = {j: [lv.label for lv in model.comparisons[j].levels] for j in used}
+    against: list[list[str]] = [[] for _ in range(len(a))]
+    for k in np.flatnonzero(probability < below):
+        against[k] = [f"{names[j]} {labels[j][gamma[k, j]]}" for j in used if gamma[k, j] != 0 and levels[k, j] < 0]
+    return PeopleWeights(probability, against)
