@@ -13,7 +13,7 @@ from typing import Annotated, Optional
 import typer
 
 from idgraph import __version__
-from idgraph.cli import inspect, link, people, pipeline, query
+from idgraph.cli import inspect, link, people, pipeline, quarantine, query
 from idgraph.cli.context import State
 
 app = typer.Typer(
@@ -48,6 +48,7 @@ inspect.register(app)
 people.register(app)
 link.register(app)
 query.register(app)
+quarantine.register(app)
 
 
 def main() -> None:
