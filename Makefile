@@ -29,13 +29,16 @@ demo: $(STAMP)
 	$(BIN)/idgraph demo --dir demo --people 2000
 
 # The whole suite; the Neo4j half runs against the project's local Neo4j, which the tests start and stop.
+# The Browser test needs Chromium: installed here when missing and the machine can (root + apt-get).
 test: setup
+	tools/ensure-chromium.sh
 	IDGRAPH_REQUIRE_NEO4J=$${IDGRAPH_REQUIRE_NEO4J:-1} $(BIN)/pytest -q
 
 test-fast: setup
 	$(BIN)/pytest -q -m "not neo4j"
 
 test-neo4j: setup
+	tools/ensure-chromium.sh
 	IDGRAPH_REQUIRE_NEO4J=$${IDGRAPH_REQUIRE_NEO4J:-1} $(BIN)/pytest -q -m neo4j
 
 lint-cypher: $(LINT_STAMP)

@@ -13,7 +13,8 @@ from typing import Annotated, Optional
 import typer
 
 from idgraph import __version__
-from idgraph.cli import inspect, link, people, pipeline, query
+from idgraph.cli import flags  # noqa: F401 - flags show no value placeholder in --help
+from idgraph.cli import inspect, link, people, pipeline, quarantine, query
 from idgraph.cli.context import State
 
 app = typer.Typer(
@@ -38,7 +39,8 @@ def main_options(
                                           help="The project's mapping file.")] = Path("idgraph.yaml"),
     store: Annotated[Optional[str], typer.Option("--store", envvar="IDGRAPH_STORE",
                                                  help="embedded (default) or neo4j.")] = None,
-    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True)] = False,
+    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
+                                          help="Print the version and exit.")] = False,
 ) -> None:
     ctx.obj = State(mapping, store)
 
@@ -48,6 +50,7 @@ inspect.register(app)
 people.register(app)
 link.register(app)
 query.register(app)
+quarantine.register(app)
 
 
 def main() -> None:

@@ -11,8 +11,8 @@ from idgraph.lab.evaluate import Evaluation
 from idgraph.queries.profile import ProfileView
 
 
-def render_ingest(summary: IngestSummary) -> None:
-    table = Table(title=f"ingest {summary.run_tag} ({summary.seconds:.1f} s)", title_justify="left")
+def render_ingest(summary: IngestSummary, job: str = "ingest") -> None:
+    table = Table(title=f"{job} {summary.run_tag} ({summary.seconds:.1f} s)", title_justify="left")
     fields = ("rows_read", "stored", "new", "updated", "unchanged", "duplicates", "quarantined", "suppressed")
     for col in ("source", "kind", "read", "stored", "new", "updated", "unchanged", "duplicates", "quarantined",
                 "suppressed"):
@@ -27,7 +27,8 @@ def render_ingest(summary: IngestSummary) -> None:
               f"{summary.total('suppressed'):,}: {verdict}")
     for s in summary.sources:
         if s.quarantine_file:
-            out.print(f"  {s.source}: {s.quarantined:,} rows set aside in {s.quarantine_file}")
+            out.print(f"  {s.source}: {s.quarantined:,} rows set aside in {s.quarantine_file} "
+                      f"(idgraph quarantine list; after a fix: idgraph quarantine replay {s.source})")
         if s.values_set_aside:
             detail = ", ".join(f"{k} {v:,}" for k, v in s.values_set_aside.items())
             out.print(f"  {s.source}: values emptied or not used as identifiers: {detail}")

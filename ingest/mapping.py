@@ -17,6 +17,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from idgraph.graph.errors import MappingError
+from idgraph.ingest import mapping_checks as checks
 
 
 class Kind(str, Enum):
@@ -140,6 +141,32 @@ class Source(BaseModel):
             raise ValueError("field 'timestamp': an interaction source needs a timestamp column")
         return self
 
+    # -- single values (ingest/mapping_checks.py): checked here so an ingest never stops on them ----
+    @field_validator("name")
+    @classmethod
+    def _check_name(cls, v: str) -> str:
+        return checks.source_name(v)
+
+    @field_validator("phone_region")
+    @classmethod
+    def _check_phone_region(cls, v: str | None) -> str | None:
+        return checks.phone_region(v)
+
+    @field_validator("delimiter")
+    @classmethod
+    def _check_delimiter(cls, v: str) -> str:
+        return checks.delimiter(v)
+
+    @field_validator("encoding")
+    @classmethod
+    def _check_encoding(cls, v: str) -> str:
+        return checks.encoding(v)
+
+    @model_validator(mode="after")
+    def _check_formats(self) -> "Source":
+        checks.date_formats(self.fields)
+        return self
+
     def files(self, base: Path) -> list[Path]:
         """The files this source reads, a glob expanded and sorted so runs are repeatable."""
         pattern = self.path if Path(self.path).is_absolute() else str(base / self.path)
@@ -229,6 +256,16 @@ class Mapping(BaseModel):
         for name in self.survivorship.source_priority:
             if name not in known:
                 raise ValueError(f"survivorship.source_priority: unknown source {name!r}")
+        return self
+
+    @field_validator("phone_region")
+    @classmethod
+    def _check_phone_region(cls, v: str) -> str:
+        return checks.phone_region(v) or ""
+
+    @model_validator(mode="after")
+    def _check_quarantine_dir(self) -> "Mapping":
+        checks.quarantine_dir(self.base_dir, self.quarantine_dir)
         return self
 
     def source(self, name: str) -> Source:

@@ -10,17 +10,25 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 from collections import Counter
 
 from idgraph.graph.records import CustomerRow, InteractionRow, record_uid
 from idgraph.ingest import normalise as norm
 from idgraph.ingest.mapping import Column, Mapping, Source
+from idgraph.ingest.readers import json_type
 
 
 class RowRejected(Exception):
     def __init__(self, reason: str):
         super().__init__(reason)
         self.reason = reason
+
+
+def _is_number(value: object) -> bool:
+    """An int or a finite float: JSON's 1e400 reads as infinity, and NaN is no number to key on."""
+    return (isinstance(value, int) and not isinstance(value, bool)) or (
+        isinstance(value, float) and math.isfinite(value))
 
 
 def _row_hash(*parts: object) -> str:
@@ -44,11 +52,11 @@ class RowBuilder:
         value = values.get(col.column)
         if value is None or isinstance(value, str):
             text = value
-        elif isinstance(value, bool | int | float):
+        elif isinstance(value, bool | int) or (isinstance(value, float) and math.isfinite(value)):
             text = str(value)
         else:
-            raise RowRejected(f"field {role!r} (column {col.column!r}): expected a text or number, "
-                              f"got {type(value).__name__}")
+            raise RowRejected(f"field {role!r} (column {col.column!r}): expected text or a number, "
+                              f"got {json_type(value)}")
         if text is None:
             return None
         text = text.strip()
@@ -107,6 +115,8 @@ class RowBuilder:
         parts = []
         for col in spec.columns:
             value = values.get(col)
+            if not (value is None or isinstance(value, str) or _is_number(value)):
+                raise RowRejected(f"id: expected text or a number, got {json_type(value)} (column {col!r})")
             text = "" if value is None else str(value).strip()
             if not text:
                 raise RowRejected(f"id: column {col!r} is empty")
@@ -153,6 +163,9 @@ class RowBuilder:
             raise RowRejected(f"timestamp: {exc.reason} ({raw_ts!r})") from None
         ref_id = self._raw(values, self._ref, "customer_ref") if self._ref else None
         kept = {k: values.get(k) for k in self.source.keep}
+        for key, value in kept.items():
+            if isinstance(value, float) and not math.isfinite(value):
+                raise RowRejected(f"field 'keep' (column {key!r}): expected a finite number, got {json_type(value)}")
         row = InteractionRow(
             uid=record_uid(self.source.name, source_id), source=self.source.name, source_id=source_id, at=at,
             channel=self._one(values, "channel"), type=self._one(values, "event_type"),

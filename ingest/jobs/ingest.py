@@ -12,6 +12,7 @@ import queue
 import threading
 import time
 import uuid
+from collections.abc import Iterable
 from pathlib import Path
 
 from pydantic import BaseModel, Field
@@ -23,7 +24,7 @@ from idgraph.graph.suppression import Suppressor
 from idgraph.ingest import normalise as norm
 from idgraph.ingest.mapping import Kind, Mapping, Source
 from idgraph.ingest.quarantine import Quarantine
-from idgraph.ingest.readers import BadRow, read_source
+from idgraph.ingest.readers import BadRow, RawRow, read_source
 from idgraph.ingest.rows import RowBuilder, RowRejected, merge_duplicate
 from idgraph.ingest.jobs.progress import Progress, silent
 
@@ -71,11 +72,9 @@ def ingest(store: Store, mapping: Mapping, sources: list[str] | None = None, *, 
            batch_size: int = BATCH_SIZE) -> IngestSummary:
     """Ingest the named sources (all when None), customer sources first so events find their customers."""
     started = time.perf_counter()
-    run_tag = time.strftime("%Y%m%dT%H%M%S") + "-" + uuid.uuid4().hex[:6]
+    run_tag = new_run_tag()
     chosen = [mapping.source(n) for n in sources] if sources else list(mapping.sources)
     chosen.sort(key=lambda s: s.kind is not Kind.customer)
-    junk = junk_rules(mapping)
-    qdir = mapping.base_dir / mapping.quarantine_dir
     summaries = []
     writer = BackgroundWriter()
     try:
@@ -83,8 +82,10 @@ def ingest(store: Store, mapping: Mapping, sources: list[str] | None = None, *, 
             files = source.files(mapping.base_dir)
             if not files:
                 raise SourceError(f"{mapping.base_dir / source.path}: no file matches (source {source.name!r})")
-            summaries.append(_ingest_source(store, mapping, source, files, junk, Quarantine(qdir, source.name),
-                                            run_tag, progress, batch_size, writer))
+            rows = ((path, item) for path in files for item in read_source(path, source))
+            with Quarantine(quarantine_dir(mapping), source.name) as quarantine:
+                summaries.append(ingest_rows(store, mapping, source, rows, [str(f) for f in files], quarantine,
+                                             run_tag, progress, batch_size, writer))
     finally:
         writer.close()
     for summary in summaries:
@@ -92,50 +93,60 @@ def ingest(store: Store, mapping: Mapping, sources: list[str] | None = None, *, 
     return IngestSummary(run_tag=run_tag, sources=summaries, seconds=round(time.perf_counter() - started, 3))
 
 
-def _ingest_source(store: Store, mapping: Mapping, source: Source, files: list[Path], junk: norm.JunkRules,
-                   quarantine: Quarantine, run_tag: str, progress: Progress, batch_size: int,
-                   writer: "BackgroundWriter") -> SourceSummary:
-    summary = SourceSummary(source=source.name, kind=source.kind.value, files=[str(f) for f in files])
-    builder = RowBuilder(mapping, source, junk)
+def new_run_tag() -> str:
+    return time.strftime("%Y%m%dT%H%M%S") + "-" + uuid.uuid4().hex[:6]
+
+
+def quarantine_dir(mapping: Mapping) -> Path:
+    return mapping.base_dir / mapping.quarantine_dir
+
+
+def ingest_rows(store: Store, mapping: Mapping, source: Source, rows: Iterable[tuple[Path, RawRow | BadRow]],
+                files: list[str], quarantine: Quarantine, run_tag: str, progress: Progress, batch_size: int,
+                writer: "BackgroundWriter") -> SourceSummary:
+    """The rows of one source (from its files, or from its quarantine) into records, batches and the
+    quarantine. The one path from a raw row to the store: ingest and replay both come through here.
+    `stored` is filled in by the caller once the writer has finished."""
+    summary = SourceSummary(source=source.name, kind=source.kind.value, files=files)
+    builder = RowBuilder(mapping, source, junk_rules(mapping))
     suppressor = Suppressor(store)
     customers: dict[str, CustomerRow] = {}
     batch: list[InteractionRow] = []
     seen: set[str] = set()
-    with quarantine, progress.step(f"ingest {source.name}", total=None) as step:
-        for path in files:
-            for item in read_source(path, source):
-                summary.rows_read += 1
-                step.advance()
-                if isinstance(item, BadRow):
-                    quarantine.put(path, item.line, item.raw, item.reason)
-                    continue
-                try:
-                    record = builder.customer(item.values) if source.kind is Kind.customer \
-                        else builder.interaction(item.values)
-                except RowRejected as exc:
-                    quarantine.put(path, item.line, item.values, exc.reason)
-                    continue
-                if source.kind is Kind.customer:
-                    # Customers are gathered per source so duplicates merge before anything is written.
-                    if record.uid in customers:
-                        customers[record.uid] = merge_duplicate(customers[record.uid], record)
-                        summary.duplicates += 1
-                    else:
-                        customers[record.uid] = record
-                    continue
-                if record.uid in seen:  # the same event twice: events are immutable, the first stands
+    with progress.step(f"ingest {source.name}", total=None) as step:
+        for path, item in rows:
+            summary.rows_read += 1
+            step.advance()
+            if isinstance(item, BadRow):
+                quarantine.put(path, item.line, item.raw, item.reason, item.raw_base64, item.header)
+                continue
+            try:
+                record = builder.customer(item.values) if source.kind is Kind.customer \
+                    else builder.interaction(item.values)
+            except RowRejected as exc:
+                quarantine.put(path, item.line, item.raw, exc.reason, None, item.header)
+                continue
+            if source.kind is Kind.customer:
+                # Customers are gathered per source so duplicates merge before anything is written.
+                if record.uid in customers:
+                    customers[record.uid] = merge_duplicate(customers[record.uid], record)
                     summary.duplicates += 1
-                    continue
-                seen.add(record.uid)
-                batch.append(record)
-                if len(batch) >= batch_size:
-                    writer.submit(_write, store.write_interactions, suppressor, summary, batch, run_tag)
-                    batch = []
+                else:
+                    customers[record.uid] = record
+                continue
+            if record.uid in seen:  # the same event twice: events are immutable, the first stands
+                summary.duplicates += 1
+                continue
+            seen.add(record.uid)
+            batch.append(record)
+            if len(batch) >= batch_size:
+                writer.submit(_write, store.write_interactions, suppressor, summary, batch, run_tag)
+                batch = []
         if batch:
             writer.submit(_write, store.write_interactions, suppressor, summary, batch, run_tag)
-        rows = list(customers.values())
-        for i in range(0, len(rows), batch_size):
-            writer.submit(_write, store.write_customers, suppressor, summary, rows[i:i + batch_size], run_tag)
+        records = list(customers.values())
+        for i in range(0, len(records), batch_size):
+            writer.submit(_write, store.write_customers, suppressor, summary, records[i:i + batch_size], run_tag)
     summary.quarantined = quarantine.count
     summary.quarantine_file = str(quarantine.path) if quarantine.count else None
     summary.values_set_aside = {f"{field}: {reason}": n for (field, reason), n in sorted(builder.problems.items())}

@@ -149,6 +149,11 @@ def _parser(fmt: str | None) -> Parser:
     return _pattern_parser(key)
 
 
+def check_format(fmt: str | None) -> None:
+    """Raise ValueError, saying what is accepted, for a ``format:`` the parsers do not know."""
+    _parser(fmt)
+
+
 def _text(raw: object) -> str | None:
     if raw is None:
         return None

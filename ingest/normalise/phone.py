@@ -35,12 +35,20 @@ _REGIONS = frozenset(phonenumbers.SUPPORTED_REGIONS)
 _REGION_ALIASES = {"UK": "GB"}
 
 
+def check_region(region: str) -> str:
+    """The region libphonenumber knows for ``region`` ("uk" is "GB"); ValueError for an unknown one."""
+    code = region.upper()
+    if code in _REGIONS:
+        return code
+    if code in _REGION_ALIASES:
+        return _REGION_ALIASES[code]
+    raise ValueError(f"unknown phone region {region!r}: use an ISO 3166 alpha-2 code such as 'GB' or 'US'")
+
+
 @lru_cache(maxsize=CACHE_SIZE)
 def _cached(raw: str, region: str | None) -> str | None | InvalidValue:
     if region is not None and region not in _REGIONS:
-        if region not in _REGION_ALIASES:  # a configuration error: raised (never cached), not an InvalidValue
-            raise ValueError(f"unknown phone region {region!r}: use an ISO 3166 alpha-2 code such as 'GB' or 'US'")
-        region = _REGION_ALIASES[region]
+        region = check_region(region)  # a configuration error is raised (never cached), not an InvalidValue
     text = raw.strip()
     if not text:
         return None
