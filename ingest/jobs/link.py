@@ -83,6 +83,14 @@ class _Clock:
         return {k: round(n / max(self.seconds.get(k, 0.0), 1e-6), 1) for k, n in self.items.items()}
 
 
+def _frame_extras(mapping: Mapping) -> dict[str, tuple[str, ...]]:
+    """The customers frame's further columns: the mapping's declared identifier kinds and attributes (a
+    comparison may name them as columns)."""
+    kinds = mapping.identifier_kinds() if hasattr(mapping, "identifier_kinds") else ()
+    names = mapping.attribute_names() if hasattr(mapping, "attribute_names") else ()
+    return {"identifier_kinds": kinds, "attributes": names}
+
+
 def _guard(store: Store, mapping: Mapping, uids: Sequence[str] | None) -> int:
     try:
         from idgraph.ingest.jobs.resolve import run_guard
@@ -118,7 +126,7 @@ def link(
     clock.lap("guard")
 
     with progress.step("read customer records"):
-        frame = store.customers_frame()
+        frame = store.customers_frame(**_frame_extras(mapping))
     clock.lap("read", frame.height)
     n = frame.height
     new_mask = None
@@ -221,7 +229,7 @@ def train_model(
     with progress.step("guard shared identifiers"):
         _guard(store, mapping, None)
     with progress.step("read customer records"):
-        frame = store.customers_frame()
+        frame = store.customers_frame(**_frame_extras(mapping))
     with progress.step("train the model"):
         model = train(FeatureTable(frame, max_slots=settings.max_slots), settings)
     model.save(path)

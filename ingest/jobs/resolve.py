@@ -86,7 +86,8 @@ def resolve(store: Store, mapping: Mapping, *, full: bool = False, progress: Pro
         members, profiles, retired = stable_ids.assign(
             comp, before, profiles_before, store.max_profile_seq() + 1, store.profile_ids_taken)
     with progress.step("compute golden records", total=None):
-        customers = store.customers_frame(scope).drop("profile_id").join(
+        customers = store.customers_frame(scope, identifier_kinds=mapping.identifier_kinds(),
+                                          attributes=mapping.attribute_names()).drop("profile_id").join(
             members.select("uid", "profile_id"), on="uid")
         golden = golden_records(customers, mapping.survivorship.source_priority, mapping.survivorship.rules)
     stamp = now()
