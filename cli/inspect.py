@@ -9,6 +9,7 @@ import typer
 
 from idgraph.cli.context import emit_json, guarded, out, state
 from idgraph.cli.render import render_evaluation, render_profile, render_stats
+from idgraph.ingest.lookup import parse_identifier
 from idgraph.lab.evaluate import evaluate as evaluate_truth
 from idgraph.queries.export import export as export_store
 from idgraph.queries.neo4j_import import write_neo4j_import
@@ -31,17 +32,21 @@ def show(
     email: Annotated[Optional[str], typer.Option(help="Find the profile by email.")] = None,
     phone: Annotated[Optional[str], typer.Option(help="Find the profile by phone (any format).")] = None,
     device: Annotated[Optional[str], typer.Option(help="Find the profile by device or cookie id.")] = None,
+    identifier: Annotated[Optional[str], typer.Option(
+        metavar="KIND=VALUE", help="Find the profile by any identifier, e.g. national_id=123-45-6789 (a kind "
+                                   "the mapping declares, or email, phone, device), normalised as ingest does.")] = None,
     record: Annotated[Optional[str], typer.Option(help="Find the profile by record SOURCE:ID.")] = None,
     limit: Annotated[int, typer.Option(help="Interactions shown in the timeline.")] = 200,
     as_json: JSON = False,
 ) -> None:
-    """Show one single customer view: golden record, records, identifiers, timeline."""
+    """Show one single customer view: golden record, records with their attributes, identifiers, timeline."""
     st = state(ctx)
     store = st.store()
     asked = None
     if profile_id is None:
+        found = parse_identifier(st.mapping(), identifier) if identifier else None
         profile_id, asked = find_profile_id(store, email=email, phone=phone, device=device, record=record,
-                                            region=st.mapping().phone_region)
+                                            region=st.mapping().phone_region, identifier=found)
     view = show_profile(store, profile_id, asked, limit)
     if as_json:
         emit_json(view)

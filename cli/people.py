@@ -16,7 +16,8 @@ from idgraph.cli.context import emit_json, guarded, out, progress, state
 from idgraph.cli.render import render_resolve
 from idgraph.ingest.jobs import people as lib
 from idgraph.graph.errors import IdgraphError
-from idgraph.ingest.jobs.forget import ForgetSummary, forget as forget_person
+from idgraph.ingest.jobs.forget import ONE_OF, ForgetSummary, forget as forget_person
+from idgraph.ingest.lookup import parse_identifier
 from idgraph.ingest.jobs.resolve import ResolveSummary, resolve as resolve_job
 from idgraph.queries.explain import Explanation, explain as explain_pair
 
@@ -193,6 +194,9 @@ def forget(
     ctx: typer.Context,
     email: Annotated[Optional[str], typer.Option(help="The person holding this email.")] = None,
     phone: Annotated[Optional[str], typer.Option(help="The person holding this phone (any format).")] = None,
+    identifier: Annotated[Optional[str], typer.Option(
+        metavar="KIND=VALUE", help="The person holding this identifier, e.g. national_id=123-45-6789 (normalised "
+                                   "as ingest does).")] = None,
     record: Annotated[Optional[str], typer.Option(help="The person behind this record SOURCE:ID.")] = None,
     profile: Annotated[Optional[str], typer.Option(help="The person of this profile id.")] = None,
     suppress: Annotated[bool, typer.Option("--suppress", help="Keep them from coming back on the next ingest.")] = False,
@@ -202,11 +206,12 @@ def forget(
     st = state(ctx)
     mapping = st.mapping()
     who = _who(by)
-    if sum(v is not None for v in (email, phone, record, profile)) != 1:
-        raise IdgraphError("name exactly one of --email, --phone, --record SOURCE:ID or --profile P")
+    if sum(v is not None for v in (email, phone, identifier, record, profile)) != 1:
+        raise IdgraphError(ONE_OF)
+    found = parse_identifier(mapping, identifier) if identifier is not None else None
     summary: ForgetSummary = forget_person(st.store(), email=email, phone=phone, record=record, profile=profile,
-                                           suppress=suppress, by=who, region=mapping.phone_region,
-                                           gmail_rules=mapping.gmail_rules)
+                                           identifier=found, suppress=suppress, by=who,
+                                           region=mapping.phone_region, gmail_rules=mapping.gmail_rules)
     resolved = _then_resolve(ctx, who, False, as_json)
     if as_json:
         emit_json({"forget": summary.model_dump(), "resolve": resolved and resolved.model_dump()})

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from rich.markup import escape
 from rich.table import Table
 
 from idgraph.cli.context import out
@@ -70,11 +71,12 @@ def render_profile(view: ProfileView) -> None:
               f"{g.get('phone') or ''}")
     out.print(f"  {', '.join(x for x in (g.get('address'), g.get('city'), g.get('postcode'), g.get('country')) if x)}")
     records = Table(title=f"records ({len(view.customers)})", title_justify="left")
-    for col in ("record", "first", "last", "dob", "postcode", "updated"):
+    for col in ("record", "first", "last", "dob", "postcode", "updated", "attributes"):
         records.add_column(col)
     for c in view.customers:
+        attributes = ", ".join(f"{k}={v}" for k, v in sorted((c.get("attributes") or {}).items()))
         records.add_row(c["uid"], c["first_name"] or "", c["last_name"] or "", c["dob"] or "", c["postcode"] or "",
-                        c["updated_at"] or "")
+                        c["updated_at"] or "", escape(attributes))
     out.print(records)
     idents = Table(title=f"identifiers ({len(view.identifiers)})", title_justify="left")
     for col in ("kind", "value", "records", "shared"):

@@ -8,6 +8,9 @@ CREATE CONSTRAINT customer_uid IF NOT EXISTS FOR (c:Customer) REQUIRE c.uid IS U
 CREATE CONSTRAINT email_address IF NOT EXISTS FOR (e:Email) REQUIRE e.address IS UNIQUE;
 CREATE CONSTRAINT phone_number IF NOT EXISTS FOR (p:Phone) REQUIRE p.number IS UNIQUE;
 CREATE CONSTRAINT device_id IF NOT EXISTS FOR (d:Device) REQUIRE d.id IS UNIQUE;
+// A kind the mapping declares (national_id, loyalty_number...) is an Identifier keyed 'kind:value':
+// Community has no node-key constraint on (kind, value), so the pair is one unique property.
+CREATE CONSTRAINT identifier_key IF NOT EXISTS FOR (o:Identifier) REQUIRE o.key IS UNIQUE;
 CREATE CONSTRAINT interaction_uid IF NOT EXISTS FOR (i:Interaction) REQUIRE i.uid IS UNIQUE;
 CREATE CONSTRAINT profile_id IF NOT EXISTS FOR (p:Profile) REQUIRE p.profile_id IS UNIQUE;
 CREATE CONSTRAINT audit_seq IF NOT EXISTS FOR (a:Audit) REQUIRE a.seq IS UNIQUE;
@@ -31,6 +34,8 @@ CREATE INDEX interaction_at IF NOT EXISTS FOR (i:Interaction) ON (i.at);
 CREATE INDEX email_shared IF NOT EXISTS FOR (e:Email) ON (e.shared);
 CREATE INDEX phone_shared IF NOT EXISTS FOR (p:Phone) ON (p.shared);
 CREATE INDEX device_shared IF NOT EXISTS FOR (d:Device) ON (d.shared);
+CREATE INDEX identifier_shared IF NOT EXISTS FOR (o:Identifier) ON (o.shared);
+CREATE INDEX identifier_kind IF NOT EXISTS FOR (o:Identifier) ON (o.kind);
 CREATE INDEX profile_status IF NOT EXISTS FOR (p:Profile) ON (p.status);
 CREATE INDEX profile_seq IF NOT EXISTS FOR (p:Profile) ON (p.seq);
 CREATE INDEX profile_updated_at IF NOT EXISTS FOR (p:Profile) ON (p.updated_at);

@@ -14,7 +14,7 @@ from idgraph.graph.records import LinkRow
 
 _CUSTOMER_KEYS = ("uid", "source", "source_id", "first_name", "last_name", "full_name", "dob", "address", "city",
                   "postcode", "country", "updated_at", "row_hash", "run_tag", "seq", "profile_id", "dirty",
-                  "link_dirty")
+                  "link_dirty", "attributes")
 _INTERACTION_KEYS = ("uid", "source", "source_id", "at", "channel", "type", "customer_ref", "attributes", "row_hash",
                      "run_tag", "profile_id", "dirty", "by")
 
@@ -32,7 +32,12 @@ class Neo4jBulkExport:
 
     def bulk_customers(self) -> Iterator[dict]:
         for row in self._stream("bulk/customers"):
-            yield dict(zip(_CUSTOMER_KEYS, row))
+            found = dict(zip(_CUSTOMER_KEYS, row))
+            found["attributes"] = dict(found["attributes"])
+            yield found
+
+    def bulk_attribute_keys(self) -> list[str]:
+        return [row[0] for row in self._values("bulk/attribute_keys")]
 
     def bulk_identifiers(self) -> Iterator[dict]:
         for kind, value, shared, reason in self._stream("bulk/identifiers"):

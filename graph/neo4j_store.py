@@ -9,11 +9,13 @@ embedded store. Every write is a MERGE on a constrained key, so writing the same
 nothing. The semantics of each method are those of `SQLiteStore`, which is the reference.
 
 Where the embedded store has columns the graph has relationships: a customer's profile is IN_PROFILE,
-an identifier tie is HAS_EMAIL/HAS_PHONE/USES_DEVICE with its `origin` ('record', or the source of the
-event that made it), a judgement is SAME_AS/NOT_SAME_AS, a retired profile points MERGED_INTO its
-survivor. An interaction's attribution is its `profile_id` property (derived by resolve), and an event
-that names a customer not ingested yet keeps `customer_ref` until that customer arrives (then BY, and
-the ties the event makes, are written).
+an identifier tie is HAS_EMAIL/HAS_PHONE/USES_DEVICE (HAS_IDENTIFIER for a kind the mapping declares: an
+`Identifier` node keyed 'kind:value') with its `origin` ('record', or the source of the event that made
+it), a judgement is SAME_AS/NOT_SAME_AS, a retired profile points MERGED_INTO its survivor. A record's
+attributes are Customer properties under their own names, listed in `attribute_keys`. An interaction's
+attribution is its `profile_id` property (derived by resolve), and an event that names a customer not
+ingested yet keeps `customer_ref` until that customer arrives (then BY, and the ties the event makes, are
+written).
 
 Components: resolve computes them in Python from `link_edges` as on the embedded store, unless the
 server has Graph Data Science, where `components()` answers them with `gds.wcc` (see `components_gds`).
@@ -50,7 +52,7 @@ from idgraph.graph.cypher_files import statement, statements
 from idgraph.graph.errors import NotFoundError, StoreError
 from idgraph.graph.neo4j_bulk import Neo4jBulkExport
 from idgraph.graph.records import CustomerRow, InteractionRow, LinkRow, WriteCounts
-from idgraph.graph.store import CUSTOMER_COLUMNS
+from idgraph.graph.store import CUSTOMER_COLUMNS, frame_extras
 
 T = TypeVar("T")
 
@@ -111,6 +113,17 @@ def _plain(value: Any) -> Any:
 
 def _now() -> str:
     return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _customer_props(row: CustomerRow, run_tag: str, gone: Sequence[str] = ()) -> dict:
+    """A customer's properties as written: its fields, each attribute under its own name with the sorted
+    names in attribute_keys, and None (which removes the property) for the attributes in `gone` that the
+    record no longer has."""
+    props = {**{f: getattr(row, f) for f in _CUSTOMER_FIELDS}, "run_tag": run_tag}
+    props.update({k: None for k in gone if k not in row.attributes})
+    props.update(row.attributes)
+    props["attribute_keys"] = sorted(row.attributes) or None
+    return props
 
 
 def _complete(rows: Sequence, what: str) -> list:
@@ -250,7 +263,7 @@ class Neo4jStore(Neo4jBulkExport):
         """A read statement that returns one list (`RETURN collect(x) AS ...`)."""
         return self._values(name, **params)[0][0]
 
-    def _customer_frame(self, name: str, schema: dict, uids: Sequence[str] | None) -> pl.DataFrame:
+    def _customer_frame(self, name: str, schema: dict, uids: Sequence[str] | None, **params: Any) -> pl.DataFrame:
         """A read over customers `$uids` returning collected rows, in batches of uids (every customer
         when None), in one read transaction: bounded server memory and one record per batch."""
         query = statement(name)
@@ -262,7 +275,7 @@ class Neo4jStore(Neo4jBulkExport):
                 scope = sorted(tx.run(statement("read/customer_uids")).single()[0])
             rows: list = []
             for batch in _chunks(scope, size):
-                rows.extend(tx.run(query, uids=list(batch)).single()[0])
+                rows.extend(tx.run(query, params, uids=list(batch)).single()[0])
             return rows
 
         return pl.DataFrame(self._read(work), schema=schema, orient="row")
@@ -292,26 +305,30 @@ class Neo4jStore(Neo4jBulkExport):
                 return
 
     # -- ingest ----------------------------------------------------------------------------------
-    def _new_and_changed(self, tx: neo4j.ManagedTransaction, hashes: str, rows: list) -> tuple[list, list, WriteCounts]:
-        """Split a batch by the stored content hashes: new records, changed ones, and the counts."""
-        old = {u: h for batch in self._run(tx, hashes, [r.uid for r in rows], key="uids") for u, h in batch[0]}
-        new = [r for r in rows if r.uid not in old]
-        changed = [r for r in rows if r.uid in old and old[r.uid] != r.row_hash]
+    def _new_and_changed(self, tx: neo4j.ManagedTransaction, hashes: str,
+                         rows: list) -> tuple[list, list, WriteCounts, dict[str, list]]:
+        """Split a batch by the stored content hashes: new records, changed ones, the counts, and what the
+        statement says of each stored record besides its hash (by uid)."""
+        stored = {found[0]: found[1:] for batch in self._run(tx, hashes, [r.uid for r in rows], key="uids")
+                  for found in batch[0]}
+        new = [r for r in rows if r.uid not in stored]
+        changed = [r for r in rows if r.uid in stored and stored[r.uid][0] != r.row_hash]
         return new, changed, WriteCounts(inserted=len(new), updated=len(changed),
-                                         unchanged=len(rows) - len(new) - len(changed))
+                                         unchanged=len(rows) - len(new) - len(changed)), stored
 
     def write_customers(self, rows: Sequence[CustomerRow], run_tag: str) -> WriteCounts:
         rows = _complete(rows, "customer")
 
         def work(tx: neo4j.ManagedTransaction) -> WriteCounts:
-            new, changed, counts = self._new_and_changed(tx, "read/customer_hashes", rows)
+            new, changed, counts, stored = self._new_and_changed(tx, "read/customer_hashes", rows)
             if not new and not changed:
                 return counts
             seq0 = self._run(tx, "read/customer_seq_max")[0][0] if new else 0
-            props = lambda r: {**{f: getattr(r, f) for f in _CUSTOMER_FIELDS}, "run_tag": run_tag}  # noqa: E731
             self._run(tx, "write/customers_new",
-                      [{"uid": r.uid, "props": {**props(r), "seq": seq0 + i + 1}} for i, r in enumerate(new)])
-            self._run(tx, "write/customers_changed", [{"uid": r.uid, "props": props(r)} for r in changed])
+                      [{"uid": r.uid, "props": {**_customer_props(r, run_tag), "seq": seq0 + i + 1}}
+                       for i, r in enumerate(new)])
+            self._run(tx, "write/customers_changed",
+                      [{"uid": r.uid, "props": _customer_props(r, run_tag, stored[r.uid][1])} for r in changed])
             self._run(tx, "write/customer_identifiers",
                       [{"uid": r.uid, "kind": k, "value": v} for r in (*new, *changed) for k, v in r.identifiers])
             self._run(tx, "write/customer_events", [r.uid for r in new], key="uids")
@@ -323,7 +340,7 @@ class Neo4jStore(Neo4jBulkExport):
         rows = _complete(rows, "interaction")
 
         def work(tx: neo4j.ManagedTransaction) -> WriteCounts:
-            new, changed, counts = self._new_and_changed(tx, "read/interaction_hashes", rows)
+            new, changed, counts, _ = self._new_and_changed(tx, "read/interaction_hashes", rows)
             touched = [*new, *changed]
             if not touched:
                 return counts
@@ -363,12 +380,18 @@ class Neo4jStore(Neo4jBulkExport):
         return self._write(lambda tx: sum(row[0] for row in self._run(tx, "write/set_shared", payload)))
 
     # -- link job --------------------------------------------------------------------------------
-    def customers_frame(self, uids: Sequence[str] | None = None) -> pl.DataFrame:
+    def customers_frame(self, uids: Sequence[str] | None = None, *, identifier_kinds: Sequence[str] = (),
+                        attributes: Sequence[str] = ()) -> pl.DataFrame:
+        kinds, names = frame_extras(identifier_kinds, attributes)
         schema = {c: pl.Utf8 for c in CUSTOMER_COLUMNS}
-        schema.update(seq=pl.Int64, emails=pl.List(pl.Utf8), phones=pl.List(pl.Utf8), devices=pl.List(pl.Utf8))
-        frame = self._customer_frame("read/customers_frame", schema, uids)
-        return frame.with_columns(pl.col(c).list.sort() for c in ("emails", "phones", "devices")).select(
-            CUSTOMER_COLUMNS).sort("uid")
+        schema.update(seq=pl.Int64, emails=pl.List(pl.Utf8), phones=pl.List(pl.Utf8), devices=pl.List(pl.Utf8),
+                      further=pl.List(pl.List(pl.Utf8)), attribute_values=pl.List(pl.Utf8))
+        frame = self._customer_frame("read/customers_frame", schema, uids, kinds=kinds, attributes=names)
+        lists = ("emails", "phones", "devices", *kinds)
+        return frame.with_columns(
+            *(pl.col("further").list.get(i).alias(k) for i, k in enumerate(kinds)),
+            *(pl.col("attribute_values").list.get(i).alias(a) for i, a in enumerate(names)),
+        ).with_columns(pl.col(c).list.sort() for c in lists).select(*CUSTOMER_COLUMNS, *kinds, *names).sort("uid")
 
     def customers_to_link(self) -> list[str]:
         return sorted(self._list("read/customers_to_link"))
@@ -641,7 +664,10 @@ class Neo4jStore(Neo4jBulkExport):
         return self._profile_row(found[0]) if found else None
 
     def profile_members(self, profile_id: str) -> list[dict]:
-        return self._dicts("read/profile_members", profile_id=profile_id)
+        rows = self._dicts("read/profile_members", profile_id=profile_id)
+        for row in rows:
+            row["attributes"] = dict(row["attributes"])
+        return rows
 
     def profile_identifiers(self, profile_id: str) -> list[dict]:
         return self._dicts("read/profile_identifiers", profile_id=profile_id)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-IDENTIFIER_KINDS = ("email", "phone", "device")
+IDENTIFIER_KINDS = ("email", "phone", "device")  # built in; a mapping declares further kinds (ingest/declared.py)
 
 
 def record_uid(source: str, source_id: str) -> str:
@@ -31,7 +31,8 @@ class CustomerRow:
     country: str | None = None
     updated_at: str | None = None
     row_hash: str = ""
-    identifiers: list[tuple[str, str]] = field(default_factory=list)  # (kind, value)
+    identifiers: list[tuple[str, str]] = field(default_factory=list)  # (kind, value), any kind
+    attributes: dict[str, str] = field(default_factory=dict)  # further columns the mapping keeps (name -> value)
 
 
 @dataclass(slots=True)

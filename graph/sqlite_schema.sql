@@ -1,4 +1,5 @@
--- The embedded store's schema. Idempotent: applied on every open.
+-- The embedded store's schema. Idempotent: applied on every open. A column added since a store file was
+-- made is added to that file on open too (SQLiteStore._migrate): customer.attributes.
 -- Text keys (uid, kind+value) mirror the Neo4j model one to one, so both stores answer alike.
 PRAGMA foreign_keys = OFF;
 
@@ -20,7 +21,8 @@ CREATE TABLE IF NOT EXISTS customer (
     seq         INTEGER NOT NULL,              -- arrival order: "the oldest record" wins ties
     profile_id  TEXT,                          -- IN_PROFILE
     dirty       INTEGER NOT NULL DEFAULT 1,    -- resolve must look at it
-    link_dirty  INTEGER NOT NULL DEFAULT 1     -- the link job must look at it
+    link_dirty  INTEGER NOT NULL DEFAULT 1,    -- the link job must look at it
+    attributes  TEXT                           -- JSON object, sorted keys, of the mapping's attributes; NULL: none
 );
 CREATE INDEX IF NOT EXISTS customer_profile ON customer(profile_id);
 CREATE INDEX IF NOT EXISTS customer_dirty ON customer(dirty) WHERE dirty = 1;
@@ -29,14 +31,14 @@ CREATE INDEX IF NOT EXISTS customer_source ON customer(source, source_id);
 CREATE INDEX IF NOT EXISTS customer_seq ON customer(seq);
 
 CREATE TABLE IF NOT EXISTS identifier (
-    kind          TEXT NOT NULL,               -- email | phone | device
+    kind          TEXT NOT NULL,               -- email | phone | device | a kind the mapping declares
     value         TEXT NOT NULL,
     shared        INTEGER NOT NULL DEFAULT 0,  -- the guard stopped it linking
     shared_reason TEXT,
     PRIMARY KEY (kind, value)
 ) WITHOUT ROWID;
 
--- HAS_EMAIL / HAS_PHONE / USES_DEVICE. origin 'record' comes from the customer's own row; any other
+-- HAS_EMAIL / HAS_PHONE / USES_DEVICE / HAS_IDENTIFIER. origin 'record' comes from the customer's own row; any other
 -- origin names the interaction that tied the customer to the identifier (a login on a device).
 CREATE TABLE IF NOT EXISTS customer_identifier (
     customer_uid TEXT NOT NULL,
@@ -65,7 +67,7 @@ CREATE INDEX IF NOT EXISTS interaction_ref ON interaction(customer_ref);
 CREATE INDEX IF NOT EXISTS interaction_profile ON interaction(profile_id);
 CREATE INDEX IF NOT EXISTS interaction_dirty ON interaction(dirty) WHERE dirty = 1;
 
--- VIA_EMAIL / VIA_PHONE / ON_DEVICE
+-- VIA_EMAIL / VIA_PHONE / ON_DEVICE / VIA_IDENTIFIER
 CREATE TABLE IF NOT EXISTS interaction_identifier (
     interaction_uid TEXT NOT NULL,
     kind            TEXT NOT NULL,

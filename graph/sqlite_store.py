@@ -21,7 +21,7 @@ import polars as pl
 from idgraph.graph import redact
 from idgraph.graph.errors import StoreError
 from idgraph.graph.records import CustomerRow, InteractionRow, LinkRow, WriteCounts
-from idgraph.graph.store import CUSTOMER_COLUMNS
+from idgraph.graph.store import CUSTOMER_COLUMNS, frame_extras
 
 _SCHEMA = files("idgraph.graph").joinpath("sqlite_schema.sql").read_text(encoding="utf-8")
 
@@ -34,6 +34,15 @@ _PROFILE_FIELDS = ("first_name", "last_name", "dob", "email", "phone", "address"
 def _jl(values: Sequence[str]) -> str:
     """Pass a list as one JSON parameter, read back with json_each: no per-value placeholders."""
     return json.dumps(list(values))
+
+
+def _attributes_json(attributes: dict[str, str]) -> str | None:
+    """A record's attributes as stored: a JSON object with sorted keys, NULL when it has none."""
+    return json.dumps(attributes, sort_keys=True, ensure_ascii=False) if attributes else None
+
+
+def _attributes(text: str | None) -> dict[str, str]:
+    return json.loads(text) if text else {}
 
 
 class SQLiteStore:
@@ -59,8 +68,20 @@ class SQLiteStore:
     def init(self) -> None:
         try:
             self.db.executescript(_SCHEMA)
+            self._migrate()
         except sqlite3.DatabaseError as exc:
             raise StoreError(f"{self.path}: not an identity-graph store ({exc})") from None
+
+    def _migrate(self) -> None:
+        """Columns added since a store file was made (CREATE TABLE IF NOT EXISTS leaves an old table as it
+        is): added once, in a write transaction, so two processes opening an old file add it once."""
+        def missing(db: sqlite3.Connection) -> bool:
+            return "attributes" not in {row[1] for row in db.execute("PRAGMA table_info(customer)")}
+
+        if missing(self.db):
+            with self._tx() as db:
+                if missing(db):
+                    db.execute("ALTER TABLE customer ADD COLUMN attributes TEXT")
 
     def close(self) -> None:
         self.db.close()
@@ -109,15 +130,16 @@ class SQLiteStore:
             counts.unchanged = len(rows) - len(new) - len(changed)
             seq0 = db.execute("SELECT COALESCE(MAX(seq), 0) FROM customer").fetchone()[0]
             db.executemany(
-                "INSERT INTO customer (uid, " + ", ".join(_CUSTOMER_FIELDS) + ", run_tag, seq) VALUES ("
-                + ", ".join("?" * (len(_CUSTOMER_FIELDS) + 3)) + ")",
-                [(r.uid, *(getattr(r, f) for f in _CUSTOMER_FIELDS), run_tag, seq0 + i + 1)
-                 for i, r in enumerate(new)],
+                "INSERT INTO customer (uid, " + ", ".join(_CUSTOMER_FIELDS) + ", attributes, run_tag, seq) VALUES ("
+                + ", ".join("?" * (len(_CUSTOMER_FIELDS) + 4)) + ")",
+                [(r.uid, *(getattr(r, f) for f in _CUSTOMER_FIELDS), _attributes_json(r.attributes), run_tag,
+                  seq0 + i + 1) for i, r in enumerate(new)],
             )
             db.executemany(
                 "UPDATE customer SET " + ", ".join(f"{f} = ?" for f in _CUSTOMER_FIELDS)
-                + ", run_tag = ?, dirty = 1, link_dirty = 1 WHERE uid = ?",
-                [(*(getattr(r, f) for f in _CUSTOMER_FIELDS), run_tag, r.uid) for r in changed],
+                + ", attributes = ?, run_tag = ?, dirty = 1, link_dirty = 1 WHERE uid = ?",
+                [(*(getattr(r, f) for f in _CUSTOMER_FIELDS), _attributes_json(r.attributes), run_tag, r.uid)
+                 for r in changed],
             )
             db.executemany(
                 "DELETE FROM customer_identifier WHERE customer_uid = ? AND origin = 'record'",
@@ -207,14 +229,19 @@ class SQLiteStore:
             return db.execute("SELECT COUNT(*) FROM flipped").fetchone()[0]
 
     # -- link job --------------------------------------------------------------------------------
-    def customers_frame(self, uids: Sequence[str] | None = None) -> pl.DataFrame:
+    def customers_frame(self, uids: Sequence[str] | None = None, *, identifier_kinds: Sequence[str] = (),
+                        attributes: Sequence[str] = ()) -> pl.DataFrame:
+        kinds, names = frame_extras(identifier_kinds, attributes)
         where = "" if uids is None else "WHERE c.uid IN (SELECT value FROM json_each(?))"
         params = () if uids is None else (_jl(uids),)
+        # One json_extract per attribute asked for; the path quotes the name, so any name is safe.
+        extracted = "".join(", json_extract(c.attributes, ?)" for _ in names)
         base = self.db.execute(
             "SELECT uid, source, source_id, first_name, last_name, dob, address, city, postcode, country, "
-            f"updated_at, seq, profile_id FROM customer c {where}", params
+            f"updated_at, seq, profile_id{extracted} FROM customer c {where}",
+            (*(f'$."{n}"' for n in names), *params)
         ).fetchall()
-        cols = [c for c in CUSTOMER_COLUMNS if c not in ("emails", "phones", "devices")]
+        cols = [c for c in CUSTOMER_COLUMNS if c not in ("emails", "phones", "devices")] + names
         frame = pl.DataFrame(base, orient="row", schema={c: (pl.Int64 if c == "seq" else pl.Utf8) for c in cols})
         idents = self.db.execute(
             "SELECT ci.customer_uid, ci.kind, ci.value FROM customer_identifier ci JOIN identifier i "
@@ -222,12 +249,12 @@ class SQLiteStore:
             f"{where} {'AND' if where else 'WHERE'} i.shared = 0", params
         ).fetchall()
         ident = pl.DataFrame(idents, orient="row", schema={"uid": pl.Utf8, "kind": pl.Utf8, "value": pl.Utf8})
-        for kind, col in (("email", "emails"), ("phone", "phones"), ("device", "devices")):
+        for kind, col in (("email", "emails"), ("phone", "phones"), ("device", "devices"), *((k, k) for k in kinds)):
             lists = (ident.filter(pl.col("kind") == kind).group_by("uid")
                      .agg(pl.col("value").sort().alias(col)))
             frame = frame.join(lists, on="uid", how="left").with_columns(
                 pl.col(col).fill_null(pl.lit([], dtype=pl.List(pl.Utf8))))
-        return frame.select(CUSTOMER_COLUMNS).sort("uid")
+        return frame.select(*CUSTOMER_COLUMNS, *kinds, *names).sort("uid")
 
     def customers_to_link(self) -> list[str]:
         return [u for (u,) in self.db.execute("SELECT uid FROM customer WHERE link_dirty = 1 ORDER BY uid")]
@@ -467,16 +494,22 @@ class SQLiteStore:
         return found[0] if found else None
 
     def profile_members(self, profile_id: str) -> list[dict]:
-        return self._dicts(
+        rows = self._dicts(
             "SELECT uid, source, source_id, first_name, last_name, dob, address, city, postcode, country, "
-            "updated_at FROM customer WHERE profile_id = ? ORDER BY source, source_id", (profile_id,))
+            "updated_at, attributes FROM customer WHERE profile_id = ? ORDER BY source, source_id", (profile_id,))
+        for r in rows:
+            r["attributes"] = _attributes(r["attributes"])
+        return rows
 
     def profile_identifiers(self, profile_id: str) -> list[dict]:
-        return self._dicts(
+        rows = self._dicts(
             "SELECT ci.kind, ci.value, i.shared, i.shared_reason, group_concat(ci.customer_uid, ' ') AS customers "
             "FROM customer c JOIN customer_identifier ci ON ci.customer_uid = c.uid "
             "JOIN identifier i ON i.kind = ci.kind AND i.value = ci.value "
             "WHERE c.profile_id = ? GROUP BY ci.kind, ci.value ORDER BY ci.kind, ci.value", (profile_id,))
+        for r in rows:  # group_concat keeps no order: the holders by uid, as on Neo4j
+            r["customers"] = " ".join(sorted(r["customers"].split(" ")))
+        return rows
 
     def profile_interactions(self, profile_id: str, limit: int | None = None) -> list[dict]:
         return self._dicts(
@@ -701,11 +734,17 @@ class SQLiteStore:
         for row in self._rows(
             "SELECT c.uid, c.source, c.source_id, c.first_name, c.last_name, c.full_name, c.dob, c.address, "
             "c.city, c.postcode, c.country, c.updated_at, c.row_hash, c.run_tag, c.seq, p.profile_id, "
-            "c.dirty, c.link_dirty FROM customer c LEFT JOIN profile p ON p.profile_id = c.profile_id "
+            "c.dirty, c.link_dirty, c.attributes FROM customer c LEFT JOIN profile p ON p.profile_id = c.profile_id "
             "ORDER BY c.uid"
         ):
             row["dirty"], row["link_dirty"] = bool(row["dirty"]), bool(row["link_dirty"])
+            row["attributes"] = _attributes(row["attributes"])
             yield row
+
+    def bulk_attribute_keys(self) -> list[str]:
+        return [k for (k,) in self.db.execute(
+            "SELECT DISTINCT a.key FROM customer c, json_each(c.attributes) a WHERE c.attributes IS NOT NULL "
+            "ORDER BY 1")]
 
     def bulk_identifiers(self) -> Iterator[dict]:
         for row in self._rows("SELECT kind, value, shared, shared_reason FROM identifier ORDER BY kind, value"):

@@ -18,11 +18,21 @@ import polars as pl
 
 from idgraph.graph.records import CustomerRow, InteractionRow, LinkRow, WriteCounts
 
-# Columns of customers_frame(), in order.
+# Columns of customers_frame(), in order; then one per further identifier kind and attribute asked for.
 CUSTOMER_COLUMNS = (
     "uid", "source", "source_id", "first_name", "last_name", "dob", "address", "city", "postcode",
     "country", "updated_at", "seq", "emails", "phones", "devices", "profile_id",
 )
+
+
+def frame_extras(identifier_kinds: Sequence[str], attributes: Sequence[str]) -> tuple[list[str], list[str]]:
+    """The extra columns customers_frame() is asked for, distinct and in order; ValueError when one would
+    clash with a column of CUSTOMER_COLUMNS or with another (the mapping's names never do)."""
+    kinds, names = list(dict.fromkeys(identifier_kinds)), list(dict.fromkeys(attributes))
+    clash = (set(kinds) | set(names)) & set(CUSTOMER_COLUMNS) or set(kinds) & set(names)
+    if clash:
+        raise ValueError(f"customers_frame: {', '.join(sorted(clash))} would be two columns of one name")
+    return kinds, names
 
 
 @runtime_checkable
@@ -59,8 +69,13 @@ class Store(Protocol):
         marked for resolve. Returns how many identifiers changed."""
 
     # -- link job --------------------------------------------------------------------------------
-    def customers_frame(self, uids: Sequence[str] | None = None) -> pl.DataFrame:
-        """Customer attributes with their non-shared identifiers as lists (CUSTOMER_COLUMNS)."""
+    def customers_frame(self, uids: Sequence[str] | None = None, *, identifier_kinds: Sequence[str] = (),
+                        attributes: Sequence[str] = ()) -> pl.DataFrame:
+        """The customers (all when uids is None) with their fields and their non-shared identifiers as lists,
+        sorted by uid: CUSTOMER_COLUMNS, then one List(Utf8) column per further identifier kind asked for
+        (named by the kind: its non-shared values, sorted) and one Utf8 column per attribute asked for
+        (null when the record has none). The link job, model training and resolve's golden records pass
+        the mapping's declared kinds and attribute names."""
 
     def customers_to_link(self) -> list[str]: ...
 
@@ -119,14 +134,19 @@ class Store(Protocol):
     # -- queries ---------------------------------------------------------------------------------
     def profile(self, profile_id: str) -> dict | None: ...
 
-    def profile_members(self, profile_id: str) -> list[dict]: ...
+    def profile_members(self, profile_id: str) -> list[dict]:
+        """The records of a profile by source and id: uid, source, source_id, first_name, last_name, dob,
+        address, city, postcode, country, updated_at, attributes (a dict, {} when none)."""
 
-    def profile_identifiers(self, profile_id: str) -> list[dict]: ...
+    def profile_identifiers(self, profile_id: str) -> list[dict]:
+        """Every identifier (any kind) a record of the profile holds: kind, value, shared, shared_reason,
+        customers (the uids holding it, space-separated), by kind and value."""
 
     def profile_interactions(self, profile_id: str, limit: int | None = None) -> list[dict]: ...
 
     def find_customers(self, kind: str, value: str) -> list[dict]:
-        """Customers by identifier (kind email|phone|device) or by record (kind 'record', value uid)."""
+        """Customers by identifier (kind email|phone|device or any declared kind, value normalised) or by
+        record (kind 'record', value uid)."""
 
     def stats(self) -> dict: ...
 
@@ -182,15 +202,19 @@ class Store(Protocol):
     def bulk_customers(self) -> Iterator[dict]:
         """Every customer record, by uid: uid, source, source_id, first_name, last_name, full_name, dob,
         address, city, postcode, country, updated_at, row_hash, run_tag, seq, profile_id (only when that
-        profile exists: IN_PROFILE), dirty and link_dirty (bools)."""
+        profile exists: IN_PROFILE), dirty and link_dirty (bools), attributes (a dict, {} when none)."""
+
+    def bulk_attribute_keys(self) -> list[str]:
+        """Every attribute name a customer record holds, sorted (the columns of the customer file)."""
 
     def bulk_identifiers(self) -> Iterator[dict]:
-        """Every identifier, by kind and value: kind (email|phone|device), value, shared (bool), shared_reason."""
+        """Every identifier, by kind and value: kind (email|phone|device or a declared kind), value, shared
+        (bool), shared_reason."""
 
     def bulk_identifier_ties(self) -> Iterator[tuple[str, str, str, str, str | None]]:
         """Every tie to an identifier whose both ends exist: (holder, uid, kind, value, origin), holder
-        'customer' (HAS_EMAIL/HAS_PHONE/USES_DEVICE, origin 'record' or an event's source) or 'interaction'
-        (VIA_EMAIL/VIA_PHONE/ON_DEVICE, origin None)."""
+        'customer' (HAS_EMAIL/HAS_PHONE/USES_DEVICE/HAS_IDENTIFIER, origin 'record' or an event's source) or
+        'interaction' (VIA_EMAIL/VIA_PHONE/ON_DEVICE/VIA_IDENTIFIER, origin None)."""
 
     def bulk_interactions(self) -> Iterator[dict]:
         """Every interaction, by uid: uid, source, source_id, at, channel, type, customer_ref, attributes,

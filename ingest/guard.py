@@ -14,7 +14,8 @@ card with one email) or shared (a family email, a household landline, a shop's k
   ("isabella" / "bella") is outweighed by an equal date of birth; a spouse's other name and other
   birthday are not. Without a model (too few records to train one) a plain rule stands in: different
   given names that are not a nickname, short form, initial or spelling of each other, and dates of
-  birth that differ in two or more parts (not a day/month swap), both together.
+  birth that differ in two or more parts (not a day/month swap): one of them, when the other field does not
+agree (differs too, or is missing).
 
 The identifier stays in the graph with ``shared`` and the reason, where an engineer can see it.
 Vectorised: pairs are formed only within identifiers (small groups), compared with the matcher's code.
@@ -109,7 +110,7 @@ class ModelJudge:
 
 @dataclass
 class RuleJudge:
-    """The stand-in without a model: two people only when given names and dates of birth both differ."""
+    """The stand-in without a model: two people when one field clearly differs and the other does not agree."""
 
     members: pl.DataFrame
 
@@ -118,14 +119,16 @@ class RuleJudge:
         both = (pairs.with_row_index("row").join(people, on="uid", how="left")
                 .join(people.rename({"uid": "uid_b", "first_name": "first_name_b", "dob": "dob_b"}),
                       on="uid_b", how="left").sort("row"))
-        names = _names_differ(both)
-        dobs = _dobs_differ(both)
-        conflict = names & dobs
+        names, dobs = _names_differ(both), _dobs_differ(both)
+        names_agree = both["first_name"].is_not_null().to_numpy() & both["first_name_b"].is_not_null().to_numpy() & ~names
+        dobs_agree = both["dob"].is_not_null().to_numpy() & both["dob_b"].is_not_null().to_numpy() & ~dobs
+        conflict = (names & ~dobs_agree) | (dobs & ~names_agree)
         why = [
-            f"customers {u} and {v} have different first names ({f} / {g}) and dates of birth ({d} / {e})"
-            if c else ""
-            for u, v, f, g, d, e, c in zip(both["uid"], both["uid_b"], both["first_name"], both["first_name_b"],
-                                           both["dob"], both["dob_b"], conflict)
+            "" if not c else
+            f"customers {u} and {v} have different first names ({f} / {g})" if n else
+            f"customers {u} and {v} have different dates of birth ({d} / {e})"
+            for u, v, f, g, d, e, c, n in zip(both["uid"], both["uid_b"], both["first_name"], both["first_name_b"],
+                                              both["dob"], both["dob_b"], conflict, names)
         ]
         return np.where(conflict, 0.0, 1.0), why
 

@@ -18,6 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from idgraph.graph.errors import MappingError
 from idgraph.ingest import mapping_checks as checks
+from idgraph.ingest.declared import IdentifierKind, check_name
 
 
 class Kind(str, Enum):
@@ -37,6 +38,7 @@ CUSTOMER_ROLES = {
 }
 INTERACTION_ROLES = {"email", "phone", "device", "timestamp", "channel", "event_type", "customer_ref"}
 MULTI_COLUMN_ROLES = {"email", "phone", "device"}
+JOINED_COLUMN_ROLES = {"address"}  # several columns: the non-empty parts joined with one space
 NAME_FORMATS = ("auto", "first_last", "last_first")
 
 
@@ -107,6 +109,10 @@ class Source(BaseModel):
     encoding: str = "utf-8"
     gmail_rules: bool | None = None
     keep: list[str] = Field(default_factory=list)  # extra columns kept on interactions as attributes
+    attributes: dict[str, Column] = Field(default_factory=dict)  # further columns kept on customer records
+    # The identifier kinds the project declares (Mapping.identifiers), handed down by the Mapping so that
+    # they are roles of this source: not part of the file's syntax.
+    declared_kinds: frozenset[str] = Field(default=frozenset(), exclude=True, repr=False)
 
     @field_validator("id", mode="before")
     @classmethod
@@ -122,15 +128,16 @@ class Source(BaseModel):
 
     @model_validator(mode="after")
     def _check_roles(self) -> "Source":
-        allowed = CUSTOMER_ROLES if self.kind is Kind.customer else INTERACTION_ROLES
+        allowed = (CUSTOMER_ROLES if self.kind is Kind.customer else INTERACTION_ROLES) | self.declared_kinds
+        several = MULTI_COLUMN_ROLES | JOINED_COLUMN_ROLES | self.declared_kinds
         for role, cols in self.fields.items():
             if role not in allowed:
                 raise ValueError(
                     f"field {role!r}: unknown role for a {self.kind.value} source; "
-                    f"known roles: {', '.join(sorted(allowed))}"
+                    f"known roles: {', '.join(sorted(allowed))} (or declare it under `identifiers:`)"
                 )
-            if len(cols) > 1 and role not in MULTI_COLUMN_ROLES:
-                raise ValueError(f"field {role!r}: only {sorted(MULTI_COLUMN_ROLES)} take several columns")
+            if len(cols) > 1 and role not in several:
+                raise ValueError(f"field {role!r}: only {sorted(several)} take several columns")
             if role == "customer_ref" and not cols[0].source:
                 raise ValueError("field 'customer_ref': name the source it refers to, e.g. {column: crm_id, source: crm}")
         if self.kind is Kind.customer and self.id is None:
@@ -167,6 +174,35 @@ class Source(BaseModel):
         checks.date_formats(self.fields)
         return self
 
+    @field_validator("attributes", mode="before")
+    @classmethod
+    def _parse_attributes(cls, v: object) -> dict[str, Column]:
+        if v is None:
+            return {}
+        if not isinstance(v, dict):
+            raise ValueError("attributes: expected a mapping of name -> column (or {column: X} / {value: C})")
+        found = {}
+        for name, spec in v.items():
+            check_name(name, "attribute", CUSTOMER_ROLES | INTERACTION_ROLES)
+            if spec is None or isinstance(spec, list):
+                raise ValueError(f"attribute {name!r}: give one column (a name, {{column: X}} or {{value: C}})")
+            try:
+                (col,) = _as_columns(spec)
+            except ValueError:
+                raise ValueError(f"attribute {name!r}: {spec!r} is not a column: give a name, {{column: X}} "
+                                 "or {value: C}") from None
+            if col.format is not None or col.source is not None:
+                raise ValueError(f"attribute {name!r}: give a column or a value, nothing else")
+            found[name] = col
+        return found
+
+    @model_validator(mode="after")
+    def _attributes_on_customers(self) -> "Source":
+        if self.attributes and self.kind is not Kind.customer:
+            raise ValueError("attributes: only customer sources keep attributes (an interaction source keeps "
+                             "columns with `keep`)")
+        return self
+
     def files(self, base: Path) -> list[Path]:
         """The files this source reads, a glob expanded and sorted so runs are repeatable."""
         pattern = self.path if Path(self.path).is_absolute() else str(base / self.path)
@@ -181,6 +217,7 @@ class Source(BaseModel):
         if self.id:
             named.update(self.id.columns)
         named.update(self.keep)
+        named.update(c.column for c in self.attributes.values() if c.column)
         return named
 
 
@@ -232,8 +269,34 @@ class Mapping(BaseModel):
     guard: Guard = Field(default_factory=Guard)
     survivorship: Survivorship = Field(default_factory=Survivorship)
     matching: dict | None = None  # probabilistic matcher settings, validated by the matcher
+    identifiers: dict[str, IdentifierKind] = Field(default_factory=dict)  # further identifier kinds (declared.py)
     sources: list[Source]
     base_dir: Path = Field(default=Path("."), exclude=True)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _hand_down_kinds(cls, data: object) -> object:
+        """Every source learns the declared identifier kinds, which are roles of its `fields`."""
+        if not isinstance(data, dict):
+            return data
+        declared = data.get("identifiers")
+        kinds = frozenset(k for k in declared if isinstance(k, str)) if isinstance(declared, dict) else frozenset()
+        sources = data.get("sources")
+        if isinstance(sources, dict):
+            sources = {name: {**spec, "declared_kinds": kinds} if isinstance(spec, dict) else
+                       ({"declared_kinds": kinds} if spec is None else spec) for name, spec in sources.items()}
+        elif isinstance(sources, list):
+            sources = [{**spec, "declared_kinds": kinds} if isinstance(spec, dict) else spec for spec in sources]
+        return {**data, "sources": sources} if sources is not None else data
+
+    @field_validator("identifiers", mode="before")
+    @classmethod
+    def _kind_names(cls, v: object) -> object:
+        if isinstance(v, dict):
+            for name in v:
+                check_name(name, "identifier kind", CUSTOMER_ROLES | INTERACTION_ROLES)
+            return {name: {} if spec is None else spec for name, spec in v.items()}
+        return {} if v is None else v
 
     @field_validator("sources", mode="before")
     @classmethod
@@ -268,6 +331,23 @@ class Mapping(BaseModel):
         checks.quarantine_dir(self.base_dir, self.quarantine_dir)
         return self
 
+    @model_validator(mode="after")
+    def _kinds_and_attributes_apart(self) -> "Mapping":
+        for s in self.sources:
+            for name in s.attributes:
+                if name in self.identifiers:
+                    raise ValueError(f"source {s.name!r}, attribute {name!r}: an identifier kind has that name; "
+                                     "rename the attribute")
+        return self
+
+    def identifier_kinds(self) -> tuple[str, ...]:
+        """The further identifier kinds the project declares, sorted."""
+        return tuple(sorted(self.identifiers))
+
+    def attribute_names(self) -> tuple[str, ...]:
+        """The attributes any customer source keeps, sorted."""
+        return tuple(sorted({name for s in self.sources for name in s.attributes}))
+
     def source(self, name: str) -> Source:
         for s in self.sources:
             if s.name == name:
@@ -278,9 +358,9 @@ class Mapping(BaseModel):
         return (source.phone_region or self.phone_region).upper()
 
     def frame_columns(self) -> dict:
-        """Keyword arguments of ``store.customers_frame`` for this mapping's own identifier kinds and
-        attributes (none yet: the built-in columns)."""
-        return {}
+        """Keyword arguments of ``store.customers_frame`` for this mapping's declared identifier kinds and
+        attributes (a comparison may name them as columns)."""
+        return {"identifier_kinds": self.identifier_kinds(), "attributes": self.attribute_names()}
 
     def store_path(self) -> Path:
         return self.base_dir / (self.store or f"{self.project}.idgraph.db")

@@ -86,6 +86,9 @@ def _missing(source: Source, path: Path, present: set[str]) -> None:
         for col in columns:
             if col.column and col.column not in present:
                 raise SourceError(f"{path}: source {source.name!r}, field {role!r}: column {col.column!r} not found")
+    for name, col in source.attributes.items():
+        if col.column and col.column not in present:
+            raise SourceError(f"{path}: source {source.name!r}, attribute {name!r}: column {col.column!r} not found")
     for col in ([] if source.id is None else source.id.columns) + source.keep:
         if col not in present:
             raise SourceError(f"{path}: source {source.name!r}, field 'id'/'keep': column {col!r} not found")

@@ -1,9 +1,12 @@
 """From a raw row to a normalised record, through the source's mapping.
 
-A value that is present but unusable (a bad date, an invalid phone) becomes empty and is counted by
-field and reason; a placeholder (junk) never becomes an identifier and is counted too. A row that cannot
-be a record at all (no id, an interaction without a usable time, a value of the wrong type) is rejected
-with its reason and goes to quarantine.
+A value that is present but unusable (a bad date, an invalid phone, a national id that does not match
+its declared pattern) becomes empty and is counted by field and reason; a placeholder (junk) never
+becomes an identifier and is counted too. Identifiers are the built-in kinds (email, phone, device) and
+the kinds the mapping declares (`identifiers:`, see ingest/declared.py); attributes are further columns
+kept on the customer record. An address may come from several columns, joined with one space. A row that
+cannot be a record at all (no id, an interaction without a usable time, a value of the wrong type) is
+rejected with its reason and goes to quarantine.
 """
 
 from __future__ import annotations
@@ -15,7 +18,7 @@ from collections import Counter
 
 from idgraph.graph.records import CustomerRow, InteractionRow, record_uid
 from idgraph.ingest import normalise as norm
-from idgraph.ingest.mapping import Column, Mapping, Source
+from idgraph.ingest.mapping import JOINED_COLUMN_ROLES, Column, Mapping, Source
 from idgraph.ingest.readers import json_type
 
 
@@ -44,6 +47,9 @@ class RowBuilder:
         self.gmail = mapping.gmail_rules if source.gmail_rules is None else source.gmail_rules
         self.problems: Counter[tuple[str, str]] = Counter()
         self._ref = (source.columns("customer_ref") or [None])[0]
+        # The declared identifier kinds this source maps, with their declarations.
+        self._declared = [(kind, mapping.identifiers[kind]) for kind in sorted(mapping.identifiers)
+                          if source.columns(kind)]
 
     # -- values ----------------------------------------------------------------------------------
     def _raw(self, values: dict, col: Column, role: str, junk_check: bool = True) -> str | None:
@@ -70,8 +76,14 @@ class RowBuilder:
         cols = self.source.columns(role)
         return self._raw(values, cols[0], role) if cols else None
 
+    def _joined(self, values: dict, role: str) -> str | None:
+        """A role of several columns (an address: house number, street, line 2): the non-empty parts,
+        each trimmed and junk-checked, joined with one space."""
+        parts = [self._raw(values, col, role) for col in self.source.columns(role)]
+        return " ".join(p for p in parts if p) or None
+
     def _normalised(self, values: dict, role: str, fn, *args) -> str | None:
-        raw = self._one(values, role)
+        raw = self._joined(values, role) if role in JOINED_COLUMN_ROLES else self._one(values, role)
         if raw is None:
             return None
         try:
@@ -101,6 +113,29 @@ class RowBuilder:
                     continue
                 if (kind, value) not in found:
                     found.append((kind, value))
+        for kind, declared in self._declared:
+            for col in self.source.columns(kind):
+                raw = self._raw(values, col, kind)
+                if raw is None:
+                    continue
+                try:
+                    value = declared.normalise_value(raw)
+                except norm.InvalidValue as exc:
+                    self.problems[(kind, exc.reason)] += 1
+                    continue
+                if self.junk.is_junk_value(value):  # "@unknown" is a placeholder once normalised
+                    self.problems[(kind, "junk")] += 1
+                    continue
+                if (kind, value) not in found:
+                    found.append((kind, value))
+        return found
+
+    def _attributes(self, values: dict) -> dict[str, str]:
+        found = {}
+        for name, col in self.source.attributes.items():
+            value = norm.attribute(self._raw(values, col, name))
+            if value:
+                found[name] = value
         return found
 
     def _source_id(self, values: dict, identifiers: list[tuple[str, str]]) -> str:
@@ -144,10 +179,9 @@ class RowBuilder:
             address=self._normalised(values, "address", norm.address),
             city=self._normalised(values, "city", norm.city),
             postcode=self._normalised(values, "postcode", norm.postcode, country),
-            country=country, updated_at=updated, identifiers=identifiers,
+            country=country, updated_at=updated, identifiers=identifiers, attributes=self._attributes(values),
         )
-        row.row_hash = _row_hash(row.first_name, row.last_name, row.full_name, row.dob, row.address, row.city,
-                                 row.postcode, row.country, row.updated_at, sorted(row.identifiers))
+        row.row_hash = customer_hash(row)
         return row
 
     def interaction(self, values: dict) -> InteractionRow:
@@ -178,6 +212,16 @@ class RowBuilder:
         return row
 
 
+def customer_hash(row: CustomerRow) -> str:
+    """The content hash of a customer record: its fields, identifiers (any kind) and attributes. Attributes
+    enter only when there are some, so a record without any keeps the hash it had before they existed."""
+    parts = [row.first_name, row.last_name, row.full_name, row.dob, row.address, row.city, row.postcode,
+             row.country, row.updated_at, sorted(row.identifiers)]
+    if row.attributes:
+        parts.append(sorted(row.attributes.items()))
+    return _row_hash(*parts)
+
+
 def merge_duplicate(first: CustomerRow, later: CustomerRow) -> CustomerRow:
     """Two rows of one source with the same id are one record: later non-empty values win, identifiers
     are united. The merged row's hash covers both, so re-ingesting the same file changes nothing."""
@@ -185,5 +229,6 @@ def merge_duplicate(first: CustomerRow, later: CustomerRow) -> CustomerRow:
     for f in ("first_name", "last_name", "full_name", "dob", "address", "city", "postcode", "country", "updated_at"):
         setattr(merged, f, getattr(later, f) or getattr(first, f))
     merged.identifiers = first.identifiers + [i for i in later.identifiers if i not in first.identifiers]
+    merged.attributes = {**first.attributes, **later.attributes}
     merged.row_hash = _row_hash(first.row_hash, later.row_hash)
     return merged

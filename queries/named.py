@@ -83,7 +83,7 @@ def needs_neo4j_message() -> str:
     return ("named Cypher queries run on the Neo4j store (--store neo4j or IDGRAPH_STORE=neo4j, with NEO4J_URI, "
             "NEO4J_USERNAME and NEO4J_PASSWORD set); the embedded store has no Cypher. Built-in commands answer "
             "the common questions on either store: `idgraph show --email ADDRESS` (or --phone, --device, "
-            "--record SOURCE:ID, or a profile id) for one single customer view, `idgraph stats` for counts, "
+            "--identifier KIND=VALUE, --record SOURCE:ID, or a profile id) for one single customer view, `idgraph stats` for counts, "
             "`idgraph export` for every record with its profile")
 
 

@@ -2,10 +2,11 @@
 
 `idgraph export --neo4j-import DIR` writes, from any store (the embedded one in practice):
 
-    DIR/nodes/<label>.header.csv + <label>.csv            Customer Email Phone Device Interaction Profile
-                                                          Audit Suppression
-    DIR/relationships/<type>.header.csv + <type>.csv      HAS_EMAIL HAS_PHONE USES_DEVICE VIA_EMAIL VIA_PHONE
-                                                          ON_DEVICE BY IN_PROFILE PROBABLY_SAME|MAYBE_SAME (links)
+    DIR/nodes/<label>.header.csv + <label>.csv            Customer Email Phone Device Identifier Interaction
+                                                          Profile Audit Suppression
+    DIR/relationships/<type>.header.csv + <type>.csv      HAS_EMAIL HAS_PHONE USES_DEVICE HAS_IDENTIFIER
+                                                          VIA_EMAIL VIA_PHONE ON_DEVICE VIA_IDENTIFIER BY
+                                                          IN_PROFILE PROBABLY_SAME|MAYBE_SAME (links)
                                                           SAME_AS|NOT_SAME_AS (judgements) MERGED_INTO|SPLIT_FROM
     DIR/import.sh                                         the import command, runnable from anywhere
 
@@ -14,8 +15,10 @@ types and property keys, typed as it writes them (seq:long, score:double, shared
 sources:string[]), with the work marks (dirty, link_dirty) carried over so the jobs pick up where the
 embedded store left them, and the audit trail, the suppression list and the salt that makes its hashes
 match, so a forgotten person stays forgotten. Each node kind has an id space of its own (`uid:ID(Customer)`,
-`address:ID(Email)`, ...), whose key is stored as the property the store looks it up by. Audit and
-Suppression nodes have no relationships, so no id. A group with no rows is left out.
+`address:ID(Email)`, `key:ID(Identifier)` for the kinds a mapping declares, ...), whose key is stored as the
+property the store looks it up by. Audit and Suppression nodes have no relationships, so no id. A group with
+no rows is left out. A customer's attributes are columns of the customer file, one per attribute name any
+record holds (the store lists them first: `bulk_attribute_keys`), with `attribute_keys:string[]`.
 
 Every row is streamed from the store (`bulk_*` methods of the store contract) straight into its file:
 nothing is held in memory but one row. Strings are always quoted, so an empty string stays one and a
@@ -47,13 +50,15 @@ IDENTIFIER_LABEL = {"email": "Email", "phone": "Phone", "device": "Device"}
 IDENTIFIER_KEY = {"email": "address", "phone": "number", "device": "id"}
 CUSTOMER_TIE = {"email": "HAS_EMAIL", "phone": "HAS_PHONE", "device": "USES_DEVICE"}
 INTERACTION_TIE = {"email": "VIA_EMAIL", "phone": "VIA_PHONE", "device": "ON_DEVICE"}
+# Every other kind (declared in a mapping) is an Identifier keyed 'kind:value', as the Neo4j store writes it.
+DECLARED_LABEL, DECLARED_CUSTOMER_TIE, DECLARED_INTERACTION_TIE = "Identifier", "HAS_IDENTIFIER", "VIA_IDENTIFIER"
 LINK_TYPE = {"probable": "PROBABLY_SAME", "review": "MAYBE_SAME"}
 JUDGEMENT_TYPE = {"same": "SAME_AS", "not_same": "NOT_SAME_AS"}
 LINEAGE_TYPE = {"merged_into": "MERGED_INTO", "split_from": "SPLIT_FROM"}
 
 _CUSTOMER = ("uid:ID(Customer)", "source", "source_id", "first_name", "last_name", "full_name", "dob", "address",
              "city", "postcode", "country", "updated_at", "row_hash", "run_tag", "seq:long", "dirty:boolean",
-             "link_dirty:boolean", ":LABEL")
+             "link_dirty:boolean")  # then attribute_keys:string[] and one column per attribute, then :LABEL
 _INTERACTION = ("uid:ID(Interaction)", "source", "source_id", "at", "channel", "type", "customer_ref", "attributes",
                 "row_hash", "run_tag", "profile_id", "dirty:boolean", ":LABEL")
 _PROFILE = ("profile_id:ID(Profile)", "seq:long", "status", "merged_into", "split_from", "created_at", "updated_at",
@@ -157,11 +162,18 @@ def write_neo4j_import(store: Store, out_dir: Path, database: str = "neo4j") -> 
         groups[name] = _Group(kind, name, header, out_dir)
         return groups[name]
 
+    attributes = store.bulk_attribute_keys()
+    for name in attributes:
+        if not name or any(ch in name for ch in ':,"\n') or name in {"attribute_keys", *(h.split(":")[0] for h in _CUSTOMER)}:
+            raise IdgraphError(f"attribute {name!r} cannot be a column of the import files: rename it in the mapping")
+    customer_header = (*_CUSTOMER, "attribute_keys:string[]", *attributes, ":LABEL")
     with ExitStack() as stack:
         for spec in (
-            ("nodes", "customer", _CUSTOMER),
+            ("nodes", "customer", customer_header),
             *(("nodes", label.lower(), (f"{IDENTIFIER_KEY[kind]}:ID({label})", "shared:boolean", "shared_reason",
                                         ":LABEL")) for kind, label in IDENTIFIER_LABEL.items()),
+            ("nodes", "identifier", ("key:ID(Identifier)", "kind", "value", "shared:boolean", "shared_reason",
+                                     ":LABEL")),
             ("nodes", "interaction", _INTERACTION),
             ("nodes", "profile", _PROFILE),
             ("nodes", "audit", _AUDIT),
@@ -170,6 +182,8 @@ def write_neo4j_import(store: Store, out_dir: Path, database: str = "neo4j") -> 
                                               "origin", ":TYPE")) for kind, rel in CUSTOMER_TIE.items()),
             *(("relationships", rel.lower(), (":START_ID(Interaction)", f":END_ID({IDENTIFIER_LABEL[kind]})",
                                               ":TYPE")) for kind, rel in INTERACTION_TIE.items()),
+            ("relationships", "has_identifier", (":START_ID(Customer)", ":END_ID(Identifier)", "origin", ":TYPE")),
+            ("relationships", "via_identifier", (":START_ID(Interaction)", ":END_ID(Identifier)", ":TYPE")),
             ("relationships", "by", (":START_ID(Interaction)", ":END_ID(Customer)", ":TYPE")),
             ("relationships", "in_profile", (":START_ID(Customer)", ":END_ID(Profile)", ":TYPE")),
             ("relationships", "links", (":START_ID(Customer)", ":END_ID(Customer)", "score:double", "evidence",
@@ -181,7 +195,7 @@ def write_neo4j_import(store: Store, out_dir: Path, database: str = "neo4j") -> 
             stack.callback(group(*spec).open().close)
 
         with store.bulk_snapshot():
-            _write_all(store, groups)
+            _write_all(store, groups, attributes)
 
     written = [g for g in groups.values() if g.rows]
     for g in groups.values():
@@ -207,19 +221,25 @@ def write_neo4j_import(store: Store, out_dir: Path, database: str = "neo4j") -> 
                          command_line=" ".join(shlex.quote(a) for a in command), script=str(script))
 
 
-def _write_all(store: Store, groups: dict[str, _Group]) -> None:
+def _write_all(store: Store, groups: dict[str, _Group], attributes: list[str]) -> None:
     customer = groups["customer"]
     in_profile = groups["in_profile"]
     for c in store.bulk_customers():
+        held = c["attributes"]
         customer.write((c["uid"], c["source"], c["source_id"], c["first_name"], c["last_name"], c["full_name"],
                         c["dob"], c["address"], c["city"], c["postcode"], c["country"], c["updated_at"],
-                        c["row_hash"], c["run_tag"], c["seq"], c["dirty"], c["link_dirty"], "Customer"), "Customer")
+                        c["row_hash"], c["run_tag"], c["seq"], c["dirty"], c["link_dirty"], sorted(held) or None,
+                        *(held.get(name) for name in attributes), "Customer"), "Customer")
         if c["profile_id"] is not None:
             in_profile.write((c["uid"], c["profile_id"], "IN_PROFILE"), "IN_PROFILE")
 
     for d in store.bulk_identifiers():
-        label = IDENTIFIER_LABEL[d["kind"]]
-        groups[label.lower()].write((d["value"], d["shared"], d["shared_reason"], label), label)
+        label = IDENTIFIER_LABEL.get(d["kind"])
+        if label is None:
+            groups["identifier"].write((f"{d['kind']}:{d['value']}", d["kind"], d["value"], d["shared"],
+                                        d["shared_reason"], DECLARED_LABEL), DECLARED_LABEL)
+        else:
+            groups[label.lower()].write((d["value"], d["shared"], d["shared_reason"], label), label)
 
     interaction, by = groups["interaction"], groups["by"]
     for i in store.bulk_interactions():
@@ -230,12 +250,13 @@ def _write_all(store: Store, groups: dict[str, _Group]) -> None:
             by.write((i["uid"], i["by"], "BY"), "BY")
 
     for holder, uid, kind, value, origin in store.bulk_identifier_ties():
+        end = value if kind in IDENTIFIER_LABEL else f"{kind}:{value}"
         if holder == "customer":
-            rel = CUSTOMER_TIE[kind]
-            groups[rel.lower()].write((uid, value, origin, rel), rel)
+            rel = CUSTOMER_TIE.get(kind, DECLARED_CUSTOMER_TIE)
+            groups[rel.lower()].write((uid, end, origin, rel), rel)
         else:
-            rel = INTERACTION_TIE[kind]
-            groups[rel.lower()].write((uid, value, rel), rel)
+            rel = INTERACTION_TIE.get(kind, DECLARED_INTERACTION_TIE)
+            groups[rel.lower()].write((uid, end, rel), rel)
 
     links = groups["links"]
     for link in store.bulk_links():

@@ -1,7 +1,8 @@
 """The single customer view of one profile: golden record, records by source, identifiers, timeline.
 
 Found by profile id (an old id is followed along its lineage to the current profile), by email, phone,
-device or record. Returns a pydantic model: the CLI prints it, `--json` dumps it, a program uses it.
+device, any identifier (`kind, value`, a kind the mapping declares included) or record. The records come
+with their attributes, the identifiers are of every kind. Returns a pydantic model: the CLI prints it, `--json` dumps it, a program uses it.
 """
 
 from __future__ import annotations
@@ -49,9 +50,13 @@ def _follow(store: Store, profile_id: str) -> tuple[dict, list[str]]:
 
 
 def find_profile_id(store: Store, *, email: str | None = None, phone: str | None = None,
-                    device: str | None = None, record: str | None = None, region: str = "US") -> tuple[str, str]:
-    """The profile id behind an identifier or a record 'source:id'; (profile_id, what was asked)."""
-    if email:
+                    device: str | None = None, record: str | None = None, region: str = "US",
+                    identifier: tuple[str, str] | None = None) -> tuple[str, str]:
+    """The profile id behind an identifier or a record 'source:id'; (profile_id, what was asked).
+    `identifier` is (kind, value) with the value normalised already (ingest/lookup.py)."""
+    if identifier:
+        kind, value = identifier
+    elif email:
         kind, value = "email", norm.email(email)
     elif phone:
         kind, value = "phone", norm.phone(phone, region)
@@ -60,7 +65,7 @@ def find_profile_id(store: Store, *, email: str | None = None, phone: str | None
     elif record:
         kind, value = "record", record.strip()
     else:
-        raise NotFoundError("name a profile id, --email, --phone, --device or --record SOURCE:ID")
+        raise NotFoundError("name a profile id, --email, --phone, --device, --identifier KIND=VALUE or --record SOURCE:ID")
     found = store.find_customers(kind, value)
     ids = sorted({c["profile_id"] for c in found if c["profile_id"]})
     if not found:

@@ -25,9 +25,13 @@ def write_jsonl(path: Path, rows: list[dict]) -> Path:
     return path
 
 
-def small_project(folder: Path, crm: list[dict], web: list[dict] | None = None, **mapping_extra) -> Path:
-    """A two-source project: a CRM (customers) and a clickstream (interactions naming CRM customers)."""
-    write_csv(folder / "crm.csv", CRM_COLUMNS, crm)
+def small_project(folder: Path, crm: list[dict], web: list[dict] | None = None, *, crm_fields: dict | None = None,
+                  crm_attributes: dict | None = None, **mapping_extra) -> Path:
+    """A two-source project: a CRM (customers) and a clickstream (interactions naming CRM customers).
+    crm_fields and crm_attributes add roles (a declared identifier kind) and attributes to the CRM, each
+    a column of its own name in crm.csv."""
+    extra = [*(crm_fields or {}).values(), *(crm_attributes or {}).values()]
+    write_csv(folder / "crm.csv", CRM_COLUMNS + [c for c in extra if c not in CRM_COLUMNS], crm)
     write_csv(folder / "web.csv", ["event_id", "ts", "cookie", "event", "user_id"], web or [])
     mapping = {
         "project": "test",
@@ -36,7 +40,8 @@ def small_project(folder: Path, crm: list[dict], web: list[dict] | None = None, 
             "crm": {"path": "crm.csv", "kind": "customer", "id": "id", "fields": {
                 "first_name": "first", "last_name": "last", "email": "email", "phone": "phone",
                 "dob": {"column": "dob", "format": "%Y-%m-%d"}, "postcode": "postcode",
-                "updated_at": {"column": "updated", "format": "iso"}}},
+                "updated_at": {"column": "updated", "format": "iso"}, **(crm_fields or {})},
+                **({"attributes": crm_attributes} if crm_attributes else {})},
             "web": {"path": "web.csv", "kind": "interaction", "id": "event_id", "fields": {
                 "timestamp": {"column": "ts", "format": "iso"}, "device": "cookie", "event_type": "event",
                 "customer_ref": {"column": "user_id", "source": "crm"}, "channel": {"value": "web"}}},
@@ -52,3 +57,45 @@ def person(id: str, first: str, last: str, email: str = "", phone: str = "", dob
            updated: str = "2024-01-01T00:00:00Z") -> dict:
     return {"id": id, "first": first, "last": last, "email": email, "phone": phone, "dob": dob,
             "postcode": postcode, "updated": updated}
+
+
+# -- a project with declared identifier kinds and attributes (ingest/declared.py) -----------------------
+DECLARED_CRM_COLUMNS = ["id", "first", "last", "email", "ssn", "sex", "title", "street_no", "street", "line2"]
+BANK_COLUMNS = ["acct", "first", "last", "national_id", "loyalty"]
+CALL_COLUMNS = ["call_id", "at", "ssn", "account"]
+DECLARED_KINDS = {
+    "national_id": {"normalise": ["digits"], "min_length": 6, "junk": ["123456789"]},
+    "loyalty_number": {"normalise": ["strip", "upper", "no_space"]},
+}
+
+
+def declared_project(folder: Path, crm: list[dict], bank: list[dict] | None = None,
+                     calls: list[dict] | None = None, **mapping_extra) -> Path:
+    """Three sources sharing declared identifier kinds: a CRM (national_id from `ssn`, an address from
+    three columns, attributes gender and title), a bank (national_id, loyalty_number) and phone calls
+    (interactions carrying a national_id and a loyalty_number)."""
+    write_csv(folder / "crm.csv", DECLARED_CRM_COLUMNS, crm)
+    write_csv(folder / "bank.csv", BANK_COLUMNS, bank or [])
+    write_csv(folder / "calls.csv", CALL_COLUMNS, calls or [])
+    names = {"first_name": "first", "last_name": "last"}
+    mapping = {
+        "project": "declared",
+        "phone_region": "GB",
+        "identifiers": DECLARED_KINDS,
+        "guard": {"max_customers": 3},
+        "sources": {
+            "crm": {"path": "crm.csv", "kind": "customer", "id": "id",
+                    "fields": {**names, "email": "email", "national_id": "ssn",
+                               "address": ["street_no", "street", "line2"]},
+                    "attributes": {"gender": "sex", "title": "title"}},
+            "bank": {"path": "bank.csv", "kind": "customer", "id": "acct",
+                     "fields": {**names, "national_id": "national_id", "loyalty_number": "loyalty"}},
+            "calls": {"path": "calls.csv", "kind": "interaction", "id": "call_id",
+                      "fields": {"timestamp": {"column": "at", "format": "iso"}, "national_id": "ssn",
+                                 "loyalty_number": "account", "channel": {"value": "phone"}}},
+        },
+        **mapping_extra,
+    }
+    path = folder / "idgraph.yaml"
+    path.write_text(yaml.safe_dump(mapping, sort_keys=False), encoding="utf-8")
+    return path

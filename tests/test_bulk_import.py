@@ -6,6 +6,9 @@ fresh home, served by a second server on ports of its own, and read back: nodes 
 relationships per type against the embedded file, then through the Neo4j store (which applies its
 schema on the imported graph) the same stats, one profile as `idgraph show` builds it, every record's
 profile, the audit trail and the salt. A second ingest and resolve on the imported graph change nothing.
+Besides the demo's five sources, a source of accounts and one of calls carry a national id (an identifier
+kind the mapping declares: Identifier nodes, HAS_IDENTIFIER, VIA_IDENTIFIER) and the accounts keep
+attributes (Customer properties).
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ import time
 from pathlib import Path
 
 import pytest
+import yaml
 from typer.testing import CliRunner
 
 from idgraph.cli.app import app
@@ -34,7 +38,10 @@ from idgraph.ingest.mapping import load_mapping
 from idgraph.lab.synthetic import generate
 from idgraph.queries.neo4j_import import write_neo4j_import
 from idgraph.queries.profile import show_profile
+from tests.helpers import write_csv
 from tests.neo4j_server import cypher
+
+BUILT_IN = "('email', 'phone', 'device')"
 
 # What each node label and relationship type holds in the embedded store's tables.
 LABEL_SQL = {
@@ -42,6 +49,7 @@ LABEL_SQL = {
     "Email": "SELECT COUNT(*) FROM identifier WHERE kind = 'email'",
     "Phone": "SELECT COUNT(*) FROM identifier WHERE kind = 'phone'",
     "Device": "SELECT COUNT(*) FROM identifier WHERE kind = 'device'",
+    "Identifier": f"SELECT COUNT(*) FROM identifier WHERE kind NOT IN {BUILT_IN}",
     "Interaction": "SELECT COUNT(*) FROM interaction",
     "Profile": "SELECT COUNT(*) FROM profile",
     "Audit": "SELECT COUNT(*) FROM audit",
@@ -54,6 +62,9 @@ TYPE_SQL = {
        for kind, rel in (("email", "HAS_EMAIL"), ("phone", "HAS_PHONE"), ("device", "USES_DEVICE"))},
     **{rel: f"SELECT COUNT(*) FROM interaction_identifier WHERE kind = '{kind}'"
        for kind, rel in (("email", "VIA_EMAIL"), ("phone", "VIA_PHONE"), ("device", "ON_DEVICE"))},
+    "HAS_IDENTIFIER": "SELECT COUNT(*) FROM customer_identifier t JOIN customer c ON c.uid = t.customer_uid "
+                      f"WHERE t.kind NOT IN {BUILT_IN}",
+    "VIA_IDENTIFIER": f"SELECT COUNT(*) FROM interaction_identifier WHERE kind NOT IN {BUILT_IN}",
     "BY": "SELECT COUNT(*) FROM interaction i JOIN customer c ON c.uid = i.customer_ref",
     "IN_PROFILE": "SELECT COUNT(*) FROM customer WHERE profile_id IS NOT NULL",
     "PROBABLY_SAME": "SELECT COUNT(*) FROM link WHERE kind = 'probable'",
@@ -76,6 +87,7 @@ def embedded(tmp_path_factory):
     """The demo data, ingested, linked, judged and resolved in the embedded store: (mapping path, db path)."""
     folder = tmp_path_factory.mktemp("bulk")
     generated = generate(folder, people=300, seed=4)
+    _declare_accounts_and_calls(generated.mapping_path)
     mapping = load_mapping(generated.mapping_path)
     store = SQLiteStore(mapping.store_path())
     store.init()
@@ -99,6 +111,31 @@ def embedded(tmp_path_factory):
     return generated.mapping_path, mapping.store_path()
 
 
+ACCOUNTS = [  # two accounts of Nora (one national id), Omar and Pia quoting one (shared: different people)
+    {"acct_id": "AC1", "given": "Nora", "family": "Vance", "ssn": "321-54-9876", "sex": "F", "title": "Ms"},
+    {"acct_id": "AC2", "given": "Nora", "family": "Vance", "ssn": "321 54 9876", "sex": "f", "title": ""},
+    {"acct_id": "AC3", "given": "Omar", "family": "Quill", "ssn": "777-11-2222", "sex": "M", "title": "Mr"},
+    {"acct_id": "AC4", "given": "Pia", "family": "Quill", "ssn": "777112222", "sex": "", "title": "Dr"},
+]
+CALLS = [{"call_id": "K1", "at": "2024-04-01T10:00:00Z", "ssn": "321549876"},
+         {"call_id": "K2", "at": "2024-04-02T10:00:00Z", "ssn": "444-55-6666"}]  # a national id no record holds
+
+
+def _declare_accounts_and_calls(mapping_path: Path) -> None:
+    """Add to the generated project a national id kind, accounts (customers with attributes) and calls."""
+    folder = mapping_path.parent
+    write_csv(folder / "accounts.csv", list(ACCOUNTS[0]), ACCOUNTS)
+    write_csv(folder / "calls.csv", list(CALLS[0]), CALLS)
+    raw = yaml.safe_load(mapping_path.read_text(encoding="utf-8"))
+    raw["identifiers"] = {"national_id": {"normalise": ["digits"], "min_length": 9}}
+    raw["sources"]["accounts"] = {"path": "accounts.csv", "kind": "customer", "id": "acct_id", "fields": {
+        "first_name": "given", "last_name": "family", "national_id": "ssn"}, "attributes": {"gender": "sex",
+                                                                                             "title": "title"}}
+    raw["sources"]["calls"] = {"path": "calls.csv", "kind": "interaction", "id": "call_id", "fields": {
+        "timestamp": {"column": "at", "format": "iso"}, "national_id": "ssn", "channel": {"value": "phone"}}}
+    mapping_path.write_text(yaml.safe_dump(raw, sort_keys=False), encoding="utf-8")
+
+
 def _sql_counts(db_path: Path, queries: dict[str, str]) -> dict[str, int]:
     with sqlite3.connect(db_path) as db:
         found = {name: db.execute(sql).fetchone()[0] for name, sql in queries.items()}
@@ -113,10 +150,23 @@ def test_files_are_typed_quoted_and_complete(embedded, tmp_path):
     assert summary.nodes == _sql_counts(db_path, LABEL_SQL)
     assert summary.relationships == _sql_counts(db_path, TYPE_SQL)
     assert {"MERGED_INTO", "SPLIT_FROM", "SAME_AS", "NOT_SAME_AS", "PROBABLY_SAME"} <= set(summary.relationships)
+    assert summary.nodes["Identifier"] == 3  # Nora's, Omar and Pia's, the one only a call carries
+    assert summary.relationships["HAS_IDENTIFIER"] == 4 and summary.relationships["VIA_IDENTIFIER"] == 2
 
     folder = Path(summary.directory)
     header = (folder / "nodes" / "customer.header.csv").read_text().strip().split(",")
     assert header[0] == "uid:ID(Customer)" and "seq:long" in header and header[-1] == ":LABEL"
+    assert header[-4:] == ["attribute_keys:string[]", "gender", "title", ":LABEL"]  # one column per attribute
+    assert (folder / "nodes" / "identifier.header.csv").read_text().strip() == \
+        "key:ID(Identifier),kind,value,shared:boolean,shared_reason,:LABEL"
+    identifiers = (folder / "nodes" / "identifier.csv").read_text()
+    assert '"national_id:321549876","national_id","321549876",false,,"Identifier"' in identifiers
+    assert '"national_id:777112222","national_id","777112222",true,"customers accounts:AC3' in identifiers
+    with (folder / "nodes" / "customer.csv").open(newline="") as fh:
+        nora = next(r for r in csv.reader(fh) if r[0] == "accounts:AC1")
+    assert nora[-4:] == ["gender;title", "f", "ms", "Customer"]
+    assert '"accounts:AC1","national_id:321549876","record","HAS_IDENTIFIER"' in \
+        (folder / "relationships" / "has_identifier.csv").read_text()
     assert "sources:string[]" in (folder / "nodes" / "profile.header.csv").read_text()
     assert (folder / "relationships" / "links.header.csv").read_text().strip() == \
         ":START_ID(Customer),:END_ID(Customer),score:double,evidence,:TYPE"
@@ -221,6 +271,13 @@ def test_first_load_into_neo4j(embedded, neo4j_launcher, tmp_path, monkeypatch):
             assert view == show_profile(local, pid).model_dump()
             assert {c["source"] for c in view["customers"]} == set(json.loads(biggest["sources"]))
             assert view["golden"]["first_name"] == biggest["first_name"] and view["identifiers"]
+            nora = local.find_customers("national_id", "321549876")[0]["profile_id"]
+            nora_view = show_profile(graph, nora).model_dump()
+            assert nora_view == show_profile(local, nora).model_dump()
+            assert {c["uid"]: c["attributes"] for c in nora_view["customers"]} == {
+                "accounts:AC1": {"gender": "f", "title": "ms"}, "accounts:AC2": {"gender": "f"}}
+            assert ("national_id", "321549876") in {(i["kind"], i["value"]) for i in nora_view["identifiers"]}
+            assert [e["source_id"] for e in nora_view["interactions"]] == ["K1"]
             merged = next(p for p in local.export_profiles() if p["status"] == "merged")
             assert show_profile(graph, merged["profile_id"]).profile_id == merged["merged_into"]
             assert sorted(graph.export_records()) == sorted(local.export_records())

@@ -102,3 +102,62 @@ def test_init_writes_a_template_and_the_store(tmp_path):
     result = runner.invoke(app, ["-m", str(mapping), "init"])
     assert result.exit_code == 0 and mapping.exists() and "store ready" in result.stdout
     assert (tmp_path / "myshop.idgraph.db").exists()
+
+
+# -- declared identifier kinds and attributes -----------------------------------------------------------
+@pytest.fixture
+def declared(tmp_path, monkeypatch):
+    from tests.helpers import declared_project
+
+    monkeypatch.setenv("IDGRAPH_NO_PROGRESS", "1")
+    monkeypatch.delenv("IDGRAPH_STORE", raising=False)
+    crm = [{"id": "1", "first": "Ann", "last": "Lee", "email": "ann@lee.co", "ssn": "123-45-6780", "sex": "F",
+            "title": "Dr"},
+           {"id": "2", "first": "Bob", "last": "Ray", "email": "bob@ray.co", "ssn": "987654321"}]
+    bank = [{"acct": "B1", "first": "Ann", "last": "Lee", "national_id": "123 45 6780", "loyalty": "gold-77"}]
+    path = declared_project(tmp_path, crm, bank)
+    assert idg(path, "ingest").exit_code == 0 and idg(path, "resolve").exit_code == 0
+    return path
+
+
+def test_show_by_a_declared_identifier_normalises_it_and_lists_kinds_and_attributes(declared):
+    shown = idg(declared, "show", "--identifier", "national_id=123.45.6780", "--json")
+    assert shown.exit_code == 0, shown.output
+    view = json.loads(shown.stdout)
+    assert view["asked_for"] == "national_id 123456780"
+    assert {c["uid"]: c["attributes"] for c in view["customers"]} == {
+        "bank:B1": {}, "crm:1": {"gender": "f", "title": "dr"}}
+    assert {(i["kind"], i["value"]) for i in view["identifiers"]} == {
+        ("email", "ann@lee.co"), ("national_id", "123456780"), ("loyalty_number", "GOLD-77")}
+    by_loyalty = json.loads(idg(declared, "show", "--identifier", "loyalty_number= gold-77 ", "--json").stdout)
+    assert by_loyalty["profile_id"] == view["profile_id"]
+    assert json.loads(idg(declared, "show", "--identifier", "email=ANN@lee.co", "--json").stdout)[
+        "profile_id"] == view["profile_id"]
+    human = idg(declared, "show", "--identifier", "national_id=123456780")
+    assert human.exit_code == 0 and "national_id" in human.stdout and "gender=f, title=dr" in human.stdout
+
+
+@pytest.mark.parametrize("spec, code, message", [
+    ("passport=123", 2, "no identifier kind 'passport'"),
+    ("national_id", 2, "KIND=VALUE"),
+    ("national_id=12-34", 2, "not a usable national_id (too short)"),
+    ("national_id=123456789", 2, "(junk)"),
+    ("national_id=555555555", 1, "no customer with national_id '555555555'"),
+])
+def test_show_by_a_bad_or_unknown_identifier_says_what_is_wrong(declared, spec, code, message):
+    result = idg(declared, "show", "--identifier", spec)
+    assert result.exit_code == code and message in result.output
+    if code == 2:
+        assert "national_id" in result.output  # the known kinds are named
+
+
+def test_forget_by_a_declared_identifier(declared):
+    done = idg(declared, "forget", "--identifier", "national_id=123-45-6780", "--suppress", "--json")
+    assert done.exit_code == 0, done.output
+    result = json.loads(done.stdout)["forget"]
+    assert result["asked_kind"] == "national_id" and result["customers"] == 2 and result["identifiers"] == 3
+    assert idg(declared, "show", "--identifier", "loyalty_number=GOLD-77").exit_code == 1
+    again = json.loads(idg(declared, "ingest", "--json").stdout)
+    assert sum(s["suppressed"] for s in again["sources"]) == 2
+    both = idg(declared, "forget", "--identifier", "national_id=987654321", "--email", "bob@ray.co")
+    assert both.exit_code == 2 and "exactly one" in both.output

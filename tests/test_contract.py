@@ -222,3 +222,135 @@ def test_relinking_one_record_keeps_its_partners_other_links(store, tmp_path):
                          LinkRow("crm:3", "crm:5", 0.99, "{}", "probable")], None)
     store.replace_links([], ["crm:1"])
     assert [(l.a_uid, l.b_uid) for l in store.links("probable")] == [("crm:3", "crm:5")]
+
+
+# -- declared identifier kinds and attributes (ingest/declared.py) -------------------------------------
+def ann(**kw) -> dict:
+    return {"id": "1", "first": "Ann", "last": "Lee", "email": "ann@lee.co", "ssn": "123-45-6780", "sex": "F ",
+            "title": "Professor", "street_no": "12", "street": "High Street", **kw}
+
+
+BANK_ANN = {"acct": "B1", "first": "Ann", "last": "Lee", "national_id": "123 45 6780", "loyalty": " gold-77 "}
+
+
+def test_a_declared_identifier_joins_records_of_two_sources(store, tmp_path):
+    from idgraph.queries.explain import explain
+    from tests.helpers import declared_project
+
+    run(store, declared_project(tmp_path, [ann(), ann(id="2", first="Bob", last="Ray", email="bob@ray.co",
+                                                      ssn="987-65-4321")], [BANK_ANN]))
+    assert profiles_of(store) == {frozenset({"crm:1", "bank:B1"}), frozenset({"crm:2"})}
+    pid = ids_by_record(store)["crm:1"]
+    idents = {(i["kind"], i["value"]): i for i in store.profile_identifiers(pid)}
+    assert set(idents) == {("email", "ann@lee.co"), ("national_id", "123456780"), ("loyalty_number", "GOLD-77")}
+    national = idents[("national_id", "123456780")]
+    assert set(national["customers"].split()) == {"bank:B1", "crm:1"} and not national["shared"]
+    assert [c["uid"] for c in store.find_customers("national_id", "123456780")] == ["bank:B1", "crm:1"]
+    assert store.find_customers("national_id", "123-45-6780") == []  # lookups take the normalised value
+    (step,) = explain(store, "crm:1", "bank:B1").steps
+    assert step.kind == "identifier" and step.evidence == "shared national_id 123456780"
+    assert step.identifier == "national_id:123456780"
+    stats = store.stats()
+    assert stats["identifiers"] == 5 and stats["emails"] == 2 and stats["shared_identifiers"] == 0
+
+
+def test_a_declared_identifier_held_by_too_many_records_is_shared_and_stops_linking(store, tmp_path):
+    from tests.helpers import declared_project
+
+    # four records (max_customers is 3) with one national id and nothing else in common
+    crm = [ann(id=str(i), first="Sam", last=f"Ray{i}", email=f"s{i}@ray.co", ssn="555 444 333") for i in range(3)]
+    bank = [{"acct": "B9", "first": "Sam", "last": "Ray9", "national_id": "555-444-333"}]
+    _, resolved, _ = run(store, declared_project(tmp_path, crm, bank))
+    assert len(profiles_of(store)) == 4 and resolved.identifiers_marked_shared == 1
+    members = store.identifier_members(None).filter(pl.col("kind") == "national_id")
+    assert members["value"].unique().to_list() == ["555444333"] and members["shared"].all() and members.height == 4
+    (row,) = [i for i in store.profile_identifiers(ids_by_record(store)["bank:B9"]) if i["kind"] == "national_id"]
+    assert row["shared"] and row["shared_reason"] == "held by 4 customer records (more than 3)"
+    frame = store.customers_frame(identifier_kinds=["national_id"])
+    assert frame["national_id"].to_list() == [[]] * 4  # a shared identifier is no evidence for the matcher
+    assert store.stats()["shared_identifiers"] == 1
+
+
+def test_an_interaction_carrying_a_declared_identifier_is_attributed(store, tmp_path):
+    from tests.helpers import declared_project
+
+    calls = [{"call_id": "c1", "at": "2024-03-01T10:00:00Z", "ssn": "123.45.6780"},
+             {"call_id": "c2", "at": "2024-03-02T10:00:00Z", "account": "Gold-77 "},
+             {"call_id": "c3", "at": "2024-03-03T10:00:00Z", "ssn": "999 99 9999"}]
+    run(store, declared_project(tmp_path, [ann()], [BANK_ANN], calls))
+    pid = ids_by_record(store)["crm:1"]
+    attributed = {f"{s}:{r}": p for k, s, r, p in store.export_records() if k == "interaction"}
+    assert attributed == {"calls:c1": pid, "calls:c2": pid, "calls:c3": None}
+    assert [e["source_id"] for e in store.profile_interactions(pid)] == ["c1", "c2"]
+    assert store.profile(pid)["interaction_count"] == 2
+    assert store.stats()["identifiers"] == 4  # the email, the national id, the loyalty number, 999999999
+
+
+def test_attributes_round_trip_and_change_on_update(store, tmp_path):
+    from tests.helpers import declared_project
+    from tests.test_forget import stored_values
+
+    path = declared_project(tmp_path, [ann(), ann(id="2", first="Bob", email="bob@ray.co", ssn="", sex="", title="")])
+    run(store, path)
+    members = {m["uid"]: m for m in store.profile_members(ids_by_record(store)["crm:1"])}
+    assert members["crm:1"]["attributes"] == {"gender": "f", "title": "professor"}
+    assert store.profile_members(ids_by_record(store)["crm:2"])[0]["attributes"] == {}
+    assert "professor" in stored_values(store)
+    # the title goes, the gender changes: the removed attribute disappears from the store
+    ingested, _, _ = run(store, declared_project(tmp_path, [ann(sex="M", title=""),
+                                                            ann(id="2", first="Bob", email="bob@ray.co", ssn="",
+                                                                sex="", title="")]))
+    assert ingested.total("updated") == 1 and ingested.total("unchanged") == 1
+    assert store.profile_members(ids_by_record(store)["crm:1"])[0]["attributes"] == {"gender": "m"}
+    assert "professor" not in stored_values(store)
+    frame = store.customers_frame(attributes=["gender", "title"])
+    assert frame.select("uid", "gender", "title").rows() == [("crm:1", "m", None), ("crm:2", None, None)]
+    again, _, _ = run(store, declared_project(tmp_path, [ann(sex=" m", title=""),
+                                                         ann(id="2", first="Bob", email="bob@ray.co", ssn="",
+                                                             sex="", title="")]))
+    assert again.total("unchanged") == 2  # " m" and "M" are one value
+
+
+def test_customers_frame_adds_declared_kinds_and_attributes(store, tmp_path):
+    from idgraph.graph.store import CUSTOMER_COLUMNS
+    from tests.helpers import declared_project
+
+    bank = [BANK_ANN, {"acct": "B2", "first": "Ann", "last": "Lee", "national_id": "123456780", "loyalty": "zz 1"},
+            {"acct": "B3", "first": "Ann", "last": "Lee", "national_id": "765432100", "loyalty": "AA 2"}]
+    run(store, declared_project(tmp_path, [ann()], bank))
+    plain = store.customers_frame(["crm:1"])
+    assert plain.columns == list(CUSTOMER_COLUMNS)
+    frame = store.customers_frame(identifier_kinds=("national_id", "loyalty_number"), attributes=("title", "gender"))
+    assert frame.columns == [*CUSTOMER_COLUMNS, "national_id", "loyalty_number", "title", "gender"]
+    assert frame.schema["national_id"] == pl.List(pl.Utf8) and frame.schema["gender"] == pl.Utf8
+    rows = {r["uid"]: r for r in frame.to_dicts()}
+    assert rows["crm:1"]["national_id"] == ["123456780"] and rows["crm:1"]["loyalty_number"] == []
+    assert rows["bank:B2"]["loyalty_number"] == ["ZZ1"] and rows["bank:B3"]["national_id"] == ["765432100"]
+    assert (rows["crm:1"]["title"], rows["crm:1"]["gender"]) == ("professor", "f")
+    assert rows["bank:B1"]["gender"] is None and rows["bank:B1"]["emails"] == []
+    assert store.customers_frame(["bank:B2"], identifier_kinds=["national_id"])["national_id"].to_list() == [
+        ["123456780"]]
+    with pytest.raises(ValueError, match="two columns"):
+        store.customers_frame(attributes=["emails"])
+
+
+def test_an_old_embedded_store_file_gets_the_attributes_column_on_open(tmp_path):
+    import sqlite3
+
+    from idgraph.graph.sqlite_store import SQLiteStore
+
+    path = small_project(tmp_path, CRM)
+    with SQLiteStore(tmp_path / "old.db") as old:
+        old.init()
+        run(old, path)
+    with sqlite3.connect(tmp_path / "old.db") as db:  # a file made before attributes existed
+        db.execute("ALTER TABLE customer DROP COLUMN attributes")
+    with SQLiteStore(tmp_path / "old.db") as store:
+        store.init()
+        store.init()  # idempotent
+        again, resolved, _ = run(store, path)
+        assert again.total("unchanged") == 5 and resolved.scope == "none"  # the same hashes as before
+        assert all(m["attributes"] == {} for m in store.profile_members(ids_by_record(store)["crm:1"]))
+        store.write_customers([CustomerRow(uid="crm:9", source="crm", source_id="9", row_hash="h",
+                                           attributes={"tier": "gold"})], "t")
+        assert store.customers_frame(["crm:9"], attributes=["tier"])["tier"].to_list() == ["gold"]

@@ -185,6 +185,17 @@ MUTATIONS = {
     "property-of-gds-node": ("resolve.cypher", "collect(n.uid)", "collect(n.uuid)", "uuid"),
     "iterate-query-label": ("resolve.cypher", "MATCH (a:Customer)-[r:PROBABLY_SAME]", "MATCH (a:Custome)-[r:PROBABLY_SAME]", "Custome"),
     "iterate-action-property": ("resolve.cypher", "s.evidence = r.evidence", "s.evidense = r.evidence", "evidense"),
+    "declared-identifier-label": ("ingest.cypher", "MERGE (o:Identifier {key:", "MERGE (o:Identifer {key:", "Identifer"),
+    "declared-identifier-key": ("ingest.cypher", "{key: t.kind + ':' + t.value}", "{keys: t.kind + ':' + t.value}",
+                                "keys"),
+    "declared-identifier-relationship": ("ingest.cypher", "MERGE (c)-[r:HAS_IDENTIFIER]->(o)",
+                                         "MERGE (c)-[r:HAS_IDENTIFER]->(o)", "HAS_IDENTIFER"),
+    "event-identifier-relationship": ("ingest.cypher", "(o)<-[:VIA_IDENTIFIER]-(i:Interaction)",
+                                      "(o)<-[:VIA_IDENTIFEIR]-(i:Interaction)", "VIA_IDENTIFEIR"),
+    "attribute-keys-property": ("ingest.cypher", "c.attribute_keys = t.attribute_keys",
+                                "c.attribute_key = t.attribute_keys", "attribute_key"),
+    "identifier-constraint-label": ("schema.cypher", "FOR (o:Identifier) REQUIRE o.key", "FOR (o:Identifiers) REQUIRE o.key",
+                                    "Identifiers"),
 }
 
 

@@ -22,12 +22,14 @@ from idgraph.lab.synthetic import generate
 from tests.helpers import person, small_project
 
 ZEB = [
-    person("ZQ-881", "Zebediah", "Quisling", "zeb.q@hidden.org", "07700 900881", "1955-03-04", "ZE1 0AA"),
-    person("ZQ-882", "Zeb", "Quisling", "zeb.q@hidden.org", "", "1955-03-04", "ZE1 0AA"),
+    {**person("ZQ-881", "Zebediah", "Quisling", "zeb.q@hidden.org", "07700 900881", "1955-03-04", "ZE1 0AA"),
+     "ssn": "881-00-0123"},
+    {**person("ZQ-882", "Zeb", "Quisling", "zeb.q@hidden.org", "", "1955-03-04", "ZE1 0AA"), "title": "Reverend"},
     person("ZQ-883", "Zebediah", "Quisling", "", "07700 900883", "", ""),  # joined by a merge judgement
 ]
 OTHERS = [
-    person("1", "Robert", "Smith", "bob@post.co.uk", "07700 900001", "1980-02-03", "SW1A 1AA"),
+    {**person("1", "Robert", "Smith", "bob@post.co.uk", "07700 900001", "1980-02-03", "SW1A 1AA"),
+     "ssn": "100 200 300", "title": "Mr"},
     person("2", "Bob", "Smith", "bob@post.co.uk", "", "1980-02-03", "SW1A 1AA"),
     person("3", "Alice", "Jones", "alice@mail.co.uk", "07700 900003", "1990-05-06", "E1 6AN"),
 ]
@@ -37,7 +39,7 @@ WEB = [
     {"event_id": "e3", "ts": "2024-03-02T09:00:00Z", "cookie": "cookie-bob", "event": "login", "user_id": "1"},
 ]
 ERASED = ["zeb.q@hidden.org", "+447700900881", "+447700900883", "zebediah", "quisling", "zq-881", "zq-882",
-          "zq-883", "cookie-zeb-1", "zq-e1", "zq-e2", "ze1 0aa", "1955-03-04"]
+          "zq-883", "cookie-zeb-1", "zq-e1", "zq-e2", "ze1 0aa", "1955-03-04", "881000123", "reverend"]
 
 
 def stored_values(store) -> str:
@@ -58,7 +60,10 @@ def stored_values(store) -> str:
 
 
 def project(tmp_path, crm=None, web=None):
-    return small_project(tmp_path, crm if crm is not None else ZEB + OTHERS, web if web is not None else WEB)
+    """The CRM declares a national id (an identifier kind of the mapping) and keeps a title attribute."""
+    return small_project(tmp_path, crm if crm is not None else ZEB + OTHERS, web if web is not None else WEB,
+                         crm_fields={"national_id": "ssn"}, crm_attributes={"title": "title"},
+                         identifiers={"national_id": {"normalise": ["digits"], "min_length": 6}})
 
 
 def ready(store, path):
@@ -72,7 +77,9 @@ def ids(store) -> dict[str, str]:
     return {f"{s}:{r}": p for k, s, r, p in store.export_records() if k == "customer"}
 
 
-def test_forget_leaves_no_trace_of_the_person(store, tmp_path):
+@pytest.mark.parametrize("asked", [{"email": " Zeb.Q@hidden.org "}, {"identifier": ("national_id", "881000123")}],
+                         ids=["by-email", "by-declared-identifier"])
+def test_forget_leaves_no_trace_of_the_person(store, tmp_path, asked):
     mapping = ready(store, project(tmp_path))
     people.merge(store, "crm:ZQ-881", "crm:ZQ-883", "ann", "confirmed by zeb.q@hidden.org on the phone")
     resolve(store, mapping)
@@ -81,9 +88,10 @@ def test_forget_leaves_no_trace_of_the_person(store, tmp_path):
     assert all(v in before for v in ERASED)  # the check would see them
     others_before = {u: p for u, p in ids(store).items() if not u.startswith("crm:ZQ")}
 
-    summary = forget(store, email=" Zeb.Q@hidden.org ", by="dpo", region="GB")
+    summary = forget(store, **asked, by="dpo", region="GB")
     assert (summary.customers, summary.interactions, summary.judgements, summary.profiles) == (3, 2, 1, 2)  # + the one merged in
-    assert summary.identifiers == 4  # the email, two phones, the cookie
+    assert summary.identifiers == 5  # the email, two phones, the cookie, the national id
+    assert summary.asked_kind == ("email" if "email" in asked else "national_id")
     after = stored_values(store)
     assert [v for v in ERASED if v in after] == []
     # everyone else is untouched
@@ -113,6 +121,19 @@ def test_suppression_stops_the_next_ingest_bringing_them_back(store, tmp_path):
     assert store.find_customers("email", "zeb.q@hidden.org") == []
     assert store.find_customers("record", "crm:ZQ-881") == []
     assert "zeb.q@hidden.org" not in stored_values(store)
+
+
+def test_suppression_covers_declared_identifiers(store, tmp_path):
+    mapping = ready(store, project(tmp_path))
+    summary = forget(store, identifier=("national_id", "881000123"), suppress=True, by="dpo", region="GB")
+    assert summary.customers == 2 and summary.suppression_entries > 0  # ZQ-883 was never joined: not theirs
+    # a new record of the same person in a later export: only the national id says who it is
+    newcomer = {**person("ZQ-999", "Z", "Q", "zq.new@else.org"), "ssn": "881 000 123"}
+    path = project(tmp_path, ZEB + OTHERS + [newcomer])
+    again = ingest(store, load_mapping(path))
+    assert again.balanced and {s.source: s.suppressed for s in again.sources}["crm"] == 3
+    assert store.find_customers("record", "crm:ZQ-999") == [] and "zq.new@else.org" not in stored_values(store)
+    resolve(store, mapping)
 
 
 def test_without_suppression_the_next_ingest_brings_them_back(store, tmp_path):

@@ -83,10 +83,10 @@ CASES = [
      {"first_name": "joe", "emails": ["murray.j@tiscali.co.uk"]}, "exact"),
     ("last_name", {"first_name": "catherine", "last_name": "thompson"},
      {"first_name": "cath", "emails": ["catherine.thompson70@talktalk.net"]}, "exact"),
-    # run together, where the given name ends cannot be told: no surname is guessed
+    # run together: what is left of the given name counts only when it is a surname of the data
     ("last_name", {"first_name": "joseph", "last_name": "murray"},
-     {"first_name": "joe", "emails": ["murrayj@tiscali.co.uk"]}, "null"),
-    ("last_name", {"first_name": "charles", "last_name": "harles"},
+     {"first_name": "joe", "emails": ["murrayj@tiscali.co.uk"]}, "exact"),
+    ("last_name", {"first_name": "charles", "last_name": "harper"},
      {"first_name": "chas", "emails": ["charles153@btinternet.com"]}, "null"),
     ("last_name", {"first_name": "joseph", "last_name": "murray"},
      {"first_name": "joe", "emails": ["joe77@tiscali.co.uk"]}, "null"),

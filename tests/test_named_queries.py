@@ -79,16 +79,16 @@ def test_the_embedded_store_says_what_to_use_instead(tmp_path):
 # -- a small known graph --------------------------------------------------------------------------------
 WEB_COLUMNS = ["event_id", "ts", "cookie", "event", "user_id"]
 CRM = [
-    person("A1", "Ann", "Lee", "ann@lee.co", "07700 900101", "1980-01-01", "SW1A 1AA"),
+    {**person("A1", "Ann", "Lee", "ann@lee.co", "07700 900101", "1980-01-01", "SW1A 1AA"), "ssn": "123-45-6780"},
     person("A2", "Ann", "Lee", "ann@lee.co", "", "1980-01-01"),
     person("B1", "Bob", "Bell", "bob@bell.co", "", "1975-05-05"),
-    person("C1", "Carol", "King", "carol@king.co", "", "1990-09-09"),
+    {**person("C1", "Carol", "King", "carol@king.co", "", "1990-09-09"), "ssn": "555 000 111"},
     person("D1", "Dan", "Bell", "dan@bell.co", "", "1975-05-05"),
-    person("E1", "Eve", "Moss", "eve@moss.co", ""),
+    {**person("E1", "Eve", "Moss", "eve@moss.co", ""), "ssn": "555-000-111"},  # a national id two people quote
     person("E2", "Eve", "Moss", "eve.moss@work.co", ""),
 ]
 LOYALTY = [
-    person("L1", "Ann", "Lee", "ann@lee.co", "07700 900101", "1980-01-01"),
+    {**person("L1", "Ann", "Lee", "ann@lee.co", "07700 900101", "1980-01-01"), "ssn": "123 456 780"},
     person("L3", "Carol", "King", "carol2@king.co", "07700 900303", "1990-09-09"),
 ]
 WEB = [
@@ -106,14 +106,15 @@ LATE = person("F1", "Fay", "Hill", "fay@hill.co", "")
 
 
 def project(folder, crm):
-    write_csv(folder / "crm.csv", CRM_COLUMNS, crm)
-    write_csv(folder / "loyalty.csv", CRM_COLUMNS, LOYALTY)
+    write_csv(folder / "crm.csv", CRM_COLUMNS + ["ssn"], crm)
+    write_csv(folder / "loyalty.csv", CRM_COLUMNS + ["ssn"], LOYALTY)
     write_csv(folder / "web.csv", WEB_COLUMNS, WEB)
     fields = {"first_name": "first", "last_name": "last", "email": "email", "phone": "phone",
               "dob": {"column": "dob", "format": "%Y-%m-%d"}, "postcode": "postcode",
-              "updated_at": {"column": "updated", "format": "iso"}}
+              "updated_at": {"column": "updated", "format": "iso"}, "national_id": "ssn"}
     mapping = {
         "project": "named", "phone_region": "GB",
+        "identifiers": {"national_id": {"normalise": ["digits"], "min_length": 6}},
         "survivorship": {"source_priority": ["crm", "loyalty"]},
         "sources": {
             "crm": {"path": "crm.csv", "kind": "customer", "id": "id", "fields": fields},
@@ -178,7 +179,8 @@ def test_profile_identifiers_and_timeline(known):
     store, facts = known
     rows = {(r["kind"], r["value"]): r for r in run(store, "profile_identifiers", profile_id=facts["ann"])}
     assert set(rows) == {("email", "ann@lee.co"), ("phone", "+447700900101"), ("device", "dev-ann"),
-                         ("device", "dev-family")}
+                         ("device", "dev-family"), ("national_id", "123456780")}
+    assert sorted(rows[("national_id", "123456780")]["records"]) == ["crm:A1", "loyalty:L1"]
     assert rows[("device", "dev-family")]["shared"] is True and rows[("device", "dev-family")]["holders"] == 2
     assert sorted(rows[("email", "ann@lee.co")]["records"]) == ["crm:A1", "crm:A2", "loyalty:L1"]
     timeline = run(store, "profile_timeline", profile_id=facts["ann"], limit=2)
@@ -187,6 +189,24 @@ def test_profile_identifiers_and_timeline(known):
     assert timeline[1]["via"] == ["device:dev-ann"]
     everything = run(store, "profile_timeline", profile_id=facts["ann"])
     assert {e["source_id"] for e in everything} == {"w1", "w2", "w3", "w4"}
+
+
+def test_profile_by_identifier_of_a_declared_kind_or_a_built_in_one(known):
+    store, facts = known
+    (ann,) = run(store, "profile_by_identifier", kind="national_id", value="123456780")
+    assert ann["profile_id"] == facts["ann"] and sorted(ann["records"]) == ["crm:A1", "loyalty:L1"]
+    assert ann["identifier_shared"] is False and ann["first_name"] == "ann" and ann["events"] == 0
+    quoted = run(store, "profile_by_identifier", kind="national_id", value="555000111")
+    assert {r["profile_id"] for r in quoted} == {facts["carol"], facts["eve"]}
+    assert all(r["identifier_shared"] and "first names" in r["shared_reason"] for r in quoted)
+    (by_email,) = run(store, "profile_by_identifier", kind="email", value="ann@lee.co")
+    assert sorted(by_email["records"]) == ["crm:A1", "crm:A2", "loyalty:L1"]
+    family = run(store, "profile_by_identifier", kind="device", value="dev-family")
+    assert {r["profile_id"] for r in family} == {facts["ann"], facts["bob"]} and family[0]["events"] == 3
+    assert run(store, "profile_by_identifier", kind="national_id", value="123-45-6780") == []  # as stored only
+    assert run(store, "profile_by_identifier", kind="passport", value="123456780") == []
+    (through,) = run(store, "path_between_records", a="crm:A1", b="loyalty:L1")
+    assert through["hops"] == 2  # an email, a phone or the national id: two hops either way
 
 
 def test_shared_devices_and_identifiers(known):
@@ -198,6 +218,8 @@ def test_shared_devices_and_identifiers(known):
     (shared,) = run(store, "shared_identifiers", kind="device")
     assert shared["value"] == "dev-family" and "first names" in shared["shared_reason"] and shared["records"] == 2
     assert run(store, "shared_identifiers", kind="email") == []
+    (national,) = run(store, "shared_identifiers", kind="national_id")
+    assert national["value"] == "555000111" and "first names" in national["shared_reason"] and national["records"] == 2
     assert len(run(store, "shared_identifiers")) == len(run(store, "shared_identifiers", limit=100))
 
 
@@ -283,7 +305,7 @@ def test_review_queue_overlap_and_duplicates(known):
 def test_every_named_query_runs_with_its_examples(known):
     store, facts = known
     examples = {"profile_id": facts["ann"], "email": "ann@lee.co", "phone": "+447700900101", "device": "dev-ann",
-                "a": "crm:A1", "b": "loyalty:L1"}
+                "a": "crm:A1", "b": "loyalty:L1", "kind": "national_id", "value": "123456780"}
     for q in named.catalogue():
         given = {p.name: examples[p.name] for p in q.parameters if p.required}
         result = named.run(store, q.name, given)

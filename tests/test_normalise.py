@@ -11,6 +11,7 @@ from idgraph.ingest.normalise import (
     InvalidValue,
     JunkRules,
     address,
+    attribute,
     city,
     clear_caches,
     country,
@@ -26,7 +27,7 @@ from idgraph.ingest.normalise import (
 )
 
 PUBLIC = {
-    "InvalidValue", "JunkRules", "address", "city", "clear_caches", "country", "date", "email",
+    "InvalidValue", "JunkRules", "address", "attribute", "city", "clear_caches", "country", "date", "email",
     "fold", "is_initial", "name_part", "phone", "postcode", "split_full_name", "timestamp",
 }
 
@@ -53,6 +54,7 @@ BLANK_CALLS = [
     ("postcode US", lambda v: postcode(v, "US")),
     ("city", city),
     ("country", country),
+    ("attribute", attribute),
 ]
 
 

@@ -25,6 +25,8 @@ CALL (e) {
   MATCH (d:Phone {number: e.value}) WHERE e.kind = 'phone' RETURN d
   UNION
   MATCH (d:Device {id: e.value}) WHERE e.kind = 'device' RETURN d
+  UNION
+  MATCH (d:Identifier {key: e.kind + ':' + e.value}) RETURN d
 }
 DETACH DELETE d
 RETURN count(*) AS identifiers;

@@ -17,8 +17,10 @@ CALL () {
     MATCH (d:Phone {number: e.value}) WHERE e.kind = 'phone' RETURN d
     UNION
     MATCH (d:Device {id: e.value}) WHERE e.kind = 'device' RETURN d
+    UNION
+    MATCH (d:Identifier {key: e.kind + ':' + e.value}) RETURN d
   }
-  MATCH (d)<-[:VIA_EMAIL|VIA_PHONE|ON_DEVICE]-(i:Interaction)
+  MATCH (d)<-[:VIA_EMAIL|VIA_PHONE|ON_DEVICE|VIA_IDENTIFIER]-(i:Interaction)
   RETURN i
 }
 WITH i

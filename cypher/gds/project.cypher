@@ -20,7 +20,7 @@ CALL (c) {
   RETURN p.seq AS seed
 }
 CALL (c) {
-  MATCH (c)-[:HAS_EMAIL|HAS_PHONE|USES_DEVICE]->(d)
+  MATCH (c)-[:HAS_EMAIL|HAS_PHONE|USES_DEVICE|HAS_IDENTIFIER]->(d)
   WHERE NOT d.shared
   RETURN d AS other
   UNION

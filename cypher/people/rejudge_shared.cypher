@@ -3,12 +3,12 @@
 // (mary / terri)"). It is un-marked and its other holders are marked for the link job and resolve, so the
 // guard judges it afresh on the next resolve without them. Returns how many identifiers were un-marked.
 UNWIND $uids AS uid
-MATCH (:Customer {uid: uid})-[:HAS_EMAIL|HAS_PHONE|USES_DEVICE]->(d)
+MATCH (:Customer {uid: uid})-[:HAS_EMAIL|HAS_PHONE|USES_DEVICE|HAS_IDENTIFIER]->(d)
 WHERE d.shared = true
-  AND EXISTS { (d)<-[:HAS_EMAIL|HAS_PHONE|USES_DEVICE]-(o:Customer) WHERE NOT o.uid IN $uids }
+  AND EXISTS { (d)<-[:HAS_EMAIL|HAS_PHONE|USES_DEVICE|HAS_IDENTIFIER]-(o:Customer) WHERE NOT o.uid IN $uids }
 WITH DISTINCT d
 CALL (d) {
-  MATCH (d)<-[:HAS_EMAIL|HAS_PHONE|USES_DEVICE]-(o:Customer)
+  MATCH (d)<-[:HAS_EMAIL|HAS_PHONE|USES_DEVICE|HAS_IDENTIFIER]-(o:Customer)
   WHERE NOT o.uid IN $uids
   SET o.dirty = true, o.link_dirty = true
 }

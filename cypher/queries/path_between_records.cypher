@@ -11,16 +11,16 @@
 //
 // Returns: one row: hops (relationships on the path), records (the uids of the customer records on it,
 // in order), steps (a list, in order, of {from, rel, to, evidence}: from/to are record uids or
-// identifier keys 'kind:value'; evidence is the identifier, the link's score and evidence, or the
-// judgement's by, at and reason).
+// identifier keys 'kind:value' (national_id:123456789 for a declared kind); evidence is the identifier,
+// the link's score and evidence, or the judgement's by, at and reason).
 MATCH (a:Customer {uid: $a})
 MATCH (b:Customer {uid: $b})
-MATCH path = shortestPath((a)-[:HAS_EMAIL|HAS_PHONE|USES_DEVICE|PROBABLY_SAME|SAME_AS*..12]-(b))
+MATCH path = shortestPath((a)-[:HAS_EMAIL|HAS_PHONE|USES_DEVICE|HAS_IDENTIFIER|PROBABLY_SAME|SAME_AS*..12]-(b))
 WHERE all(n IN nodes(path) WHERE n:Customer OR n.shared = false)
   AND all(r IN relationships(path) WHERE NOT r:SAME_AS OR r.deleted_at IS NULL)
 WITH path, [n IN nodes(path) |
   CASE WHEN n:Customer THEN n.uid WHEN n:Email THEN 'email:' + n.address WHEN n:Phone THEN 'phone:' + n.number
-       ELSE 'device:' + n.id END] AS names
+       WHEN n:Device THEN 'device:' + n.id ELSE n.key END] AS names
 RETURN length(path) AS hops, [n IN nodes(path) WHERE n:Customer | n.uid] AS records,
        [k IN range(0, length(path) - 1) | {
           from: names[k], rel: type(relationships(path)[k]), to: names[k + 1],

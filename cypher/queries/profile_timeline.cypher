@@ -14,8 +14,8 @@ MATCH (i:Interaction {profile_id: $profile_id})
 OPTIONAL MATCH (i)-[:BY]->(c:Customer)
 RETURN i.at AS at, i.source AS source, i.source_id AS source_id, i.channel AS channel, i.type AS type,
        c.uid AS by_record,
-       [(i)-[:VIA_EMAIL|VIA_PHONE|ON_DEVICE]->(d) |
+       [(i)-[:VIA_EMAIL|VIA_PHONE|ON_DEVICE|VIA_IDENTIFIER]->(d) |
          CASE WHEN d:Email THEN 'email:' + d.address WHEN d:Phone THEN 'phone:' + d.number
-              ELSE 'device:' + d.id END] AS via
+              WHEN d:Device THEN 'device:' + d.id ELSE d.key END] AS via
 ORDER BY at DESC, source_id
 LIMIT $limit;

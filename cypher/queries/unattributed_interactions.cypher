@@ -13,11 +13,11 @@
 MATCH (i:Interaction)
 WHERE i.profile_id IS NULL AND ($source IS NULL OR i.source = $source)
 WITH i, EXISTS { (i)-[:BY]->(:Customer) } AS named,
-     [(i)-[:VIA_EMAIL|VIA_PHONE|ON_DEVICE]->(d) | d] AS carried
+     [(i)-[:VIA_EMAIL|VIA_PHONE|ON_DEVICE|VIA_IDENTIFIER]->(d) | d] AS carried
 WITH i, named, carried, [d IN carried WHERE NOT d.shared] AS usable
 CALL (usable) {
   UNWIND usable AS d
-  OPTIONAL MATCH (d)<-[:HAS_EMAIL|HAS_PHONE|USES_DEVICE]-(:Customer)-[:IN_PROFILE]->(p:Profile)
+  OPTIONAL MATCH (d)<-[:HAS_EMAIL|HAS_PHONE|USES_DEVICE|HAS_IDENTIFIER]-(:Customer)-[:IN_PROFILE]->(p:Profile)
   RETURN count(DISTINCT p) AS reached
 }
 WITH i, CASE

@@ -3,7 +3,7 @@
 // or not: a mark that flipped changes the answer too).
 UNWIND $ids AS pid
 MATCH (:Profile {profile_id: pid})<-[:IN_PROFILE]-(c:Customer)
-OPTIONAL MATCH (c)-[:HAS_EMAIL|HAS_PHONE|USES_DEVICE]->(d)
+OPTIONAL MATCH (c)-[:HAS_EMAIL|HAS_PHONE|USES_DEVICE|HAS_IDENTIFIER]->(d)
 WITH collect(DISTINCT c.uid) AS records, collect(DISTINCT d) AS held
 CALL (records) {
   UNWIND records AS uid
@@ -12,7 +12,7 @@ CALL (records) {
 }
 CALL (held) {
   UNWIND held AS d
-  MATCH (d)<-[:VIA_EMAIL|VIA_PHONE|ON_DEVICE]-(i:Interaction)
+  MATCH (d)<-[:VIA_EMAIL|VIA_PHONE|ON_DEVICE|VIA_IDENTIFIER]-(i:Interaction)
   RETURN collect(i.uid) AS carrying
 }
 RETURN named + carrying AS uids;

@@ -1,7 +1,8 @@
 // The identifiers of the customers $uids, one row per tie, with the identifier's shared mark.
 UNWIND $uids AS uid
-MATCH (c:Customer {uid: uid})-[:HAS_EMAIL|HAS_PHONE|USES_DEVICE]->(d)
-RETURN c.uid AS uid, CASE WHEN d:Email THEN 'email' WHEN d:Phone THEN 'phone' ELSE 'device' END AS kind,
-       coalesce(d.address, d.number, d.id) AS value, coalesce(d.shared, false) AS shared,
+MATCH (c:Customer {uid: uid})-[:HAS_EMAIL|HAS_PHONE|USES_DEVICE|HAS_IDENTIFIER]->(d)
+RETURN c.uid AS uid,
+       CASE WHEN d:Email THEN 'email' WHEN d:Phone THEN 'phone' WHEN d:Device THEN 'device' ELSE d.kind END AS kind,
+       coalesce(d.address, d.number, d.id, d.value) AS value, coalesce(d.shared, false) AS shared,
        d.shared_reason AS shared_reason
 ORDER BY uid, kind, value;

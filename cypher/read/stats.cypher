@@ -1,11 +1,13 @@
-// Counts of records, identifiers, interactions, profiles, links and pending work (`idgraph stats`).
+// Counts of records, identifiers (of every kind), interactions, profiles, links and pending work
+// (`idgraph stats`).
 RETURN COUNT { (:Customer) } AS customers,
-       COUNT { (:Email) } + COUNT { (:Phone) } + COUNT { (:Device) } AS identifiers,
+       COUNT { (:Email) } + COUNT { (:Phone) } + COUNT { (:Device) } + COUNT { (:Identifier) } AS identifiers,
        COUNT { (:Email) } AS emails,
        COUNT { (:Phone) } AS phones,
        COUNT { (:Device) } AS devices,
        COUNT { (e:Email) WHERE e.shared = true } + COUNT { (p:Phone) WHERE p.shared = true }
-         + COUNT { (d:Device) WHERE d.shared = true } AS shared_identifiers,
+         + COUNT { (d:Device) WHERE d.shared = true } + COUNT { (o:Identifier) WHERE o.shared = true }
+         AS shared_identifiers,
        COUNT { (:Interaction) } AS interactions,
        COUNT { (i:Interaction) WHERE i.profile_id IS NOT NULL } AS attributed_interactions,
        COUNT { (p:Profile) WHERE p.status = 'active' } AS profiles,

@@ -10,8 +10,8 @@ CALL (i) {
   LIMIT 1
 }
 CALL (i) {
-  OPTIONAL MATCH (i)-[:VIA_EMAIL|VIA_PHONE|ON_DEVICE]->(d)<-[:HAS_EMAIL|HAS_PHONE|USES_DEVICE]-(:Customer)
-                 -[:IN_PROFILE]->(q:Profile)
+  OPTIONAL MATCH (i)-[:VIA_EMAIL|VIA_PHONE|ON_DEVICE|VIA_IDENTIFIER]->(d)
+                 <-[:HAS_EMAIL|HAS_PHONE|USES_DEVICE|HAS_IDENTIFIER]-(:Customer)-[:IN_PROFILE]->(q:Profile)
   WHERE NOT d.shared
   WITH collect(DISTINCT q.profile_id) AS found
   RETURN CASE size(found) WHEN 1 THEN found[0] END AS carried

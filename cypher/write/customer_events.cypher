@@ -22,4 +22,9 @@ CALL (i, c) {
   MATCH (i)-[:ON_DEVICE]->(d:Device)
   MERGE (c)-[r:USES_DEVICE]->(d)
     ON CREATE SET r.origin = i.source
+}
+CALL (i, c) {
+  MATCH (i)-[:VIA_IDENTIFIER]->(o:Identifier)
+  MERGE (c)-[r:HAS_IDENTIFIER]->(o)
+    ON CREATE SET r.origin = i.source
 };

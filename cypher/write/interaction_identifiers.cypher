@@ -1,5 +1,6 @@
-// Ties interactions to the identifiers they carry (VIA_EMAIL, VIA_PHONE, ON_DEVICE), creating an
-// identifier the first time it is seen (not shared). One statement per kind. $rows: [{uid, kind, value}].
+// Ties interactions to the identifiers they carry (VIA_EMAIL, VIA_PHONE, ON_DEVICE, VIA_IDENTIFIER for a
+// kind the mapping declares), creating an identifier the first time it is seen (not shared). One
+// statement per built-in kind, one for the declared kinds. $rows: [{uid, kind, value}].
 UNWIND [t IN $rows WHERE t.kind = 'email'] AS t
 MATCH (i:Interaction {uid: t.uid})
 MERGE (e:Email {address: t.value})
@@ -17,3 +18,9 @@ MATCH (i:Interaction {uid: t.uid})
 MERGE (d:Device {id: t.value})
   ON CREATE SET d.shared = false
 MERGE (i)-[:ON_DEVICE]->(d);
+
+UNWIND [t IN $rows WHERE NOT t.kind IN ['email', 'phone', 'device']] AS t
+MATCH (i:Interaction {uid: t.uid})
+MERGE (o:Identifier {key: t.kind + ':' + t.value})
+  ON CREATE SET o.kind = t.kind, o.value = t.value, o.shared = false
+MERGE (i)-[:VIA_IDENTIFIER]->(o);

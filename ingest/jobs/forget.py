@@ -1,8 +1,8 @@
 """Forget (erasure): remove every record of a person, the identifiers only they used and their
 interactions, leaving no personal data behind; optionally keep them from coming back.
 
-The person is the profile behind what was asked (an email, a phone, a record or a profile id): all its
-records go, not just the one named. An identifier held by several profiles (a family email) does not
+The person is the profile behind what was asked (an email, a phone, any identifier of a kind the mapping
+declares, a record or a profile id): all its records go, not just the one named. An identifier held by several profiles (a family email) does not
 name one person, and the request is refused: forget each profile by id instead. The store does the
 erasure in one transaction (`Store.forget_customers`); this module decides whom, writes the suppression
 entries when asked (`--suppress`: salted hashes of the erased record uids and identifiers, which the
@@ -23,6 +23,9 @@ from idgraph.graph.suppression import digest
 from idgraph.ingest import normalise as norm
 
 
+ONE_OF = "name exactly one of --email, --phone, --identifier KIND=VALUE, --record SOURCE:ID or --profile P"
+
+
 class ForgetRefused(IdgraphError):
     """The request does not name one person."""
 
@@ -31,7 +34,7 @@ class ForgetRefused(IdgraphError):
 
 class ForgetSummary(BaseModel):
     asked: str  # the salted hash of what was asked, as written to the audit
-    asked_kind: str  # email | phone | record | profile
+    asked_kind: str  # email | phone | record | profile | the kind of --identifier
     customers: int = 0
     interactions: int = 0
     identifiers: int = 0
@@ -45,14 +48,17 @@ class ForgetSummary(BaseModel):
 
 
 def forget(store: Store, *, email: str | None = None, phone: str | None = None, record: str | None = None,
-           profile: str | None = None, suppress: bool = False, by: str, region: str = "US",
-           gmail_rules: bool = False) -> ForgetSummary:
-    """Erase the person behind exactly one of email, phone, record ('source:id') or profile id."""
+           profile: str | None = None, identifier: tuple[str, str] | None = None, suppress: bool = False,
+           by: str, region: str = "US", gmail_rules: bool = False) -> ForgetSummary:
+    """Erase the person behind exactly one of email, phone, identifier ((kind, value), the value normalised
+    already: ingest/lookup.py), record ('source:id') or profile id."""
     asked = [(k, v) for k, v in (("email", email), ("phone", phone), ("record", record), ("profile", profile)) if v]
+    if identifier:
+        asked.append(identifier)
     if len(asked) != 1:
-        raise IdgraphError("name exactly one of --email, --phone, --record SOURCE:ID or --profile P")
+        raise IdgraphError(ONE_OF)
     kind, raw = asked[0]
-    value = _normalised(kind, raw.strip(), region, gmail_rules)
+    value = raw if identifier else _normalised(kind, raw.strip(), region, gmail_rules)
     uids = _person(store, kind, value)
     salt = store.salt()
     mask = lambda token: "forgotten:" + digest(salt, "token", token)[:16]  # noqa: E731

@@ -107,7 +107,7 @@ def ensure_model(store: Store, mapping: Mapping, *, model_path: Path | None = No
     if not needs_training(model, records):
         return model, False
     if frame is None:
-        frame = store.customers_frame()
+        frame = store.customers_frame(**mapping.frame_columns())
     model = train_on(store, mapping, frame, settings)
     model.save(path)
     return model, True

@@ -15,6 +15,7 @@ from __future__ import annotations
 import sys
 
 from .address import address, city, country, postcode
+from .attribute import attribute
 from .date import date, timestamp
 from .email import email
 from .errors import InvalidValue
@@ -27,6 +28,7 @@ __all__ = [
     "InvalidValue",
     "JunkRules",
     "address",
+    "attribute",
     "city",
     "clear_caches",
     "country",
