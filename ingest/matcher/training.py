@@ -450,17 +450,23 @@ def train(
         if u_ctx:
             contexts.append((ctx, u_ctx))
     t_c = time.perf_counter()
+    scale = 1.0
     if candidate_gamma is None:
+        # The prior needs the distribution of patterns over the candidate pairs, not every pair: a
+        # sample of them, counted up to the whole.
         rules = rules_to_run(plan_blocking(features, settings))
         cand = candidate_pairs(features, rules, settings.blocking.max_block_size)
-        candidate_gamma = compute_gamma(PairContext(features, cand.a, cand.b), comparisons)
+        a, b = sample(cand.a, cand.b, tr.max_pairs_per_session, tr.seed + 7)
+        scale = len(cand) / max(len(a), 1)
+        candidate_gamma = compute_gamma(PairContext(features, a, b), comparisons)
     pats, counts = patterns(candidate_gamma)
+    counts = counts * scale
     stats = {
         "records": features.n,
         "u_random_pairs": u_pairs,
         "sessions": [s.as_dict() for s in sessions],
         "contexts": context_reports,
-        "candidate_pairs": int(counts.sum()),
+        "candidate_pairs": int(round(counts.sum())),
         "candidate_patterns": int(len(pats)),
     }
     provisional = Prior(probability=1e-6, records=features.n, matches_per_record=1.0)
