@@ -6,6 +6,10 @@ relinks every record. Steps, each timed: the over-merge guard on the identifiers
 (so a household landline or a family email is shared before it can count as evidence), the customers
 frame, derived features, blocking, comparisons (the gamma matrix), the model (loaded, or trained on
 first use), scoring, and one ``replace_links`` transaction.
+
+The model is retrained when ``model.why_train`` gives a reason (no model, the data outgrew it, enough
+new judgements to learn from), even with no new records; a retrained model relinks every record, since
+the old links were scored by the old one. The summary says why (``model_trained_because``).
 """
 
 from __future__ import annotations
@@ -54,6 +58,7 @@ class LinkSummary(BaseModel):
     review_queue: int = 0
     model_path: str = ""
     model_trained: bool = False
+    model_trained_because: str | None = None  # why it was (re)trained: no model yet, data grew, new judgements
     model_warning: str | None = None
     thresholds: dict[str, float] = Field(default_factory=dict)
     seconds: dict[str, float] = Field(default_factory=dict)
@@ -92,14 +97,18 @@ def link(
     clock = _Clock()
     path = model_file.model_path_for(mapping, settings, model_path)
 
+    had_model = path.exists()
+    model = None if retrain else model_file.load(path)
+    records = store.customer_count()
+    why = "asked to retrain" if retrain else model_file.why_train(
+        model, records, model_file.judgement_count(store, settings))
     to_link = None if full else store.customers_to_link()
-    if to_link is not None and not to_link:
-        return LinkSummary(mode="none", records=store.customer_count(), model_path=str(path))
+    if to_link is not None and not to_link and (model is None or why is None):
+        return LinkSummary(mode="none", records=records, model_path=str(path))
 
     frame = None
-    model = None if retrain else model_file.load(path)
     trained = False
-    if retrain or model is None or model_file.needs_training(model, store.customer_count()):
+    if why is not None or model is None:
         with progress.step("read customer records"):
             frame = store.customers_frame(**mapping.frame_columns())
         clock.lap("read", frame.height)
@@ -107,6 +116,9 @@ def link(
             model = model_file.train_on(store, mapping, frame, settings)
             model.save(path)
         trained = True
+        why = why or "no model yet"
+        if had_model:
+            to_link = None  # the links were scored by the old model: rescore every pair
         clock.lap("train")
     warning = None
     changed = model.differs_from(settings.comparisons)
@@ -178,6 +190,7 @@ def link(
         review_queue=int((verdict == 1).sum()),
         model_path=str(path),
         model_trained=trained,
+        model_trained_because=why if trained else None,
         model_warning=warning,
         thresholds={"upper": thresholds.upper, "lower": thresholds.lower},
         seconds={**clock.seconds, "total": round(sum(clock.seconds.values()), 3)},

@@ -183,6 +183,23 @@ class Training(BaseModel):
     )
     tf_weight: float = Field(default=1.0, ge=0, le=1, description="1 = full term-frequency adjustment")
     tf_min_u: float = Field(default=0.0, ge=0, description="floor of a value's term frequency")
+    labels: bool = Field(default=True, description="learn from people's judgements (matcher/labels.py)")
+    label_prior_weight: float = Field(
+        default=50.0, ge=0, description="EM's m counts as this many labelled pairs when blended with the labels"
+    )
+    min_labels_per_level: int = Field(
+        default=5, ge=1, description="same labels a level needs before they move its m (fewer: EM's m)"
+    )
+    min_labels_for_thresholds: int = Field(
+        default=30, ge=1, description="labels of each kind (same, not same) needed to set the thresholds"
+    )
+    label_f_beta: float = Field(default=1.0, gt=0, description="the upper threshold maximises this F-beta on labels")
+    label_confidence: float = Field(
+        default=0.95, ge=0.5, lt=1, description="how sure the labels must be that a threshold is wrong to move it"
+    )
+    label_lower_quantile: float = Field(
+        default=0.02, ge=0, le=0.5, description="the lower threshold: this quantile of the same pairs' scores"
+    )
 
     _v = field_validator("sessions", mode="before")(classmethod(lambda cls, v: _rules(v)))
 
