@@ -59,6 +59,11 @@ def render_link(s: LinkSummary) -> None:
         table.add_row(r["name"], " + ".join(r["keys"]), f"{r['pairs']:,}", f"{r['new_pairs']:,}",
                       f"{r['skipped_blocks']:,}", biggest)
     out.print(table)
+    for p in s.blocking_plan:
+        if p["decision"] == "tightened":
+            out.print(f"rule {p['name']} tightened to {' + '.join(p['keys'])}: {p['reason']}")
+        elif p["decision"] in ("dropped", "no data"):
+            out.print(f"rule {p['name']} {p['decision']}: {p['reason']}")
     stages = ", ".join(f"{k} {v:.2f} s" for k, v in s.seconds.items() if k != "total")
     out.print(f"stages: {stages}")
     if s.model_trained:
