@@ -712,6 +712,20 @@ class SQLiteStore:
         return {"counts": counts, "uids": gone_uids, "interaction_uids": gone_events,
                 "identifiers": [tuple(i) for i in identifiers]}
 
+    # -- run log -----------------------------------------------------------------------------------
+    def record_run(self, run_tag: str, job: str, started_at: str, summary: dict) -> None:
+        with self._tx() as db:
+            db.execute("INSERT OR REPLACE INTO run (run_tag, job, started_at, summary) VALUES (?, ?, ?, ?)",
+                       (run_tag, job, started_at, json.dumps(summary, sort_keys=True, default=str)))
+
+    def runs(self, job: str | None = None, limit: int | None = None) -> list[dict]:
+        rows = self._dicts(
+            "SELECT run_tag, job, started_at, summary FROM run WHERE ? IS NULL OR job = ? "
+            "ORDER BY started_at DESC, run_tag DESC LIMIT ?", (job, job, -1 if limit is None else limit))
+        for r in rows:
+            r["summary"] = json.loads(r["summary"]) if r["summary"] else {}
+        return rows
+
     # -- bulk export -----------------------------------------------------------------------------
     # Each stream is one query read row by row from its cursor (in primary-key order, so no sort), and
     # bulk_snapshot holds one read transaction: WAL gives it a fixed view while other processes write.

@@ -189,6 +189,16 @@ class Store(Protocol):
         profiles_to_resolve, texts_redacted, identifiers_rejudged}, and, for the suppression entries only, the erased "uids",
         "interaction_uids" and "identifiers" as (kind, value) pairs}."""
 
+    # -- run log -----------------------------------------------------------------------------------
+    def record_run(self, run_tag: str, job: str, started_at: str, summary: dict) -> None:
+        """Keep what one run of a job did in the store's run log: its tag, the job ("ingest", "replay",
+        "link"), when it started (ISO 8601, UTC) and its summary (plain JSON-able data, no personal
+        values). A second entry under the same tag replaces the first. `idgraph report` reads it."""
+
+    def runs(self, job: str | None = None, limit: int | None = None) -> list[dict]:
+        """The run log, newest first (by started_at, then run_tag): run_tag, job, started_at and summary
+        (a dict); only the runs of `job` when given, at most `limit` of them."""
+
     # -- bulk export -----------------------------------------------------------------------------
     # Whole-graph streams for a first load into another store (`idgraph export --neo4j-import DIR`):
     # every row of a kind, in a stable order, fetched lazily so that millions of rows are never held in

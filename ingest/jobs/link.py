@@ -39,6 +39,7 @@ from idgraph.ingest.matcher import (
 )
 from idgraph.ingest.jobs import model as model_file
 from idgraph.ingest.jobs.guard import run_guard
+from idgraph.ingest.jobs.ingest import new_run_tag, utc_now
 from idgraph.ingest.jobs.progress import Progress, silent
 
 
@@ -63,6 +64,7 @@ class LinkSummary(BaseModel):
     thresholds: dict[str, float] = Field(default_factory=dict)
     seconds: dict[str, float] = Field(default_factory=dict)
     pairs_per_second: dict[str, float] = Field(default_factory=dict)
+    started_at: str = ""  # ISO 8601, UTC
 
 
 class _Clock:
@@ -91,8 +93,10 @@ def link(
     progress: Progress | None = None,
     retrain: bool = False,
 ) -> LinkSummary:
-    """Score candidate pairs and replace the probabilistic links and the review queue they touch."""
+    """Score candidate pairs and replace the probabilistic links and the review queue they touch. A run
+    that linked something is kept in the store's run log (job "link", see `run_log_entry`)."""
     progress = progress or silent
+    started_at = utc_now()
     settings = settings_for(mapping)
     clock = _Clock()
     path = model_file.model_path_for(mapping, settings, model_path)
@@ -177,7 +181,7 @@ def link(
     clock.lap("write", len(rows))
 
     links = int((verdict == 2).sum())
-    return LinkSummary(
+    summary = LinkSummary(
         mode="full" if to_link is None else "incremental",
         records=n,
         records_considered=considered,
@@ -195,7 +199,19 @@ def link(
         thresholds={"upper": thresholds.upper, "lower": thresholds.lower},
         seconds={**clock.seconds, "total": round(sum(clock.seconds.values()), 3)},
         pairs_per_second=clock.rates(),
+        started_at=started_at,
     )
+    store.record_run(new_run_tag(), "link", started_at, run_log_entry(summary))
+    return summary
+
+
+def run_log_entry(summary: LinkSummary) -> dict:
+    """The summary as the run log keeps it: without the example values of skipped blocks (a surname, a
+    postcode), which `idgraph forget` could not reach there."""
+    entry = summary.model_dump(mode="json")
+    for rule in entry["blocking"]:
+        rule["largest_skipped"] = [{"size": b["size"]} for b in rule.get("largest_skipped", [])]
+    return entry
 
 
 def _link_rows(frame, a, b, keep, verdict, scores, model, gamma) -> list[LinkRow]:
