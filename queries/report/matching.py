@@ -113,7 +113,7 @@ def build(model: Model | None, model_path: str, model_problem: str | None, links
         trained_on=model.prior.records if model else None,
         prior=prior, prior_weight=prior_w,
         thresholds=thresholds, weights=weights, training=training,
-        labels=model.training.get("labels") if model else None,
+        labels=_learned(model.training.get("labels")) if model else None,
         links=len(probable),
         scores=_bins(probable, "link") + _bins(review, "review"),
         queue=QueueSummary(pairs=len(review), **({} if not len(review) else {
@@ -138,6 +138,13 @@ def _bins(scores: np.ndarray, kind: str) -> list[ScoreBin]:
     values, counts = np.unique(index, return_counts=True)
     return [ScoreBin(start=round(float(v) * BIN_WIDTH, 3), end=round(float(v + 1) * BIN_WIDTH, 3), kind=kind,
                      pairs=int(c)) for v, c in zip(values, counts)]
+
+
+def _learned(labels: Any) -> Any:
+    """The model's label report when it learned from some judgement, else None."""
+    if isinstance(labels, dict) and not labels.get("judgements"):
+        return None
+    return labels
 
 
 def _labels_text(labels: Any) -> str:
