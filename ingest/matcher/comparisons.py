@@ -141,6 +141,7 @@ def last_name() -> Comparison:
             lv.SwappedLevel(column="last_name", other="first_name"),
             lv.SwappedLevel(column="last_name", other="first_name", threshold=0.9),
             lv.JaroWinklerLevel(threshold=0.94),
+            lv.TokenSubsetLevel(),
             lv.PhoneticLevel(algorithm="metaphone"),
             lv.JaroWinklerLevel(threshold=0.84),
             lv.ElseLevel(),
