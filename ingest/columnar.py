@@ -36,6 +36,7 @@ _EDGE_SPACE = r"^[\x1c-\x1f]|[\x1c-\x1f]$"  # white space to Python's str.strip 
 _PLAIN = r"^[\x20-\x26\x28-\x5b\x5d-\x7e]*$"  # printable ASCII less ' and \: repr is the text in quotes
 _ISO = r"^[1-9][0-9]{3}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-5][0-9](?:Z|\+00:00)?$"
 _EPOCH = r"^[0-9]{1,15}$"
+_PLAIN_TEXT = r"^[\t\x20-\x7e]*$"  # ASCII: strip and fold agree with Python's
 _LAST_SECOND = 253402300799  # 9999-12-31T23:59:59: Python's datetime ends there
 
 
@@ -59,19 +60,21 @@ class Columnar:
         String column per name. What fn sets aside for `roles` is counted per row; a combination fn fails
         on sends its rows to the row builder."""
         keys = frame.select(cols).unique()
-        outs, bad, counters = [], [], []
+        outs, bad, counters = [], [], {}
         real = self.b.problems
+        self.b.problems = counter = Counter()
+        single = cols[0] if len(cols) == 1 else None
         try:
-            for key in keys.iter_rows():
-                self.b.problems = counter = Counter()
+            for i, key in enumerate(keys.iter_rows()):
                 try:
-                    out = fn(dict(zip(cols, key)))
+                    outs.append(fn({single: key[0]} if single else dict(zip(cols, key))))
                     bad.append(False)
                 except Exception:  # noqa: BLE001 - the row builder meets it again, and rejects or raises
-                    out = (None,) * len(names)
+                    outs.append((None,) * len(names))
                     bad.append(True)
-                outs.append(out)
-                counters.append(Counter({p: n for p, n in counter.items() if p[0] in roles}))
+                if counter:
+                    counters[i] = Counter({p: n for p, n in counter.items() if p[0] in roles})
+                    counter.clear()
         finally:
             self.b.problems = real
         inner = [f"\x00{n}" for n in names]  # never a column of the source
@@ -80,7 +83,7 @@ class Columnar:
                           how="horizontal")
         joined = frame.select(cols).join(table, on=cols, how="left", nulls_equal=True, maintain_order="left")
         work.fail(joined["\x00bad"])
-        if any(counters):
+        if any(counters.values()):
             work.counted.append((joined["\x00k"], counters))
         return joined.select(inner).rename(dict(zip(inner, names)))
 
@@ -106,27 +109,60 @@ class Columnar:
             role_cols = [c for r in roles for c in src.columns(r)]
             cols.update(self._field(work, role_cols, fn, names, counted or roles).to_dict())
 
+        def one_column(role: str, fn, *args) -> pl.Series | None:
+            """builder._normalised of a role read from one column: its text in polars, fn per distinct text."""
+            role_cols = src.columns(role)
+            if not (len(role_cols) == 1 and role_cols[0].column):
+                return None
+            text = self._text(work, role_cols[0], role)
+            extra = [a for a in args if isinstance(a, pl.Series)]
+            fixed = [a for a in args if not isinstance(a, pl.Series)]
+            return self._per_text(work, [text, *extra], lambda t, *more: (b.normalise_text(t, role, fn, *more,
+                                                                                            *fixed),),
+                                  [role], (role,))[role]
+
+        def single(role: str, name: str, fn, *args) -> None:
+            got = one_column(role, fn, *args)
+            if got is None:
+                field((role,), lambda v: (b._normalised(v, role, fn, *args),), [name])
+            else:
+                cols[name] = got
+
         if src.kind is Kind.customer:
             if src.columns("full_name"):
                 field(("first_name", "last_name", "full_name"), b.names, ["first_name", "last_name", "full_name"])
             else:
-                field(("first_name",), lambda v: b.names(v)[:1], ["first_name"])
-                field(("last_name",), lambda v: b.names(v)[1:2], ["last_name"])
+                single("first_name", "first_name", norm.name_part)
+                single("last_name", "last_name", norm.name_part)
                 cols["full_name"] = pl.repeat(None, work.n, dtype=pl.String, eager=True)
-            field(("dob",), lambda v: (b.dob(v),), ["dob"])
-            field(("address",), lambda v: (b._normalised(v, "address", norm.address),), ["address"])
-            field(("city",), lambda v: (b._normalised(v, "city", norm.city),), ["city"])
-            field(("country",), lambda v: (b._normalised(v, "country", norm.country),), ["country"])
-            # a postcode is read as its country writes them: the country's own values are counted above
-            field(("postcode", "country"), lambda v: (b.place(v)[2],), ["postcode"], ("postcode",))
-            field(("updated_at",), lambda v: (b.updated_at(v),), ["updated_at"])
+            dob = src.columns("dob")
+            if dob:
+                single("dob", "dob", norm.date, dob[0].format)
+            else:
+                cols["dob"] = pl.repeat(None, work.n, dtype=pl.String, eager=True)
+            single("address", "address", norm.address)
+            single("city", "city", norm.city)
+            single("country", "country", norm.country)
+            # a postcode is read as its country writes them (the country's own values are counted above)
+            country = cols["country"].alias("\x00country")
+            got = one_column("postcode", lambda t, c: norm.postcode(t, c), country)
+            if got is None:
+                field(("postcode", "country"), lambda v: (b.place(v)[2],), ["postcode"], ("postcode",))
+            else:
+                cols["postcode"] = got
+            cols["updated_at"] = self._updated_at(work)
             cols.update(self._attributes(work).to_dict())
             schema = CUSTOMER_SCHEMA
         else:
             cols["at"] = self._at(work)
             ref = src.columns("customer_ref")[:1]
-            cols.update(self._field(work, ref, lambda v: (b.customer_ref(v),), ["customer_ref"],
-                                    ("customer_ref",)).to_dict())
+            if ref and ref[0].column:
+                text = self._text(work, ref[0], "customer_ref")
+                cols["customer_ref"] = pl.select(pl.when(text.is_not_null()).then(ref[0].source + ":" + text)
+                                                 ).to_series()
+            else:
+                cols.update(self._field(work, ref, lambda v: (b.customer_ref(v),), ["customer_ref"],
+                                        ("customer_ref",)).to_dict())
             if src.keep:
                 cols.update(self._field(work, [Column(column=k) for k in src.keep], lambda v: (b.kept(v),),
                                         ["attributes"], ()).to_dict())
@@ -150,13 +186,25 @@ class Columnar:
     def _count(self, work: "_Work", ok: pl.Series) -> None:
         """What the rows made here set aside, into the builder's counts."""
         for keys, counters in work.counted:
-            for k, n in keys.filter(ok).value_counts().iter_rows():
+            for k, n in keys.filter(ok & keys.is_in(list(counters))).value_counts().iter_rows():
                 for problem, times in counters[k].items():
                     self.b.problems[problem] += times * n
 
     def _identifiers(self, work: "_Work") -> pl.Series:
         b, parts = self.b, []
         for kind, role, col in b.identifier_columns():
+            if col.column:
+                text = self._text(work, col, role)
+                if kind == "device":  # the text itself: no Python per value
+                    got = pl.DataFrame({"kind": pl.select(pl.when(text.is_not_null()).then(pl.lit(kind))).to_series(),
+                                        "value": text})
+                else:
+                    got = self._per_text(work, [text], lambda t, kind=kind, role=role: b.identifier_of_text(
+                        t, kind, role) or (None, None), ["kind", "value"], (role,))
+                parts.append(pl.when(got["kind"].is_not_null()).then(pl.struct(got["kind"], got["value"]))
+                             .otherwise(pl.lit(None, IDENTIFIER)))
+                continue
+
             def one(v, kind=kind, role=role, col=col):
                 pair = b.identifier(v, kind, role, col)
                 return pair if pair is not None else (None, None)
@@ -185,34 +233,68 @@ class Columnar:
         return pl.select(pl.concat_str(parts, separator="|")).to_series().alias("source_id")
 
     def _at(self, work: "_Work") -> pl.Series:
-        """Event times: ISO (UTC) and whole epoch seconds or milliseconds in polars, other forms per
-        distinct value through the row builder; an empty or bad time goes back to the row builder."""
+        """Event times: the common forms in polars, the others per distinct value through the row builder,
+        which rejects an empty or bad time (the row goes back to it)."""
         col = self.source.columns("timestamp")[0]
-        fmt = (col.format or "iso").strip().lower()
-        if col.column is None or fmt not in ("iso", "epoch", "epoch_ms"):
+        if col.column is None:
             return self._field(work, [col], lambda v: (self.b.at(v),), ["at"], ())["at"]
-        raw = work.frame[col.column]
-        if fmt == "iso":
-            fast = raw.str.contains(_ISO)
-            head = raw.str.slice(0, 19)
-            valid = head.str.strptime(pl.Datetime("us"), "%Y-%m-%dT%H:%M:%S", strict=False).is_not_null()
-            at = head + "Z"
-        else:
-            scale = 1000 if fmt == "epoch_ms" else 1
-            seconds = pl.select(pl.when(raw.str.contains(_EPOCH)).then(raw).cast(pl.Int64, strict=False)
-                                // scale).to_series()
-            valid = seconds.is_not_null() & (seconds <= _LAST_SECOND)
-            fast = valid
-            at = pl.select(pl.from_epoch(seconds, "s").dt.strftime("%Y-%m-%dT%H:%M:%SZ")).to_series()
-        fast = (fast & valid).fill_null(False)
-        at = pl.select(pl.when(fast).then(at)).to_series().alias("at")
+        at, fast = _fast_times(work.frame[col.column], col.format)
         slow = (~fast).arg_true()
-        if len(slow):  # other forms, and the empty or bad times the row builder rejects
+        if len(slow):
             slow_work = _Work(len(slow), work.frame[slow])
             got = self._field(slow_work, [col], lambda v: (self.b.at(v),), ["at"], ())["at"]
             at = at.scatter(slow, got)
             work.fail(pl.Series([False] * work.n).scatter(slow, slow_work.bad))
         return at
+
+    def _updated_at(self, work: "_Work") -> pl.Series:
+        """builder.updated_at: the text (junk checked), its time in polars when of a common form."""
+        cols = self.source.columns("updated_at")
+        if not cols or cols[0].column is None:
+            return self._field(work, cols, lambda v: (self.b.updated_at(v),), ["updated_at"], ("updated_at",))[
+                "updated_at"]
+        fmt = cols[0].format
+        text = self._text(work, cols[0], "updated_at")
+        at, fast = _fast_times(text, fmt)
+        slow_text = pl.select(pl.when(~fast).then(text)).to_series().alias("\x00t")
+
+        def one(v):
+            try:
+                return (norm.timestamp(v["\x00t"], fmt),)
+            except norm.InvalidValue as exc:
+                self.b.problems[("updated_at", exc.reason)] += 1
+                return (None,)
+
+        got = self._each(slow_text.to_frame(), ["\x00t"], one, ["at"], work, ("updated_at",))["at"]
+        return pl.select(pl.when(fast).then(at).otherwise(got)).to_series()
+
+    def _per_text(self, work: "_Work", inputs: list[pl.Series], fn, names: list[str],
+                  roles: tuple[str, ...]) -> pl.DataFrame:
+        """fn(text, *more) per distinct combination of the input columns (text first: null is no value)."""
+        frame = pl.DataFrame({f"\x00in{i}": s for i, s in enumerate(inputs)})
+        cols = list(frame.columns)
+        empty = (None,) * len(names)
+        return self._each(frame, cols, lambda v: empty if v[cols[0]] is None else fn(*(v[c] for c in cols)),
+                          names, work, roles)
+
+    def _text(self, work: "_Work", col: Column, role: str) -> pl.Series:
+        """builder._raw of a column (stripped; empty or junk: null, junk counted): plain ASCII text in
+        polars, other text per distinct value through the builder."""
+        raw = work.frame[col.column]
+        plain = raw.str.contains(_PLAIN_TEXT).fill_null(True)
+        text = raw.str.strip_chars(" \t")
+        key = text.str.to_lowercase().str.replace_all("[^a-z0-9]", "")
+        keys = key.filter(plain & raw.is_not_null()).unique().to_list()
+        junk_keys = [k for k in keys if self.b.junk.is_junk_key(k)]
+        junk = plain & key.is_in(junk_keys).fill_null(False)
+        counted = junk & (text != "")
+        if counted.any():
+            work.counted.append((pl.select(pl.when(counted).then(0)).to_series(), {0: Counter({(role, "junk"): 1})}))
+        odd = pl.select(pl.when(~plain).then(raw)).to_series().alias(col.column)
+        slow = self._each(odd.to_frame(), [col.column], lambda v: (self.b._raw(v, col, role),), ["t"], work,
+                          (role,))["t"] if (~plain).any() else None
+        fast = pl.select(pl.when(~junk & (text != "")).then(text)).to_series()
+        return fast if slow is None else pl.select(pl.when(plain).then(fast).otherwise(slow)).to_series()
 
     def _attributes(self, work: "_Work") -> pl.DataFrame:
         """The attributes as stored (JSON) and, for the hash, the repr of their sorted items."""
@@ -228,13 +310,34 @@ class Columnar:
                            tuple(self.source.attributes))
 
 
+def _fast_times(raw: pl.Series, fmt: str | None) -> tuple[pl.Series, pl.Series]:
+    """norm.timestamp of the values in the common forms (ISO in UTC or naive, whole epoch seconds or
+    milliseconds), and which values those were; every other value is for norm.timestamp itself."""
+    fmt = (fmt or "iso").strip().lower()
+    if fmt == "iso":
+        head = raw.str.slice(0, 19)
+        fast = raw.str.contains(_ISO) & head.str.strptime(pl.Datetime("us"), "%Y-%m-%dT%H:%M:%S",
+                                                          strict=False).is_not_null()
+        at = head + "Z"
+    elif fmt in ("epoch", "epoch_ms"):
+        scale = 1000 if fmt == "epoch_ms" else 1
+        seconds = pl.select(pl.when(raw.str.contains(_EPOCH)).then(raw).cast(pl.Int64, strict=False) // scale
+                            ).to_series()
+        fast = seconds.is_not_null() & (seconds <= _LAST_SECOND)
+        at = pl.select(pl.from_epoch(seconds, "s").dt.strftime("%Y-%m-%dT%H:%M:%SZ")).to_series()
+    else:
+        return pl.repeat(None, len(raw), dtype=pl.String, eager=True), pl.repeat(False, len(raw), eager=True)
+    fast = fast.fill_null(False)
+    return pl.select(pl.when(fast).then(at)).to_series().alias("at"), fast
+
+
 class _Work:
     """One frame's rows under way: which of them go back to the row builder, and what was set aside."""
 
     def __init__(self, n: int, frame: pl.DataFrame | None = None):
         self.n, self.frame = n, frame
         self.bad = pl.Series("bad", [False] * n, dtype=pl.Boolean)
-        self.counted: list[tuple[pl.Series, list[Counter]]] = []
+        self.counted: list[tuple[pl.Series, dict[int, Counter]]] = []
 
     def fail(self, rows: pl.Series) -> None:
         self.bad = self.bad | rows.fill_null(True)

@@ -84,6 +84,10 @@ class RowBuilder:
 
     def _normalised(self, values: dict, role: str, fn, *args) -> str | None:
         raw = self._joined(values, role) if role in JOINED_COLUMN_ROLES else self._one(values, role)
+        return self.normalise_text(raw, role, fn, *args)
+
+    def normalise_text(self, raw: str | None, role: str, fn, *args) -> str | None:
+        """fn of a value already read (trimmed, not junk); unusable: None, counted."""
         if raw is None:
             return None
         try:
@@ -99,7 +103,10 @@ class RowBuilder:
 
     def identifier(self, values: dict, kind: str, role: str, col: Column) -> tuple[str, str] | None:
         """One column's identifier, normalised, or None (empty, unusable or junk: counted)."""
-        raw = self._raw(values, col, role)
+        return self.identifier_of_text(self._raw(values, col, role), kind, role)
+
+    def identifier_of_text(self, raw: str | None, kind: str, role: str) -> tuple[str, str] | None:
+        """`identifier` of a value already read (trimmed, not junk)."""
         if raw is None:
             return None
         try:
