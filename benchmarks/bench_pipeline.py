@@ -144,6 +144,7 @@ def main(argv: list[str] | None = None) -> int:
         with stage("link") as f:
             linked = link(store, mapping, full=True, retrain=True)
             f["rows"], f["pairs"], f["links"] = customers, linked.pairs_compared, linked.links_written
+            f["steps"] = linked.seconds  # read, train, guard, blocking, compare, score, write
         with stage("resolve") as f:
             resolved = resolve(store, mapping)
             f["rows"], f["profiles"] = customers, resolved.profiles_written
@@ -162,6 +163,8 @@ def main(argv: list[str] | None = None) -> int:
         "peak_mib": max(s["peak_mib"] for s in stages.values()),
         "ru_maxrss_mib": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
         "load_average": os.getloadavg(),
+        "cpu_s": round(sum(resource.getrusage(w).ru_utime + resource.getrusage(w).ru_stime
+                           for w in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)), 1),
     }
     if frame is not None:
         result["splink"] = _splink(frame, folder)
@@ -192,10 +195,12 @@ def _splink(frame, folder: Path) -> dict:
 
 def _print(r: dict) -> None:
     print(f"{r['people']:,} people, {r['customer_records']:,} customer records, {r['rows_read']:,} rows read "
-          f"(ingest: {r['ingest_path']} path); load average {', '.join(f'{x:.1f}' for x in r['load_average'])}")
+          f"(ingest: {r['ingest_path']} path); load average {', '.join(f'{x:.1f}' for x in r['load_average'])}; "
+          f"CPU seconds of the whole run {r['cpu_s']}")
     print(f"{'stage':<10}{'seconds':>10}{'rows/s':>12}{'peak MiB':>10}")
     for name, s in r["stages"].items():
-        print(f"{name:<10}{s['seconds']:>10.2f}{s['rows_per_s']:>12,}{s['peak_mib']:>10,}")
+        print(f"{name:<10}{s['seconds']:>10.2f}{s['rows_per_s']:>12,}{s['peak_mib']:>10,}"
+              + ("   " + ", ".join(f"{k} {v}" for k, v in s["steps"].items()) if "steps" in s else ""))
     print(f"{'pipeline':<10}{r['pipeline_s']:>10.2f}{'':>12}{r['peak_mib']:>10,}   (ingest + link + resolve)")
     if "splink" in r:
         s = r["splink"]

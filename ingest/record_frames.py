@@ -18,6 +18,7 @@ from idgraph.graph.records import CustomerRow, InteractionRow
 
 IDENTIFIER = pl.Struct({"kind": pl.String, "value": pl.String})
 IDENTIFIERS = pl.List(IDENTIFIER)
+# in the order of the dataclasses' fields (rows are built positionally)
 CUSTOMER_FIELDS = ("uid", "source", "source_id", "first_name", "last_name", "full_name", "dob", "address", "city",
                    "postcode", "country", "updated_at", "row_hash")
 INTERACTION_FIELDS = ("uid", "source", "source_id", "at", "channel", "type", "customer_ref", "attributes", "row_hash")
@@ -49,18 +50,23 @@ def interaction_frame(rows: Sequence[InteractionRow]) -> pl.DataFrame:
     return pl.DataFrame(data, schema=INTERACTION_SCHEMA)
 
 
+def _pairs(identifiers: pl.Series) -> list[list[tuple[str, str]]]:
+    """Each row's identifiers as (kind, value) tuples, from flat columns (cheaper than nested objects)."""
+    flat = identifiers.rename("i").to_frame().with_row_index("r").explode("i").unnest("i")
+    out: list[list[tuple[str, str]]] = [[] for _ in range(len(identifiers))]
+    for r, kind, value in zip(flat["r"].to_list(), flat["kind"].to_list(), flat["value"].to_list()):
+        if kind is not None:
+            out[r].append((kind, value))
+    return out
+
+
 def customer_rows(frame: pl.DataFrame) -> list[CustomerRow]:
-    rows = []
-    for d in frame.select(list(CUSTOMER_SCHEMA)).iter_rows(named=True):
-        d["identifiers"] = [(i["kind"], i["value"]) for i in d["identifiers"]]
-        d["attributes"] = json.loads(d["attributes"]) if d["attributes"] else {}
-        rows.append(CustomerRow(**d))
-    return rows
+    columns = [frame[name].to_list() for name in CUSTOMER_FIELDS]
+    attributes = [json.loads(a) if a else {} for a in frame["attributes"].to_list()]
+    return [CustomerRow(*fields, identifiers=ids, attributes=attrs)
+            for *fields, ids, attrs in zip(*columns, _pairs(frame["identifiers"]), attributes)]
 
 
 def interaction_rows(frame: pl.DataFrame) -> list[InteractionRow]:
-    rows = []
-    for d in frame.select(list(INTERACTION_SCHEMA)).iter_rows(named=True):
-        d["identifiers"] = [(i["kind"], i["value"]) for i in d["identifiers"]]
-        rows.append(InteractionRow(**d))
-    return rows
+    columns = [frame[name].to_list() for name in INTERACTION_FIELDS]
+    return [InteractionRow(*fields, identifiers=ids) for *fields, ids in zip(*columns, _pairs(frame["identifiers"]))]
