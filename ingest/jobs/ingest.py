@@ -79,7 +79,7 @@ def ingest(store: Store, mapping: Mapping, sources: list[str] | None = None, *, 
     The summary is kept in the store's run log (job "ingest").
 
     `columnar` (the default) reads and normalises a block of rows at a time (ingest/jobs/ingest_blocks.py)
-    and writes batches of COLUMNAR_BATCH_SIZE; False takes every row through the row builder one at a
+    and writes batches of COLUMNAR_BATCH_SIZE (embedded store); False takes every row through the row builder one at a
     time, in batches of BATCH_SIZE. Both give the same store, quarantine and counts."""
     from idgraph.ingest.jobs.ingest_blocks import ingest_source  # it builds on this module
     started, started_at = time.perf_counter(), utc_now()
@@ -95,8 +95,10 @@ def ingest(store: Store, mapping: Mapping, sources: list[str] | None = None, *, 
                 raise SourceError(f"{mapping.base_dir / source.path}: no file matches (source {source.name!r})")
             with Quarantine(quarantine_dir(mapping), source.name) as quarantine:
                 if columnar and source.id is not None:  # no id: a row is keyed on all its values, as read
+                    # Neo4j holds a transaction's changes in the server's heap: its batches stay small
+                    big = COLUMNAR_BATCH_SIZE if getattr(store, "name", None) == "embedded" else BATCH_SIZE
                     summaries.append(ingest_source(store, mapping, source, files, quarantine, run_tag, progress,
-                                                   batch_size or COLUMNAR_BATCH_SIZE, writer))
+                                                   batch_size or big, writer))
                     continue
                 rows = ((path, item) for path in files for item in read_source(path, source))
                 summaries.append(ingest_rows(store, mapping, source, rows, [str(f) for f in files], quarantine,
