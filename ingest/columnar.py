@@ -228,7 +228,7 @@ class Columnar:
         for col in spec.columns:
             value = work.frame[col]
             text = value.str.strip_chars()
-            work.fail(value.is_null() | (text == "") | value.str.contains(_EDGE_SPACE))
+            work.fail(value.is_null() | (text == "") | text.str.contains(_EDGE_SPACE))
             parts.append(text)
         return pl.select(pl.concat_str(parts, separator="|")).to_series().alias("source_id")
 

@@ -66,6 +66,7 @@ CRM = [
     "9, Spaced ,  Out  ,,  sp@mail.co.uk  ,,,,,,,,,,,,",
     "10,\u00e9mile,\u0141\u00f3d\u017a,,\u00e9mile@mail.fr,,+33 1 23 45 67 89,,29/02/2000,,,Paris,75001,France,,,x",
     "4,Dee,Ray,,dee2@mail.co.uk,,,,,,,,,,,,",
+    " \x1c13,Tim,Ray,,tim@mail.co.uk,,,,,,,,,,,,",
 ]
 CRM2 = [CRM[0], "11,Ann,Lee,,ann@mail.co.uk,,,,,,,,,,,,", "12,Tab\tbed,Name,,,,,,,,,,,,,,"]
 NEWS = [
