@@ -14,9 +14,14 @@ from __future__ import annotations
 
 import json
 
+import polars as pl
 import pytest
 import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from idgraph.ingest import normalise as norm
+from idgraph.ingest.columnar import _fast_times
 from idgraph.lab.synthetic import generate
 from tests.ingest_compare import run
 
@@ -143,3 +148,27 @@ def test_generated_data_with_malformed_rows_is_stored_alike(tmp_path, seed):
     generated = generate(tmp_path / "gen", people=800, seed=seed)
     assert sum(generated.malformed.values())
     assert_same(run(tmp_path / "gen", tmp_path, columnar=False), run(tmp_path / "gen", tmp_path, columnar=True))
+
+
+times = st.one_of(
+    st.datetimes(min_value=__import__("datetime").datetime(1, 1, 1)).map(lambda d: d.isoformat(timespec="seconds")),
+    st.from_regex(r"\A[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(Z|\+00:00|\+01:00)?\Z"),
+    st.integers(-10, 10**16).map(str), st.from_regex(r"\A[0-9 ]{1,17}\Z"), st.text(max_size=8))
+
+
+@settings(max_examples=300, deadline=None, derandomize=True, database=None)
+@given(st.lists(times, min_size=1, max_size=20), st.sampled_from(["iso", "epoch", "epoch_ms", None]))
+def test_event_times_in_polars_are_norm_timestamp(values, fmt):
+    at, fast = _fast_times(pl.Series(values, dtype=pl.String), fmt)
+    for value, got, is_fast in zip(values, at.to_list(), fast.to_list()):
+        if is_fast:
+            assert got == norm.timestamp(value, fmt), value
+
+
+@pytest.mark.parametrize("value, fmt, expected", [
+    ("2022-01-01T07:54:12+00:00", "iso", "2022-01-01T07:54:12Z"), ("2022-01-01T07:54:12Z", None, "2022-01-01T07:54:12Z"),
+    ("2021-05-19T03:42:41", "iso", "2021-05-19T03:42:41Z"), ("1704073883864", "epoch_ms", "2024-01-01T01:51:23Z"),
+    ("1388621334", "epoch", "2014-01-02T00:08:54Z")])
+def test_the_common_forms_of_event_times_take_the_polars_path(value, fmt, expected):
+    at, fast = _fast_times(pl.Series([value]), fmt)
+    assert fast.to_list() == [True] and at.to_list() == [expected] == [norm.timestamp(value, fmt)]
