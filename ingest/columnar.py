@@ -27,7 +27,7 @@ from collections.abc import Callable
 import polars as pl
 
 from idgraph.ingest import normalise as norm
-from idgraph.ingest.mapping import Column, Kind
+from idgraph.ingest.mapping import Column, Kind, Source
 from idgraph.ingest.record_frames import CUSTOMER_SCHEMA, IDENTIFIER, INTERACTION_SCHEMA, attributes_json
 from idgraph.ingest.rows import RowBuilder
 
@@ -40,9 +40,10 @@ _PLAIN_TEXT = r"^[\t\x20-\x7e]*$"  # ASCII: strip and fold agree with Python's
 _LAST_SECOND = 253402300799  # 9999-12-31T23:59:59: Python's datetime ends there
 
 
-def supported(builder: RowBuilder) -> bool:
-    """A source without an id column keys its rows on all their values, of any type: the row builder's."""
-    return builder.source.id is not None
+def supported(source: Source) -> bool:
+    """A source without an id column keys its rows on all their values as read, of any type: such a
+    source stays with the row builder."""
+    return source.id is not None
 
 
 class Columnar:

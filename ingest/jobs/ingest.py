@@ -81,6 +81,7 @@ def ingest(store: Store, mapping: Mapping, sources: list[str] | None = None, *, 
     `columnar` (the default) reads and normalises a block of rows at a time (ingest/jobs/ingest_blocks.py)
     and writes batches of COLUMNAR_BATCH_SIZE (embedded store); False takes every row through the row builder one at a
     time, in batches of BATCH_SIZE. Both give the same store, quarantine and counts."""
+    from idgraph.ingest.columnar import supported
     from idgraph.ingest.jobs.ingest_blocks import ingest_source  # it builds on this module
     started, started_at = time.perf_counter(), utc_now()
     run_tag = new_run_tag()
@@ -94,7 +95,7 @@ def ingest(store: Store, mapping: Mapping, sources: list[str] | None = None, *, 
             if not files:
                 raise SourceError(f"{mapping.base_dir / source.path}: no file matches (source {source.name!r})")
             with Quarantine(quarantine_dir(mapping), source.name) as quarantine:
-                if columnar and source.id is not None:  # no id: a row is keyed on all its values, as read
+                if columnar and supported(source):
                     # Neo4j holds a transaction's changes in the server's heap: its batches stay small
                     big = COLUMNAR_BATCH_SIZE if getattr(store, "name", None) == "embedded" else BATCH_SIZE
                     summaries.append(ingest_source(store, mapping, source, files, quarantine, run_tag, progress,
