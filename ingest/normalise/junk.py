@@ -154,7 +154,12 @@ class JunkRules:
         return self._value_cache(raw if isinstance(raw, str) else str(raw))
 
     def _junk_value(self, raw: str) -> bool:
-        key = _compact(raw)
+        return self.is_junk_key(_compact(raw))
+
+    def is_junk_key(self, key: str) -> bool:
+        """is_junk_value of a value whose compact form (letters and digits only, folded) is `key`: for
+        ASCII text that form is the lower-cased text less every character but a-z and 0-9, which the
+        columnar ingest computes for a whole column at once."""
         if not key or key in self._values:
             return True
         return self._value_rx is not None and self._value_rx.fullmatch(key) is not None
