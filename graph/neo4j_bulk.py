@@ -13,10 +13,10 @@ from contextlib import contextmanager
 from idgraph.graph.records import LinkRow
 
 _CUSTOMER_KEYS = ("uid", "source", "source_id", "first_name", "last_name", "full_name", "dob", "address", "city",
-                  "postcode", "country", "updated_at", "row_hash", "run_tag", "seq", "profile_id", "dirty",
-                  "link_dirty", "attributes")
+                  "postcode", "country", "updated_at", "row_hash", "run_tag", "seq", "profile_id", "resolve_seq",
+                  "link_seq", "attributes")
 _INTERACTION_KEYS = ("uid", "source", "source_id", "at", "channel", "type", "customer_ref", "attributes", "row_hash",
-                     "run_tag", "profile_id", "dirty", "by")
+                     "run_tag", "profile_id", "resolve_seq", "by")
 
 
 class Neo4jBulkExport:
@@ -70,3 +70,7 @@ class Neo4jBulkExport:
 
     def bulk_salt(self) -> str | None:
         return self._values("bulk/salt")[0][0]
+
+    def bulk_marks(self) -> dict:
+        sequence, erased, watermarks = self._values("bulk/marks")[0]
+        return {"sequence": sequence, "erased": erased, "watermarks": {job: seq for job, seq in watermarks}}

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import json
 import os
+import threading
 import uuid
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -47,12 +48,12 @@ from neo4j.exceptions import (
     TransientError,
 )
 
-from idgraph.graph import redact
+from idgraph.graph import hooks, redact
 from idgraph.graph.cypher_files import statement, statements
 from idgraph.graph.errors import NotFoundError, StoreError
 from idgraph.graph.neo4j_bulk import Neo4jBulkExport
 from idgraph.graph.records import CustomerRow, InteractionRow, LinkRow, WriteCounts
-from idgraph.graph.store import CUSTOMER_COLUMNS, frame_extras
+from idgraph.graph.store import CUSTOMER_COLUMNS, MARKS, frame_extras
 
 T = TypeVar("T")
 
@@ -126,6 +127,11 @@ def _customer_props(row: CustomerRow, run_tag: str, gone: Sequence[str] = ()) ->
     return props
 
 
+def _audit_props(entry: dict) -> dict:
+    return {"at": entry["at"], "action": entry["action"], "profile_id": entry.get("profile_id"), "by": entry.get("by"),
+            "reason": entry.get("reason"), "details": json.dumps(entry.get("details") or {}, sort_keys=True)}
+
+
 def _complete(rows: Sequence, what: str) -> list:
     """Refuse a batch with a record that lacks a key, before anything of it is written."""
     for r in rows:
@@ -154,6 +160,9 @@ class Neo4jStore(Neo4jBulkExport):
         self.uri, self.user, self.database, self.batch_size = _safe_uri(uri), user, database or "neo4j", batch_size
         self.gds = gds
         self._gds_version: str | None | bool = False  # False: not asked yet
+        # The transaction open on this thread (atomic, snapshot, or a method's own): its mode and, for a
+        # counted write, its change sequence (what it stamps: $stamp in the statements).
+        self._local = threading.local()
         scheme = uri.split("://", 1)[0].lower() if "://" in uri else ""
         if scheme not in _SCHEMES:
             raise StoreError(f"NEO4J_URI {_safe_uri(uri)!r} is not a Neo4j URI: use neo4j://host:7687 or "
@@ -222,13 +231,51 @@ class Neo4jStore(Neo4jBulkExport):
         except ConfigurationError as exc:
             raise StoreError(f"{where}: {exc.__class__.__name__} ({exc})") from None
 
-    def _write(self, work: Callable[[neo4j.ManagedTransaction], T]) -> T:
+    def _write(self, work: Callable[[neo4j.ManagedTransaction], T], counted: bool = True) -> T:
+        """`work` in a managed write transaction (retried on transient errors), or in the one open on this
+        thread (atomic). A counted one first takes the next change sequence: the statement locks the one
+        Sequence node until the commit, so write transactions commit one after the other."""
+        local = self._local
+        if getattr(local, "tx", None) is not None:
+            if local.mode != "write":
+                raise StoreError("a write inside a read snapshot (store.snapshot): write after it")
+            if counted and local.seq is None:
+                raise StoreError("a counted write inside an uncounted transaction")
+            return work(local.tx)
+
+        def outer(tx: neo4j.ManagedTransaction) -> T:
+            local.tx, local.mode = tx, "write"
+            try:
+                local.seq = tx.run(statement("write/sequence_next")).single()[0] if counted else None
+                result = work(tx)
+                hooks.at("store.commit")
+                return result
+            finally:
+                local.tx = local.mode = local.seq = None
+
         with self._errors(), self.driver.session(database=self.database) as session:
-            return session.execute_write(work)
+            return session.execute_write(outer)
 
     def _read(self, work: Callable[[neo4j.ManagedTransaction], T]) -> T:
+        local = self._local
+        if getattr(local, "tx", None) is not None:
+            return work(local.tx)
+
+        def outer(tx: neo4j.ManagedTransaction) -> T:
+            local.tx, local.mode, local.seq = tx, "read", None
+            try:
+                return work(tx)
+            finally:
+                local.tx = local.mode = None
+
         with self._errors(), self.driver.session(database=self.database) as session:
-            return session.execute_read(work)
+            return session.execute_read(outer)
+
+    def atomic(self, work: Callable[[], T]) -> T:
+        return self._write(lambda tx: work())
+
+    def snapshot(self, work: Callable[[], T]) -> T:
+        return self._read(lambda tx: work())
 
     def _values(self, name: str, **params: Any) -> list[list]:
         """One read statement's rows as lists of values."""
@@ -248,6 +295,9 @@ class Neo4jStore(Neo4jBulkExport):
         returns the rows of all results (results consumed inside the transaction)."""
         out: list[list] = []
         batches = [None] if rows is None else list(_chunks(rows, self.batch_size))
+        stamp = getattr(self._local, "seq", None)
+        if stamp is not None:
+            params = {"stamp": stamp, **params}
         for batch in batches:
             args = params if batch is None else {**params, key: list(batch)}
             for query in statements(name):
@@ -287,6 +337,9 @@ class Neo4jStore(Neo4jBulkExport):
             for query in statements("schema"):
                 session.run(query).consume()  # schema commands run in auto-commit transactions
             session.run(statement("read/await_indexes")).consume()
+            for query in statements("write/migrate_marks"):  # CALL IN TRANSACTIONS: auto-commit too
+                session.run(query).consume()
+            session.run(statement("write/sequence_init")).consume()
 
     def close(self) -> None:
         self.driver.close()
@@ -303,6 +356,35 @@ class Neo4jStore(Neo4jBulkExport):
             deleted = self._write(lambda tx: tx.run(statement("write/wipe"), batch=10_000).single()[0])
             if not deleted:
                 return
+
+    # -- work marks and leases (graph/work.py) ---------------------------------------------------
+    def sequence(self) -> int:
+        return self._column("read/sequence")[0]
+
+    def watermark(self, job: str) -> int:
+        return self._column("read/watermark", job=job)[0]
+
+    def advance_watermark(self, job: str, seq: int) -> None:
+        self._write(lambda tx: self._run(tx, "write/watermark", job=job, mark=int(seq)))
+
+    def changed(self, mark: str, after: int) -> list[str]:
+        if mark not in MARKS:
+            raise ValueError(f"unknown work mark {mark!r}: one of {', '.join(MARKS)}")
+        return sorted(self._list(f"read/changed_{mark}", after=int(after)))
+
+    def take_lease(self, job: str, holder: dict, now: str, replaces: str | None = None) -> dict | None:
+        def work(tx: neo4j.ManagedTransaction) -> dict | None:
+            found = tx.run(statement("write/lease_lock"), job=job).data()[0]
+            if found["owner"] is not None and found["owner"] not in (holder["owner"], replaces) \
+                    and (found["expires_at"] or "") > now:
+                return found
+            tx.run(statement("write/lease_take"), job=job, holder=dict(holder)).consume()
+            return None
+
+        return self._write(work, counted=False)
+
+    def release_lease(self, job: str, owner: str) -> None:
+        self._write(lambda tx: tx.run(statement("write/lease_release"), job=job, owner=owner).consume(), counted=False)
 
     # -- ingest ----------------------------------------------------------------------------------
     def _new_and_changed(self, tx: neo4j.ManagedTransaction, hashes: str,
@@ -393,12 +475,6 @@ class Neo4jStore(Neo4jBulkExport):
             *(pl.col("attribute_values").list.get(i).alias(a) for i, a in enumerate(names)),
         ).with_columns(pl.col(c).list.sort() for c in lists).select(*CUSTOMER_COLUMNS, *kinds, *names).sort("uid")
 
-    def customers_to_link(self) -> list[str]:
-        return sorted(self._list("read/customers_to_link"))
-
-    def mark_linked(self, uids: Sequence[str] | None) -> None:
-        self._write(lambda tx: self._run(tx, "write/mark_linked", uids=_uids(uids)))
-
     def replace_links(self, rows: Sequence[LinkRow], touching: Sequence[str] | None) -> None:
         by_pair: dict[tuple[str, str], LinkRow] = {}
         for r in rows:  # one link per pair; a later row replaces an earlier one
@@ -416,7 +492,7 @@ class Neo4jStore(Neo4jBulkExport):
                     relinked.update((a, b))
             self._run(tx, "write/links", payload)
             relinked.update(u for r in payload for u in (r["a"], r["b"]))
-            self._run(tx, "write/mark_dirty", sorted(relinked), key="uids")
+            self._run(tx, "write/stamp_resolve", sorted(relinked), key="uids")
 
         self._write(work)
 
@@ -430,14 +506,8 @@ class Neo4jStore(Neo4jBulkExport):
         self._write(lambda tx: self._run(tx, "write/link_delete", a=a, b=b))
 
     # -- resolve ---------------------------------------------------------------------------------
-    def dirty_customers(self) -> list[str]:
-        return sorted(self._list("read/dirty_customers"))
-
     def customer_count(self) -> int:
         return self._column("read/customer_count")[0]
-
-    def dirty_interaction_count(self) -> int:
-        return self._column("read/dirty_interaction_count")[0]
 
     def closure(self, seeds: Sequence[str]) -> list[str]:
         reached: set[str] = set()
@@ -480,18 +550,18 @@ class Neo4jStore(Neo4jBulkExport):
         return self._column("read/profile_seq_max")[0]
 
     def write_resolution(self, members: pl.DataFrame, profiles: pl.DataFrame, retired: pl.DataFrame,
-                         audit: Sequence[dict], scope: Sequence[str] | None) -> None:
+                         audit: Sequence[dict], scope: Sequence[str] | None, *, after: int = 0,
+                         mark: int | None = None) -> None:
         """Write what resolve computed, as the embedded store does, in batches of whole components.
 
         A resolve that fits in one batch (batch_size records and profiles) is one transaction. A bigger
         one, which would not fit in a Neo4j transaction's memory (160,000 records make a few GiB of
         transaction state), is written one batch of whole components per transaction: each moves its
         records, upserts their profiles, retires the profiles merged into them, appends their audit
-        entries, clears their records' resolve mark and re-attributes the interactions that depend on
-        them; a last one clears what is left of the scope's marks and attributes the remaining marked
-        interactions. A run killed half way leaves some components resolved and the others still marked:
-        the next resolve finishes those, with the same profile ids and (batches go in minting order) the
-        same minting order.
+        entries and re-attributes the interactions that depend on them; a last one attributes the
+        remaining stamped interactions and advances resolve's watermark. A run killed half way has not
+        advanced the watermark: the next resolve takes the same scope again and finds the components
+        written already as they are, so it gives the same profile ids (batches go in minting order).
         """
         stamp_rows = profiles.select("profile_id", "seq", "status", "merged_into", "split_from", "created_at",
                                      "updated_at", *_PROFILE_FIELDS).sort("seq", "profile_id")
@@ -523,26 +593,24 @@ class Neo4jStore(Neo4jBulkExport):
             (leftover_retired if i is None else retired_rows[i]).append(row)
             if i is not None:
                 batch_of.setdefault(row["profile_id"], i)
-        seq0 = self._values("read/audit_seq_max")[0][0]
+        # The audit entries keep the order given: their numbers are taken at once, in the first transaction.
+        numbered = [{"n": n, "props": _audit_props(a)} for n, a in enumerate(audit, 1)]
         audit_rows: list[list[dict]] = [[] for _ in batches]
         leftover_audit: list[dict] = []
-        for n, a in enumerate(audit):
-            row = {"seq": seq0 + n + 1,
-                   "props": {"at": a["at"], "action": a["action"], "profile_id": a.get("profile_id"),
-                             "by": a.get("by"), "reason": a.get("reason"),
-                             "details": json.dumps(a.get("details") or {}, sort_keys=True)}}
+        for a, row in zip(audit, numbered):
             i = batch_of.get(a.get("profile_id"))
             (leftover_audit if i is None else audit_rows[i]).append(row)
-        scope_uids = _uids(scope)
         touched: set[str] = set()
+        base: list[int] = []
 
         def component_batch(tx: neo4j.ManagedTransaction, i: int) -> list[str]:
             ids = [row["profile_id"] for row in batches[i]]
+            if i == 0:
+                base[:] = [self._reserve_audit(tx, len(numbered))]
             self._run(tx, "write/profiles", batches[i])
             self._run(tx, "write/profiles_retired", retired_rows[i])
             self._run(tx, "write/members", [m for pid in ids for m in members_of.get(pid, ())])
-            self._run(tx, "write/resolved_profiles", ids, key="ids")
-            self._run(tx, "write/audit", audit_rows[i])
+            self._create_audit(tx, base[0], audit_rows[i])
             depending = sorted({u for batch in self._run(tx, "read/attribution_members", ids, key="ids")
                                 for u in batch[0]})
             self._attribute(tx, depending, ids)
@@ -550,12 +618,13 @@ class Neo4jStore(Neo4jBulkExport):
 
         def last_batch(tx: neo4j.ManagedTransaction) -> None:
             self._run(tx, "write/profiles_retired", leftover_retired)
-            self._run(tx, "write/resolved", uids=scope_uids)
-            self._run(tx, "write/audit", leftover_audit)
-            rest = set(self._run(tx, "read/dirty_interactions")[0][0])
-            if scope_uids is None:  # a whole pass attributes every interaction, also those no record reaches
+            self._create_audit(tx, base[0], leftover_audit)
+            rest = set(self._run(tx, "read/changed_attribution", after=after)[0][0])
+            if scope is None:  # a whole pass attributes every interaction, also those no record reaches
                 rest |= set(self._run(tx, "read/interaction_uids")[0][0])
             self._attribute(tx, sorted(rest - touched), [])
+            if mark is not None:
+                self._run(tx, "write/watermark", job="resolve", mark=int(mark))
 
         if len(batches) == 1:  # the usual incremental run: one transaction, as on the embedded store
             def whole(tx: neo4j.ManagedTransaction) -> None:
@@ -570,14 +639,20 @@ class Neo4jStore(Neo4jBulkExport):
         self._write(last_batch)
 
     def _append_audit(self, tx: neo4j.ManagedTransaction, entries: Sequence[dict]) -> None:
-        if not entries:
-            return
-        seq0 = self._run(tx, "read/audit_seq_max")[0][0]
-        self._run(tx, "write/audit", [
-            {"seq": seq0 + i + 1,
-             "props": {"at": a["at"], "action": a["action"], "profile_id": a.get("profile_id"), "by": a.get("by"),
-                       "reason": a.get("reason"), "details": json.dumps(a.get("details") or {}, sort_keys=True)}}
-            for i, a in enumerate(entries)])
+        """Audit entries numbered inside this write (write/audit.cypher), in the order given."""
+        if entries:
+            base = self._reserve_audit(tx, len(entries))
+            self._create_audit(tx, base, [{"n": n, "props": _audit_props(a)} for n, a in enumerate(entries, 1)])
+
+    def _reserve_audit(self, tx: neo4j.ManagedTransaction, count: int) -> int:
+        """Move the audit counter past `count` entries; the number before them."""
+        first, _ = statements("write/audit")
+        return tx.run(first, count=count).single()[0]
+
+    def _create_audit(self, tx: neo4j.ManagedTransaction, base: int, rows: list[dict]) -> None:
+        _, second = statements("write/audit")
+        for batch in _chunks(rows, self.batch_size):
+            tx.run(second, base=base, rows=list(batch)).consume()
 
     def _attribute(self, tx: neo4j.ManagedTransaction, interactions: list[str], profiles: list[str]) -> None:
         """Give these interactions their profile (write/attribute.cypher says how) and recount the
@@ -597,13 +672,14 @@ class Neo4jStore(Neo4jBulkExport):
                 self._gds_version = None
         return self._gds_version  # type: ignore[return-value]
 
-    def components(self, scope: Sequence[str] | None) -> pl.DataFrame | None:
+    def components(self, scope: Sequence[str] | None, after: int = 0) -> pl.DataFrame | None:
         """uid, component for the customers in scope (all when None), computed on the server by GDS
-        WCC; None when the server has no GDS (or it is turned off), and resolve computes them in-process."""
+        WCC; None when the server has no GDS (or it is turned off), and resolve computes them in-process.
+        `after`: resolve's watermark (what is stamped after it may have split, and is not seeded)."""
         use = self.gds if self.gds is not None else self.gds_version() is not None
-        return self.components_gds(scope) if use else None
+        return self.components_gds(scope, after) if use else None
 
-    def components_gds(self, scope: Sequence[str] | None) -> pl.DataFrame:
+    def components_gds(self, scope: Sequence[str] | None, after: int = 0) -> pl.DataFrame:
         """Weakly connected components of the linking graph (non-shared identifiers, PROBABLY_SAME, live
         SAME_AS) of the customers in scope, by `gds.wcc` over a projection made for this call and dropped
         after it. Seeded from the previous run: a customer whose profile has no record marked for resolve
@@ -618,7 +694,7 @@ class Neo4jStore(Neo4jBulkExport):
             return pl.DataFrame(schema=schema)
         graph = f"idgraph-wcc-{uuid.uuid4().hex[:12]}"
         try:
-            projected = self._dicts("gds/project", graph=graph, uids=uids)[0]
+            projected = self._dicts("gds/project", graph=graph, uids=uids, after=int(after))[0]
             config = {"seedProperty": "seed"} if projected["seeded"] else {}
             return self._frame("gds/wcc", schema, graph=graph, config=config)
         finally:
@@ -648,7 +724,7 @@ class Neo4jStore(Neo4jBulkExport):
 
     def withdraw_judgement(self, judgement_id: str, at: str) -> dict | None:
         query = statement("write/judgement_withdraw")
-        found = self._write(lambda tx: tx.run(query, judgement_id=judgement_id, at=at).data())
+        found = self._write(lambda tx: tx.run(query, judgement_id=judgement_id, at=at, stamp=self._local.seq).data())
         return found[0] if found else None
 
     # -- queries ---------------------------------------------------------------------------------
@@ -713,6 +789,9 @@ class Neo4jStore(Neo4jBulkExport):
 
     # -- people in the loop ----------------------------------------------------------------------
     def salt(self) -> str:
+        found = self.bulk_salt()
+        if found is not None:
+            return found
         query = statement("write/salt")
         return self._write(lambda tx: tx.run(query, candidate=os.urandom(16).hex(), at=_now()).single()[0])
 

@@ -8,20 +8,25 @@ reads in bulk, so the database only answers set-based queries: no per-row round 
 
 from __future__ import annotations
 
+import functools
 import json
 import secrets
 import sqlite3
+import threading
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from importlib.resources import files
 from pathlib import Path
+from typing import TypeVar
 
 import polars as pl
 
-from idgraph.graph import redact
+from idgraph.graph import hooks, redact
 from idgraph.graph.errors import StoreError
 from idgraph.graph.records import CustomerRow, InteractionRow, LinkRow, WriteCounts
-from idgraph.graph.store import CUSTOMER_COLUMNS, frame_extras
+from idgraph.graph.store import CUSTOMER_COLUMNS, MARKS, frame_extras
+
+T = TypeVar("T")
 
 _SCHEMA = files("idgraph.graph").joinpath("sqlite_schema.sql").read_text(encoding="utf-8")
 
@@ -29,6 +34,10 @@ _CUSTOMER_FIELDS = ("source", "source_id", "first_name", "last_name", "full_name
                     "city", "postcode", "country", "updated_at", "row_hash")
 _PROFILE_FIELDS = ("first_name", "last_name", "dob", "email", "phone", "address", "city", "postcode",
                    "country", "customer_count", "sources")
+# The column of each work mark (graph/work.py): table.column holding "changed at this sequence".
+_MARK_COLUMN = {"link": ("customer", "link_seq"), "resolve": ("customer", "resolve_seq"),
+                "attribution": ("interaction", "resolve_seq")}
+_NEXT_SEQ = "UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'seq' RETURNING CAST(value AS INTEGER)"
 
 
 def _jl(values: Sequence[str]) -> str:
@@ -45,6 +54,17 @@ def _attributes(text: str | None) -> dict[str, str]:
     return json.loads(text) if text else {}
 
 
+def _reads(method: Callable[..., T]) -> Callable[..., T]:
+    """A read method: its queries see one state of the store (one read transaction, or the transaction
+    the caller has open), and no other thread of this process uses the connection meanwhile."""
+    @functools.wraps(method)
+    def read(self: "SQLiteStore", *args, **kwargs):
+        with self._snap():
+            return method(self, *args, **kwargs)
+
+    return read
+
+
 class SQLiteStore:
     """The Store contract on an SQLite file."""
 
@@ -52,6 +72,10 @@ class SQLiteStore:
 
     def __init__(self, path: str | Path):
         self.path = Path(path)
+        self._lock = threading.RLock()  # one transaction at a time on the one connection
+        self._mode: str | None = None  # "write" | "read" while a transaction is open
+        self._seq: int | None = None  # the change sequence of the open write transaction
+        self._after_commit: list[Callable[[], None]] = []
         try:
             if not self.path.parent.exists():
                 raise StoreError(f"{self.path}: the folder for the store does not exist")
@@ -67,21 +91,48 @@ class SQLiteStore:
     # -- lifecycle -------------------------------------------------------------------------------
     def init(self) -> None:
         try:
-            self.db.executescript(_SCHEMA)
             self._migrate()
+            self.db.executescript(_SCHEMA)
         except sqlite3.DatabaseError as exc:
             raise StoreError(f"{self.path}: not an identity-graph store ({exc})") from None
 
     def _migrate(self) -> None:
         """Columns added since a store file was made (CREATE TABLE IF NOT EXISTS leaves an old table as it
-        is): added once, in a write transaction, so two processes opening an old file add it once."""
-        def missing(db: sqlite3.Connection) -> bool:
-            return "attributes" not in {row[1] for row in db.execute("PRAGMA table_info(customer)")}
+        is): added once, in a write transaction, so two processes opening an old file add them once. The
+        boolean work marks of older files (dirty, link_dirty) become change sequences: a marked record is
+        stamped 1, past every job's watermark (0)."""
+        def columns(db: sqlite3.Connection, table: str) -> set[str]:
+            return {row[1] for row in db.execute(f"PRAGMA table_info({table})")}
 
-        if missing(self.db):
-            with self._tx() as db:
+        def missing(db: sqlite3.Connection) -> bool:
+            have = columns(db, "customer")
+            return bool(have) and ("attributes" not in have or "dirty" in have)
+
+        if not missing(self.db):
+            return
+        with self._lock:
+            self.db.execute("BEGIN IMMEDIATE")
+            try:
+                db = self.db
                 if missing(db):
-                    db.execute("ALTER TABLE customer ADD COLUMN attributes TEXT")
+                    have = columns(db, "customer")
+                    if "attributes" not in have:
+                        db.execute("ALTER TABLE customer ADD COLUMN attributes TEXT")
+                    if "dirty" in have:
+                        db.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT) WITHOUT ROWID")
+                        db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('seq', 1)")
+                        for table, old, new in (("customer", "dirty", "resolve_seq"),
+                                                ("customer", "link_dirty", "link_seq"),
+                                                ("interaction", "dirty", "resolve_seq")):
+                            if old in columns(db, table):
+                                db.execute(f"ALTER TABLE {table} ADD COLUMN {new} INTEGER NOT NULL DEFAULT 0")
+                                db.execute(f"UPDATE {table} SET {new} = 1 WHERE {old} = 1")
+                                db.execute(f"DROP INDEX IF EXISTS {table}_{old}")
+                                db.execute(f"ALTER TABLE {table} DROP COLUMN {old}")
+                db.execute("COMMIT")
+            except BaseException:
+                self.db.execute("ROLLBACK")
+                raise
 
     def close(self) -> None:
         self.db.close()
@@ -92,17 +143,98 @@ class SQLiteStore:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
+    # -- transactions ----------------------------------------------------------------------------
     @contextmanager
-    def _tx(self):
-        """One write transaction; taken IMMEDIATE so a concurrent writer waits instead of failing late."""
-        self.db.execute("BEGIN IMMEDIATE")
-        try:
-            yield self.db
-        except BaseException:
-            self.db.execute("ROLLBACK")
-            raise
-        else:
-            self.db.execute("COMMIT")
+    def _tx(self, counted: bool = True):
+        """One write transaction, taken IMMEDIATE so a concurrent writer waits instead of failing late;
+        a counted one takes the next change sequence first (self._seq, what it stamps). Inside an open
+        write transaction (atomic), the call joins it."""
+        with self._lock:
+            if self._mode == "write":
+                if counted and self._seq is None:
+                    raise StoreError("a counted write inside an uncounted transaction")
+                yield self.db
+                return
+            if self._mode == "read":
+                raise StoreError("a write inside a read snapshot (store.snapshot): write after it")
+            self.db.execute("BEGIN IMMEDIATE")
+            self._mode = "write"
+            try:
+                if counted:
+                    self._seq = self.db.execute(_NEXT_SEQ).fetchone()[0]
+                yield self.db
+                hooks.at("store.commit")
+                self.db.execute("COMMIT")
+            except BaseException:
+                if self.db.in_transaction:
+                    self.db.execute("ROLLBACK")
+                self._after_commit.clear()
+                raise
+            finally:
+                self._mode, self._seq = None, None
+            done, self._after_commit = self._after_commit, []
+            for action in done:
+                action()
+
+    @contextmanager
+    def _snap(self):
+        """One read transaction: WAL gives it a fixed view of the file while other processes write."""
+        with self._lock:
+            if self._mode is not None:
+                yield self.db
+                return
+            self.db.execute("BEGIN")
+            self._mode = "read"
+            try:
+                self.db.execute("SELECT value FROM meta WHERE key = 'seq'").fetchall()  # the snapshot starts here
+                yield self.db
+            finally:
+                self._mode = None
+                self.db.execute("COMMIT")
+
+    def atomic(self, work: Callable[[], T]) -> T:
+        with self._tx():
+            return work()
+
+    def snapshot(self, work: Callable[[], T]) -> T:
+        with self._snap():
+            return work()
+
+    # -- work marks and leases -------------------------------------------------------------------
+    @_reads
+    def sequence(self) -> int:
+        found = self.db.execute("SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'seq'").fetchone()
+        return found[0] if found else 0
+
+    @_reads
+    def watermark(self, job: str) -> int:
+        found = self.db.execute("SELECT CAST(value AS INTEGER) FROM meta WHERE key = ?", (f"watermark:{job}",)).fetchone()
+        return found[0] if found else 0
+
+    def advance_watermark(self, job: str, seq: int) -> None:
+        with self._tx() as db:
+            db.execute("INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET "
+                       "value = MAX(CAST(value AS INTEGER), CAST(excluded.value AS INTEGER))", (f"watermark:{job}", int(seq)))
+
+    @_reads
+    def changed(self, mark: str, after: int) -> list[str]:
+        table, column = _MARK_COLUMN[mark]
+        return [u for (u,) in self.db.execute(f"SELECT uid FROM {table} WHERE {column} > ? ORDER BY uid", (after,))]
+
+    def take_lease(self, job: str, holder: dict, now: str, replaces: str | None = None) -> dict | None:
+        with self._tx(counted=False) as db:
+            found = db.execute("SELECT owner, pid, host, taken_at, expires_at FROM lease WHERE job = ?", (job,)).fetchone()
+            if found is not None:
+                other = dict(zip(("owner", "pid", "host", "taken_at", "expires_at"), found))
+                if other["owner"] not in (holder["owner"], replaces) and other["expires_at"] > now:
+                    return other
+            db.execute("INSERT OR REPLACE INTO lease (job, owner, pid, host, taken_at, expires_at) VALUES (?, ?, ?, ?, ?, ?)",
+                       (job, holder["owner"], holder["pid"], holder["host"], holder["taken_at"], holder["expires_at"]))
+            return None
+
+    def release_lease(self, job: str, owner: str) -> None:
+        with self._tx(counted=False) as db:
+            db.execute("DELETE FROM lease WHERE job = ? AND owner = ?", (job, owner))
 
     def _scope_table(self, db: sqlite3.Connection, uids: Sequence[str] | None) -> str:
         """Load uids into temp table `scope`; returns a WHERE fragment usable on a uid column."""
@@ -130,16 +262,17 @@ class SQLiteStore:
             counts.unchanged = len(rows) - len(new) - len(changed)
             seq0 = db.execute("SELECT COALESCE(MAX(seq), 0) FROM customer").fetchone()[0]
             db.executemany(
-                "INSERT INTO customer (uid, " + ", ".join(_CUSTOMER_FIELDS) + ", attributes, run_tag, seq) VALUES ("
-                + ", ".join("?" * (len(_CUSTOMER_FIELDS) + 4)) + ")",
+                "INSERT INTO customer (uid, " + ", ".join(_CUSTOMER_FIELDS)
+                + ", attributes, run_tag, seq, resolve_seq, link_seq) VALUES ("
+                + ", ".join("?" * (len(_CUSTOMER_FIELDS) + 6)) + ")",
                 [(r.uid, *(getattr(r, f) for f in _CUSTOMER_FIELDS), _attributes_json(r.attributes), run_tag,
-                  seq0 + i + 1) for i, r in enumerate(new)],
+                  seq0 + i + 1, self._seq, self._seq) for i, r in enumerate(new)],
             )
             db.executemany(
                 "UPDATE customer SET " + ", ".join(f"{f} = ?" for f in _CUSTOMER_FIELDS)
-                + ", attributes = ?, run_tag = ?, dirty = 1, link_dirty = 1 WHERE uid = ?",
-                [(*(getattr(r, f) for f in _CUSTOMER_FIELDS), _attributes_json(r.attributes), run_tag, r.uid)
-                 for r in changed],
+                + ", attributes = ?, run_tag = ?, resolve_seq = ?, link_seq = ? WHERE uid = ?",
+                [(*(getattr(r, f) for f in _CUSTOMER_FIELDS), _attributes_json(r.attributes), run_tag, self._seq,
+                  self._seq, r.uid) for r in changed],
             )
             db.executemany(
                 "DELETE FROM customer_identifier WHERE customer_uid = ? AND origin = 'record'",
@@ -165,9 +298,9 @@ class SQLiteStore:
             counts.unchanged = len(rows) - len(new) - len(changed)
             fields = ("source", "source_id", "at", "channel", "type", "customer_ref", "attributes", "row_hash")
             db.executemany(
-                "INSERT OR REPLACE INTO interaction (uid, " + ", ".join(fields) + ", run_tag, dirty) VALUES ("
-                + ", ".join("?" * (len(fields) + 2)) + ", 1)",
-                [(r.uid, *(getattr(r, f) for f in fields), run_tag) for r in (*new, *changed)],
+                "INSERT OR REPLACE INTO interaction (uid, " + ", ".join(fields) + ", run_tag, resolve_seq) VALUES ("
+                + ", ".join("?" * (len(fields) + 3)) + ")",
+                [(r.uid, *(getattr(r, f) for f in fields), run_tag, self._seq) for r in (*new, *changed)],
             )
             db.executemany("DELETE FROM interaction_identifier WHERE interaction_uid = ?", [(r.uid,) for r in changed])
             touched = [r for r in (*new, *changed) if r.identifiers]
@@ -180,17 +313,19 @@ class SQLiteStore:
             ties = [(r.customer_ref, k, v, r.source) for r in touched if r.customer_ref for k, v in r.identifiers]
             db.executemany("INSERT OR IGNORE INTO customer_identifier VALUES (?, ?, ?, ?)", ties)
             db.execute(
-                "UPDATE customer SET dirty = 1, link_dirty = 1 WHERE uid IN (SELECT value FROM json_each(?))",
-                (_jl(sorted({t[0] for t in ties})),),
+                "UPDATE customer SET resolve_seq = ?1, link_seq = ?1 WHERE uid IN (SELECT value FROM json_each(?2))",
+                (self._seq, _jl(sorted({t[0] for t in ties}))),
             )
         return counts
 
+    @_reads
     def suppressed(self, hashes: Sequence[str]) -> set[str]:
         cur = self.db.execute("SELECT hash FROM suppression WHERE hash IN (SELECT value FROM json_each(?))",
                               (_jl(hashes),))
         return {h for (h,) in cur}
 
     # -- guard -----------------------------------------------------------------------------------
+    @_reads
     def identifier_members(self, uids: Sequence[str] | None = None) -> pl.DataFrame:
         touching = "" if uids is None else (
             "WHERE (kind, value) IN (SELECT kind, value FROM customer_identifier "
@@ -213,6 +348,8 @@ class SQLiteStore:
         )
 
     def set_shared(self, rows: Sequence[tuple[str, str, bool, str | None]]) -> int:
+        if not rows:
+            return 0
         with self._tx() as db:
             db.execute("CREATE TEMP TABLE IF NOT EXISTS flipped(kind TEXT, value TEXT)")
             db.execute("DELETE FROM flipped")
@@ -223,12 +360,13 @@ class SQLiteStore:
             db.executemany("UPDATE identifier SET shared = ?, shared_reason = ? WHERE kind = ? AND value = ?",
                            [(int(s), reason, k, v) for k, v, s, reason in rows])
             db.execute(
-                "UPDATE customer SET dirty = 1, link_dirty = 1 WHERE uid IN (SELECT ci.customer_uid "
-                "FROM customer_identifier ci JOIN flipped f ON f.kind = ci.kind AND f.value = ci.value)"
+                "UPDATE customer SET resolve_seq = ?1, link_seq = ?1 WHERE uid IN (SELECT ci.customer_uid "
+                "FROM customer_identifier ci JOIN flipped f ON f.kind = ci.kind AND f.value = ci.value)", (self._seq,)
             )
             return db.execute("SELECT COUNT(*) FROM flipped").fetchone()[0]
 
     # -- link job --------------------------------------------------------------------------------
+    @_reads
     def customers_frame(self, uids: Sequence[str] | None = None, *, identifier_kinds: Sequence[str] = (),
                         attributes: Sequence[str] = ()) -> pl.DataFrame:
         kinds, names = frame_extras(identifier_kinds, attributes)
@@ -256,17 +394,6 @@ class SQLiteStore:
                 pl.col(col).fill_null(pl.lit([], dtype=pl.List(pl.Utf8))))
         return frame.select(*CUSTOMER_COLUMNS, *kinds, *names).sort("uid")
 
-    def customers_to_link(self) -> list[str]:
-        return [u for (u,) in self.db.execute("SELECT uid FROM customer WHERE link_dirty = 1 ORDER BY uid")]
-
-    def mark_linked(self, uids: Sequence[str] | None) -> None:
-        with self._tx() as db:
-            if uids is None:
-                db.execute("UPDATE customer SET link_dirty = 0 WHERE link_dirty = 1")
-            else:
-                db.execute("UPDATE customer SET link_dirty = 0 WHERE uid IN (SELECT value FROM json_each(?))",
-                           (_jl(uids),))
-
     def replace_links(self, rows: Sequence[LinkRow], touching: Sequence[str] | None) -> None:
         with self._tx() as db:
             db.execute("CREATE TEMP TABLE IF NOT EXISTS relinked(uid TEXT PRIMARY KEY) WITHOUT ROWID")
@@ -289,8 +416,9 @@ class SQLiteStore:
             )
             db.executemany("INSERT OR IGNORE INTO relinked VALUES (?)",
                            [(u,) for r in rows for u in (r.a_uid, r.b_uid)])
-            db.execute("UPDATE customer SET dirty = 1 WHERE uid IN relinked")
+            db.execute("UPDATE customer SET resolve_seq = ? WHERE uid IN relinked", (self._seq,))
 
+    @_reads
     def links(self, kind: str, limit: int | None = None) -> list[LinkRow]:
         cur = self.db.execute(
             "SELECT a_uid, b_uid, score, evidence, kind FROM link WHERE kind = ? ORDER BY score DESC, a_uid, b_uid"
@@ -301,18 +429,14 @@ class SQLiteStore:
         a, b = sorted((a_uid, b_uid))
         with self._tx() as db:
             db.execute("DELETE FROM link WHERE a_uid = ? AND b_uid = ?", (a, b))
-            db.execute("UPDATE customer SET dirty = 1 WHERE uid IN (?, ?)", (a, b))
+            db.execute("UPDATE customer SET resolve_seq = ? WHERE uid IN (?, ?)", (self._seq, a, b))
 
     # -- resolve ---------------------------------------------------------------------------------
-    def dirty_customers(self) -> list[str]:
-        return [u for (u,) in self.db.execute("SELECT uid FROM customer WHERE dirty = 1 ORDER BY uid")]
-
+    @_reads
     def customer_count(self) -> int:
         return self.db.execute("SELECT COUNT(*) FROM customer").fetchone()[0]
 
-    def dirty_interaction_count(self) -> int:
-        return self.db.execute("SELECT COUNT(*) FROM interaction WHERE dirty = 1").fetchone()[0]
-
+    @_reads
     def closure(self, seeds: Sequence[str]) -> list[str]:
         db = self.db
         db.execute("CREATE TEMP TABLE IF NOT EXISTS reach(uid TEXT PRIMARY KEY) WITHOUT ROWID")
@@ -349,6 +473,7 @@ class SQLiteStore:
             db.execute("DELETE FROM nextf")
         return [u for (u,) in db.execute("SELECT r.uid FROM reach r JOIN customer c ON c.uid = r.uid ORDER BY r.uid")]
 
+    @_reads
     def link_edges(self, scope: Sequence[str] | None) -> pl.DataFrame:
         where = self._scope_table(self.db, scope)
         rows = self.db.execute(
@@ -364,6 +489,7 @@ class SQLiteStore:
         return pl.DataFrame(rows, orient="row",
                             schema={"a": pl.Utf8, "b": pl.Utf8, "kind": pl.Utf8, "weight": pl.Float64})
 
+    @_reads
     def profile_state(self, scope: Sequence[str] | None) -> tuple[pl.DataFrame, pl.DataFrame]:
         where = self._scope_table(self.db, scope)
         members = pl.DataFrame(
@@ -379,23 +505,25 @@ class SQLiteStore:
         )
         return members, profiles
 
+    @_reads
     def profile_ids_taken(self, ids: Sequence[str]) -> set[str]:
         cur = self.db.execute("SELECT profile_id FROM profile WHERE profile_id IN (SELECT value FROM json_each(?))",
                               (_jl(ids),))
         return {p for (p,) in cur}
 
+    @_reads
     def max_profile_seq(self) -> int:
         return self.db.execute("SELECT COALESCE(MAX(seq), 0) FROM profile").fetchone()[0]
 
     def write_resolution(self, members: pl.DataFrame, profiles: pl.DataFrame, retired: pl.DataFrame,
-                         audit: Sequence[dict], scope: Sequence[str] | None) -> None:
+                         audit: Sequence[dict], scope: Sequence[str] | None, *, after: int = 0,
+                         mark: int | None = None) -> None:
         with self._tx() as db:
             where = self._scope_table(db, scope)
             db.execute("CREATE TEMP TABLE IF NOT EXISTS touched_profile(profile_id TEXT PRIMARY KEY) WITHOUT ROWID")
             db.execute("DELETE FROM touched_profile")
             db.executemany("UPDATE customer SET profile_id = ? WHERE uid = ?",
                            members.select("profile_id", "uid").iter_rows())
-            db.execute(f"UPDATE customer SET dirty = 0 WHERE dirty = 1 AND {where.format(col='uid')}")
             cols = ("profile_id", "seq", "status", "merged_into", "split_from", "created_at", "updated_at",
                     *_PROFILE_FIELDS)
             db.executemany(
@@ -415,9 +543,11 @@ class SQLiteStore:
                 [(a["at"], a["action"], a.get("profile_id"), a.get("by"), a.get("reason"),
                   json.dumps(a.get("details") or {}, sort_keys=True)) for a in audit],
             )
-            self._attribute(db, where)
+            self._attribute(db, where, after)
+            if mark is not None:
+                self.advance_watermark("resolve", mark)
 
-    def _attribute(self, db: sqlite3.Connection, where: str) -> None:
+    def _attribute(self, db: sqlite3.Connection, where: str, after: int) -> None:
         """Give each touched interaction its profile: the customer it names, else the one profile its
         non-shared identifiers lead to; none when they lead to several (ambiguous) or none."""
         db.execute("CREATE TEMP TABLE IF NOT EXISTS touched(uid TEXT PRIMARY KEY) WITHOUT ROWID")
@@ -427,16 +557,16 @@ class SQLiteStore:
         else:
             # CROSS JOIN: start from the scope, not from a scan of every interaction or identifier edge.
             db.execute(
-                "INSERT OR IGNORE INTO touched SELECT uid FROM interaction WHERE dirty = 1 "
+                "INSERT OR IGNORE INTO touched SELECT uid FROM interaction WHERE resolve_seq > ? "
                 "UNION SELECT i.uid FROM scope s CROSS JOIN interaction i ON i.customer_ref = s.uid "
                 "UNION SELECT ii.interaction_uid FROM scope s "
                 "CROSS JOIN customer_identifier ci ON ci.customer_uid = s.uid "
-                "CROSS JOIN interaction_identifier ii ON ii.kind = ci.kind AND ii.value = ci.value"
+                "CROSS JOIN interaction_identifier ii ON ii.kind = ci.kind AND ii.value = ci.value", (after,)
             )
         db.execute("INSERT OR IGNORE INTO touched_profile SELECT DISTINCT profile_id FROM interaction "
                    "WHERE uid IN touched AND profile_id IS NOT NULL")
         db.execute(
-            "UPDATE interaction SET dirty = 0, profile_id = COALESCE("
+            "UPDATE interaction SET profile_id = COALESCE("
             " (SELECT c.profile_id FROM customer c WHERE c.uid = interaction.customer_ref),"
             " (SELECT CASE WHEN COUNT(DISTINCT c.profile_id) = 1 THEN MIN(c.profile_id) END"
             "  FROM interaction_identifier ii"
@@ -462,8 +592,9 @@ class SQLiteStore:
                 "INSERT INTO judgement (judgement_id, kind, a_uid, b_uid, by, at, reason) VALUES (?, ?, ?, ?, ?, ?, ?)",
                 (row["judgement_id"], row["kind"], row["a_uid"], row["b_uid"], row["by"], row["at"], row.get("reason")),
             )
-            db.execute("UPDATE customer SET dirty = 1 WHERE uid IN (?, ?)", (row["a_uid"], row["b_uid"]))
+            db.execute("UPDATE customer SET resolve_seq = ? WHERE uid IN (?, ?)", (self._seq, row["a_uid"], row["b_uid"]))
 
+    @_reads
     def judgements(self, uids: Sequence[str] | None = None, include_deleted: bool = False) -> list[dict]:
         sql = "SELECT * FROM judgement WHERE 1"
         params: tuple = ()
@@ -480,7 +611,8 @@ class SQLiteStore:
                        (at, judgement_id))
             found = self._dicts("SELECT * FROM judgement WHERE judgement_id = ?", (judgement_id,))
             if found:
-                db.execute("UPDATE customer SET dirty = 1 WHERE uid IN (?, ?)", (found[0]["a_uid"], found[0]["b_uid"]))
+                db.execute("UPDATE customer SET resolve_seq = ? WHERE uid IN (?, ?)",
+                           (self._seq, found[0]["a_uid"], found[0]["b_uid"]))
         return found[0] if found else None
 
     # -- queries ---------------------------------------------------------------------------------
@@ -489,10 +621,12 @@ class SQLiteStore:
         names = [d[0] for d in cur.description]
         return [dict(zip(names, row)) for row in cur]
 
+    @_reads
     def profile(self, profile_id: str) -> dict | None:
         found = self._dicts("SELECT * FROM profile WHERE profile_id = ?", (profile_id,))
         return found[0] if found else None
 
+    @_reads
     def profile_members(self, profile_id: str) -> list[dict]:
         rows = self._dicts(
             "SELECT uid, source, source_id, first_name, last_name, dob, address, city, postcode, country, "
@@ -501,6 +635,7 @@ class SQLiteStore:
             r["attributes"] = _attributes(r["attributes"])
         return rows
 
+    @_reads
     def profile_identifiers(self, profile_id: str) -> list[dict]:
         rows = self._dicts(
             "SELECT ci.kind, ci.value, i.shared, i.shared_reason, group_concat(ci.customer_uid, ' ') AS customers "
@@ -511,11 +646,13 @@ class SQLiteStore:
             r["customers"] = " ".join(sorted(r["customers"].split(" ")))
         return rows
 
+    @_reads
     def profile_interactions(self, profile_id: str, limit: int | None = None) -> list[dict]:
         return self._dicts(
             "SELECT uid, source, source_id, at, channel, type, customer_ref FROM interaction "
             "WHERE profile_id = ? ORDER BY at, uid LIMIT ?", (profile_id, -1 if limit is None else limit))
 
+    @_reads
     def find_customers(self, kind: str, value: str) -> list[dict]:
         if kind == "record":
             return self._dicts("SELECT uid, profile_id FROM customer WHERE uid = ?", (value,))
@@ -523,6 +660,7 @@ class SQLiteStore:
             "SELECT c.uid, c.profile_id FROM customer_identifier ci JOIN customer c ON c.uid = ci.customer_uid "
             "WHERE ci.kind = ? AND ci.value = ? ORDER BY c.uid", (kind, value))
 
+    @_reads
     def stats(self) -> dict:
         one = lambda sql: self.db.execute(sql).fetchone()[0]  # noqa: E731
         return {
@@ -538,7 +676,8 @@ class SQLiteStore:
             "probable_links": one("SELECT COUNT(*) FROM link WHERE kind = 'probable'"),
             "review_queue": one("SELECT COUNT(*) FROM link WHERE kind = 'review'"),
             "judgements": one("SELECT COUNT(*) FROM judgement WHERE deleted_at IS NULL"),
-            "customers_to_resolve": one("SELECT COUNT(*) FROM customer WHERE dirty = 1"),
+            "customers_to_resolve": one("SELECT COUNT(*) FROM customer WHERE resolve_seq > COALESCE((SELECT "
+                                        "CAST(value AS INTEGER) FROM meta WHERE key = 'watermark:resolve'), 0)"),
         }
 
     def export_records(self) -> Iterator[tuple[str, str, str, str | None]]:
@@ -553,6 +692,7 @@ class SQLiteStore:
         for row in cur:
             yield dict(zip(names, row))
 
+    @_reads
     def audit(self, profile_id: str | None = None) -> list[dict]:
         if profile_id is None:
             return self._dicts("SELECT * FROM audit ORDER BY seq")
@@ -560,6 +700,9 @@ class SQLiteStore:
 
     # -- people in the loop ----------------------------------------------------------------------
     def salt(self) -> str:
+        found = self.bulk_salt()
+        if found is not None:
+            return found
         with self._tx() as db:
             db.execute("INSERT OR IGNORE INTO meta (key, value) VALUES ('salt', ?)", (secrets.token_hex(16),))
             return db.execute("SELECT value FROM meta WHERE key = 'salt'").fetchone()[0]
@@ -579,6 +722,7 @@ class SQLiteStore:
                            [(h, k, at) for h, k in rows])
             return db.total_changes - before
 
+    @_reads
     def customer_identifiers(self, uids: Sequence[str]) -> list[dict]:
         rows = self._dicts(
             "SELECT ci.customer_uid AS uid, ci.kind, ci.value, i.shared, i.shared_reason "
@@ -589,6 +733,7 @@ class SQLiteStore:
             r["shared"] = bool(r["shared"])
         return rows
 
+    @_reads
     def links_touching(self, uids: Sequence[str]) -> list[LinkRow]:
         cur = self.db.execute(
             "SELECT a_uid, b_uid, score, evidence, kind FROM link WHERE a_uid IN (SELECT value FROM json_each(?)) "
@@ -651,10 +796,10 @@ class SQLiteStore:
         # A shared identifier that stays names the erased records (and their names) in its reason: it
         # is un-marked and its remaining holders marked, so the guard judges it afresh on the next resolve.
         db.execute(
-            "UPDATE customer SET dirty = 1, link_dirty = 1 WHERE uid IN (SELECT ci.customer_uid FROM customer_identifier ci "
+            "UPDATE customer SET resolve_seq = ?1, link_seq = ?1 WHERE uid IN (SELECT ci.customer_uid FROM customer_identifier ci "
             "JOIN identifier i ON i.kind = ci.kind AND i.value = ci.value AND i.shared = 1 "
             "WHERE (ci.kind, ci.value) IN (SELECT kind, value FROM customer_identifier WHERE customer_uid IN gone_c)) "
-            "AND uid NOT IN gone_c")
+            "AND uid NOT IN gone_c", (self._seq,))
         rejudged = db.execute(
             "UPDATE identifier SET shared = 0, shared_reason = NULL WHERE shared = 1 AND (kind, value) IN "
             "(SELECT kind, value FROM customer_identifier WHERE customer_uid IN gone_c)").rowcount
@@ -683,8 +828,10 @@ class SQLiteStore:
         counts["profiles_to_resolve"] = db.execute(
             "SELECT COUNT(*) FROM profile WHERE status = 'active' AND profile_id IN "
             "(SELECT profile_id FROM lineage WHERE NOT whole)").fetchone()[0]
-        db.execute("UPDATE customer SET dirty = 1 WHERE profile_id IN (SELECT profile_id FROM lineage WHERE NOT whole)")
-        db.execute("UPDATE interaction SET dirty = 1 WHERE profile_id IN (SELECT profile_id FROM lineage WHERE NOT whole)")
+        db.execute("UPDATE customer SET resolve_seq = ? WHERE profile_id IN (SELECT profile_id FROM lineage WHERE NOT whole)",
+                   (self._seq,))
+        db.execute("UPDATE interaction SET resolve_seq = ? WHERE profile_id IN "
+                   "(SELECT profile_id FROM lineage WHERE NOT whole)", (self._seq,))
         # The text that stays: audit entries and judgement reasons naming what was erased.
         tokens = [*gone_uids, *gone_events, *whole, *(f"{k}:{v}" for k, v in identifiers), *(v for _, v in identifiers)]
         compiled = redact.pattern(tokens)
@@ -717,12 +864,8 @@ class SQLiteStore:
     # bulk_snapshot holds one read transaction: WAL gives it a fixed view while other processes write.
     @contextmanager
     def bulk_snapshot(self):
-        self.db.execute("BEGIN")
-        self.db.execute("SELECT 1 FROM meta LIMIT 1").fetchall()  # a deferred BEGIN takes its snapshot here
-        try:
+        with self._snap():
             yield
-        finally:
-            self.db.execute("COMMIT")
 
     def _rows(self, sql: str) -> Iterator[dict]:
         cur = self.db.execute(sql)
@@ -734,10 +877,9 @@ class SQLiteStore:
         for row in self._rows(
             "SELECT c.uid, c.source, c.source_id, c.first_name, c.last_name, c.full_name, c.dob, c.address, "
             "c.city, c.postcode, c.country, c.updated_at, c.row_hash, c.run_tag, c.seq, p.profile_id, "
-            "c.dirty, c.link_dirty, c.attributes FROM customer c LEFT JOIN profile p ON p.profile_id = c.profile_id "
+            "c.resolve_seq, c.link_seq, c.attributes FROM customer c LEFT JOIN profile p ON p.profile_id = c.profile_id "
             "ORDER BY c.uid"
         ):
-            row["dirty"], row["link_dirty"] = bool(row["dirty"]), bool(row["link_dirty"])
             row["attributes"] = _attributes(row["attributes"])
             yield row
 
@@ -766,10 +908,9 @@ class SQLiteStore:
     def bulk_interactions(self) -> Iterator[dict]:
         for row in self._rows(
             "SELECT i.uid, i.source, i.source_id, i.at, i.channel, i.type, i.customer_ref, i.attributes, "
-            "i.row_hash, i.run_tag, i.profile_id, i.dirty, c.uid AS by FROM interaction i "
+            "i.row_hash, i.run_tag, i.profile_id, i.resolve_seq, c.uid AS by FROM interaction i "
             "LEFT JOIN customer c ON c.uid = i.customer_ref ORDER BY i.uid"
         ):
-            row["dirty"] = bool(row["dirty"])
             yield row
 
     def bulk_links(self) -> Iterator[LinkRow]:
@@ -796,3 +937,10 @@ class SQLiteStore:
     def bulk_salt(self) -> str | None:
         found = self.db.execute("SELECT value FROM meta WHERE key = 'salt'").fetchone()
         return found[0] if found else None
+
+    def bulk_marks(self) -> dict:
+        """The change sequence, the watermark of each job and the sequence of the last erasure."""
+        rows = dict(self.db.execute("SELECT key, CAST(value AS INTEGER) FROM meta WHERE key = 'seq' OR key = 'erased' "
+                                    "OR key LIKE 'watermark:%'").fetchall())
+        return {"sequence": rows.pop("seq", 0), "erased": rows.pop("erased", 0),
+                "watermarks": {k.split(":", 1)[1]: v for k, v in sorted(rows.items())}}

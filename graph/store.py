@@ -12,11 +12,16 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import AbstractContextManager
-from typing import Protocol, runtime_checkable
+from typing import Protocol, TypeVar, runtime_checkable
 
 import polars as pl
 
 from idgraph.graph.records import CustomerRow, InteractionRow, LinkRow, WriteCounts
+
+T = TypeVar("T")
+
+# The work marks (graph/work.py): "link" and "resolve" on customers, "attribution" on interactions.
+MARKS = ("link", "resolve", "attribution")
 
 # Columns of customers_frame(), in order; then one per further identifier kind and attribute asked for.
 CUSTOMER_COLUMNS = (
@@ -47,10 +52,42 @@ class Store(Protocol):
 
     def close(self) -> None: ...
 
+    # -- transactions ----------------------------------------------------------------------------
+    def atomic(self, work: Callable[[], T]) -> T:
+        """Run `work` with every write and read it makes on this store in one write transaction (one use
+        case: a merge with its audit entry, an erasure with its suppression). Neo4j may run it again on a
+        transient error: `work` only reads and writes the store and computes."""
+
+    def snapshot(self, work: Callable[[], T]) -> T:
+        """Run `work` with every read it makes in one read transaction: on the embedded store one state
+        of the file (WAL); on Neo4j (read committed) reads may see later commits, and correctness comes
+        from the watermarks instead."""
+
+    # -- work marks and leases (graph/work.py) ---------------------------------------------------
+    def sequence(self) -> int:
+        """The change sequence of the last committed write transaction."""
+
+    def watermark(self, job: str) -> int:
+        """The sequence `job` has read up to (0 before its first run)."""
+
+    def advance_watermark(self, job: str, seq: int) -> None:
+        """Move `job`'s watermark up to `seq` (never down), in the caller's transaction when one is open."""
+
+    def changed(self, mark: str, after: int) -> list[str]:
+        """The records stamped with `mark` (MARKS) after sequence `after`, by uid: customers for "link" and
+        "resolve", interactions for "attribution"."""
+
+    def take_lease(self, job: str, holder: dict, now: str, replaces: str | None = None) -> dict | None:
+        """Take (or renew) `job`'s lease for holder {owner, pid, host, taken_at, expires_at}: None when
+        taken; else the current holder's dict, unless its lease expired before `now` or its owner is
+        `replaces` (a holder whose process is gone), when it is taken over."""
+
+    def release_lease(self, job: str, owner: str) -> None: ...
+
     # -- ingest ----------------------------------------------------------------------------------
     def write_customers(self, rows: Sequence[CustomerRow], run_tag: str) -> WriteCounts:
         """Upsert customer records and their identifiers. A row whose row_hash is unchanged is left alone;
-        a new or changed one is marked for the link job and for resolve."""
+        a new or changed one is stamped for the link job and for resolve."""
 
     def write_interactions(self, rows: Sequence[InteractionRow], run_tag: str) -> WriteCounts:
         """Upsert interactions, their identifiers, and for an event that names its customer (BY), tie that
@@ -77,11 +114,6 @@ class Store(Protocol):
         (null when the record has none). The link job, model training and resolve's golden records pass
         the mapping's declared kinds and attribute names."""
 
-    def customers_to_link(self) -> list[str]: ...
-
-    def mark_linked(self, uids: Sequence[str] | None) -> None:
-        """Clear the link job's mark on these customers (all when None)."""
-
     def replace_links(self, rows: Sequence[LinkRow], touching: Sequence[str] | None) -> None:
         """Delete the scored links touching `touching` (all when None) and write `rows`, in one
         transaction; customers whose links changed are marked for resolve."""
@@ -91,12 +123,7 @@ class Store(Protocol):
     def delete_link(self, a_uid: str, b_uid: str) -> None: ...
 
     # -- resolve ---------------------------------------------------------------------------------
-    def dirty_customers(self) -> list[str]: ...
-
     def customer_count(self) -> int: ...
-
-    def dirty_interaction_count(self) -> int:
-        """Interactions waiting for attribution: new events on known identifiers change no customer."""
 
     # Optional, not part of the contract: `components(scope) -> DataFrame | None` for a store that can
     # compute components itself (Neo4j with Graph Data Science); resolve uses it when present.
@@ -119,10 +146,12 @@ class Store(Protocol):
     def max_profile_seq(self) -> int: ...
 
     def write_resolution(self, members: pl.DataFrame, profiles: pl.DataFrame, retired: pl.DataFrame,
-                         audit: Sequence[dict], scope: Sequence[str] | None) -> None:
+                         audit: Sequence[dict], scope: Sequence[str] | None, *, after: int = 0,
+                         mark: int | None = None) -> None:
         """One transaction: customers' profile ids (members: uid, profile_id), upserted profiles with their
-        golden record, retired profiles (profile_id, status, merged_into), audit entries; clears the
-        resolve mark of the scope; re-attributes the interactions the scope touches."""
+        golden record, retired profiles (profile_id, status, merged_into), audit entries; re-attributes the
+        interactions the scope touches and those stamped for attribution after `after`; advances resolve's
+        watermark to `mark`."""
 
     # -- judgements ------------------------------------------------------------------------------
     def add_judgement(self, row: dict) -> None: ...
@@ -202,7 +231,7 @@ class Store(Protocol):
     def bulk_customers(self) -> Iterator[dict]:
         """Every customer record, by uid: uid, source, source_id, first_name, last_name, full_name, dob,
         address, city, postcode, country, updated_at, row_hash, run_tag, seq, profile_id (only when that
-        profile exists: IN_PROFILE), dirty and link_dirty (bools), attributes (a dict, {} when none)."""
+        profile exists: IN_PROFILE), resolve_seq and link_seq (the work marks), attributes (a dict, {} when none)."""
 
     def bulk_attribute_keys(self) -> list[str]:
         """Every attribute name a customer record holds, sorted (the columns of the customer file)."""
@@ -218,7 +247,7 @@ class Store(Protocol):
 
     def bulk_interactions(self) -> Iterator[dict]:
         """Every interaction, by uid: uid, source, source_id, at, channel, type, customer_ref, attributes,
-        row_hash, run_tag, profile_id (the attribution), dirty (bool), and by: customer_ref when that
+        row_hash, run_tag, profile_id (the attribution), resolve_seq (its work mark), and by: customer_ref when that
         customer is in the store (BY), else None."""
 
     def bulk_links(self) -> Iterator[LinkRow]:
@@ -236,3 +265,7 @@ class Store(Protocol):
 
     def bulk_salt(self) -> str | None:
         """The store's salt if one was made, without making one (an export writes nothing)."""
+
+    def bulk_marks(self) -> dict:
+        """{sequence, erased, watermarks: {job: seq}}: the change sequence, the sequence of the last
+        erasure, and each job's watermark."""

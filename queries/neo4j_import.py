@@ -3,7 +3,7 @@
 `idgraph export --neo4j-import DIR` writes, from any store (the embedded one in practice):
 
     DIR/nodes/<label>.header.csv + <label>.csv            Customer Email Phone Device Identifier Interaction
-                                                          Profile Audit Suppression
+                                                          Profile Audit Suppression Sequence Watermark
     DIR/relationships/<type>.header.csv + <type>.csv      HAS_EMAIL HAS_PHONE USES_DEVICE HAS_IDENTIFIER
                                                           VIA_EMAIL VIA_PHONE ON_DEVICE VIA_IDENTIFIER BY
                                                           IN_PROFILE PROBABLY_SAME|MAYBE_SAME (links)
@@ -12,11 +12,13 @@
 
 The graph is the Neo4j store's (graph/neo4j_store.py, cypher/write/): the same labels, relationship
 types and property keys, typed as it writes them (seq:long, score:double, shared:boolean,
-sources:string[]), with the work marks (dirty, link_dirty) carried over so the jobs pick up where the
-embedded store left them, and the audit trail, the suppression list and the salt that makes its hashes
+sources:string[]), with the work marks (each record's resolve_seq and link_seq, the change sequence
+with its audit counter, each job's watermark) carried over so the jobs pick up where the embedded store
+left them, and the audit trail, the suppression list and the salt that makes its hashes
 match, so a forgotten person stays forgotten. Each node kind has an id space of its own (`uid:ID(Customer)`,
 `address:ID(Email)`, `key:ID(Identifier)` for the kinds a mapping declares, ...), whose key is stored as the
-property the store looks it up by. Audit and Suppression nodes have no relationships, so no id. A group with
+property the store looks it up by. Audit, Suppression, Sequence and Watermark nodes have no relationships,
+so no id. A group with
 no rows is left out. A customer's attributes are columns of the customer file, one per attribute name any
 record holds (the store lists them first: `bulk_attribute_keys`), with `attribute_keys:string[]`.
 
@@ -57,15 +59,17 @@ JUDGEMENT_TYPE = {"same": "SAME_AS", "not_same": "NOT_SAME_AS"}
 LINEAGE_TYPE = {"merged_into": "MERGED_INTO", "split_from": "SPLIT_FROM"}
 
 _CUSTOMER = ("uid:ID(Customer)", "source", "source_id", "first_name", "last_name", "full_name", "dob", "address",
-             "city", "postcode", "country", "updated_at", "row_hash", "run_tag", "seq:long", "dirty:boolean",
-             "link_dirty:boolean")  # then attribute_keys:string[] and one column per attribute, then :LABEL
+             "city", "postcode", "country", "updated_at", "row_hash", "run_tag", "seq:long", "resolve_seq:long",
+             "link_seq:long")  # then attribute_keys:string[] and one column per attribute, then :LABEL
 _INTERACTION = ("uid:ID(Interaction)", "source", "source_id", "at", "channel", "type", "customer_ref", "attributes",
-                "row_hash", "run_tag", "profile_id", "dirty:boolean", ":LABEL")
+                "row_hash", "run_tag", "profile_id", "resolve_seq:long", ":LABEL")
 _PROFILE = ("profile_id:ID(Profile)", "seq:long", "status", "merged_into", "split_from", "created_at", "updated_at",
             "first_name", "last_name", "dob", "email", "phone", "address", "city", "postcode", "country",
             "customer_count:long", "interaction_count:long", "sources:string[]", ":LABEL")
 _AUDIT = ("seq:long", "at", "action", "profile_id", "by", "reason", "details", ":LABEL")
 _SUPPRESSION = ("hash", "kind", "at", "value", ":LABEL")
+_SEQUENCE = ("key", "value:long", "audit:long", "erased:long", ":LABEL")
+_WATERMARK = ("job", "seq:long", ":LABEL")
 
 
 class ImportSummary(BaseModel):
@@ -178,6 +182,8 @@ def write_neo4j_import(store: Store, out_dir: Path, database: str = "neo4j") -> 
             ("nodes", "profile", _PROFILE),
             ("nodes", "audit", _AUDIT),
             ("nodes", "suppression", _SUPPRESSION),
+            ("nodes", "sequence", _SEQUENCE),
+            ("nodes", "watermark", _WATERMARK),
             *(("relationships", rel.lower(), (":START_ID(Customer)", f":END_ID({IDENTIFIER_LABEL[kind]})",
                                               "origin", ":TYPE")) for kind, rel in CUSTOMER_TIE.items()),
             *(("relationships", rel.lower(), (":START_ID(Interaction)", f":END_ID({IDENTIFIER_LABEL[kind]})",
@@ -228,7 +234,7 @@ def _write_all(store: Store, groups: dict[str, _Group], attributes: list[str]) -
         held = c["attributes"]
         customer.write((c["uid"], c["source"], c["source_id"], c["first_name"], c["last_name"], c["full_name"],
                         c["dob"], c["address"], c["city"], c["postcode"], c["country"], c["updated_at"],
-                        c["row_hash"], c["run_tag"], c["seq"], c["dirty"], c["link_dirty"], sorted(held) or None,
+                        c["row_hash"], c["run_tag"], c["seq"], c["resolve_seq"], c["link_seq"], sorted(held) or None,
                         *(held.get(name) for name in attributes), "Customer"), "Customer")
         if c["profile_id"] is not None:
             in_profile.write((c["uid"], c["profile_id"], "IN_PROFILE"), "IN_PROFILE")
@@ -245,7 +251,7 @@ def _write_all(store: Store, groups: dict[str, _Group], attributes: list[str]) -
     for i in store.bulk_interactions():
         interaction.write((i["uid"], i["source"], i["source_id"], i["at"], i["channel"], i["type"],
                            i["customer_ref"], i["attributes"], i["row_hash"], i["run_tag"], i["profile_id"],
-                           i["dirty"], "Interaction"), "Interaction")
+                           i["resolve_seq"], "Interaction"), "Interaction")
         if i["by"] is not None:
             by.write((i["uid"], i["by"], "BY"), "BY")
 
@@ -286,9 +292,15 @@ def _write_all(store: Store, groups: dict[str, _Group], attributes: list[str]) -
         lineage.write((profile_id, other, rel), rel)
 
     audit = groups["audit"]
+    numbered = 0
     for a in store.bulk_audit():
         audit.write((a["seq"], a["at"], a["action"], a["profile_id"], a["by"], a["reason"], a["details"], "Audit"),
                     "Audit")
+        numbered = max(numbered, a["seq"])
+    marks = store.bulk_marks()  # the Neo4j store numbers audit entries after its counter: the highest one
+    groups["sequence"].write(("change", marks["sequence"], numbered, marks["erased"], "Sequence"), "Sequence")
+    for job, seq in marks["watermarks"].items():
+        groups["watermark"].write((job, seq, "Watermark"), "Watermark")
     suppression = groups["suppression"]
     salt = store.bulk_salt()
     if salt is not None:  # the Neo4j store keeps its salt on the Suppression node whose hash is 'salt'

@@ -54,6 +54,8 @@ LABEL_SQL = {
     "Profile": "SELECT COUNT(*) FROM profile",
     "Audit": "SELECT COUNT(*) FROM audit",
     "Suppression": "SELECT (SELECT COUNT(*) FROM suppression) + (SELECT COUNT(*) FROM meta WHERE key = 'salt')",
+    "Sequence": "SELECT COUNT(*) FROM meta WHERE key = 'seq'",  # the change sequence, one node
+    "Watermark": "SELECT COUNT(*) FROM meta WHERE key LIKE 'watermark:%'",
 }
 TYPE_SQL = {
     # An event's tie to a customer not ingested yet waits in the embedded table; Neo4j makes it on arrival.
@@ -173,7 +175,14 @@ def test_files_are_typed_quoted_and_complete(embedded, tmp_path):
     with (folder / "nodes" / "customer.csv").open(newline="") as fh:
         row = next(csv.reader(fh))
     assert row[-1] == "Customer" and int(row[header.index("seq:long")]) >= 1
-    assert row[header.index("dirty:boolean")] in ("true", "false")
+    assert int(row[header.index("resolve_seq:long")]) >= 1 and int(row[header.index("link_seq:long")]) >= 1
+    assert (folder / "nodes" / "sequence.header.csv").read_text().strip() == "key,value:long,audit:long,erased:long,:LABEL"
+    (sequence,) = list(csv.reader((folder / "nodes" / "sequence.csv").open(newline="")))
+    with sqlite3.connect(db_path) as db:
+        assert int(sequence[1]) == int(db.execute("SELECT value FROM meta WHERE key = 'seq'").fetchone()[0])
+        assert int(sequence[2]) == db.execute("SELECT MAX(seq) FROM audit").fetchone()[0]
+    watermarks = (folder / "nodes" / "watermark.csv").read_text()
+    assert '"link",' in watermarks and '"resolve",' in watermarks
     line = (folder / "nodes" / "customer.csv").read_text().splitlines()[0]
     assert line.startswith('"') and ',,' in line  # strings quoted; a missing value is an empty, unquoted field
     judgements = (folder / "relationships" / "judgements.csv").read_text()
@@ -224,7 +233,7 @@ def test_line_breaks_quotes_and_empty_strings_survive(tmp_path):
     assert row[header.index("last_name")] == 'O"Neil'
     line = (Path(summary.directory) / "nodes" / "customer.csv").read_text(encoding="utf-8")
     assert ',"",' in line and ',,' in line  # an empty string is quoted; a missing value is not
-    assert summary.nodes == {"Customer": 1, "Email": 1} and summary.relationships == {"HAS_EMAIL": 1}
+    assert summary.nodes == {"Customer": 1, "Email": 1, "Sequence": 1} and summary.relationships == {"HAS_EMAIL": 1}
 
 
 # -- the real import -------------------------------------------------------------------------------------

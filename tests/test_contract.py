@@ -13,7 +13,7 @@ from idgraph.graph.records import CustomerRow, LinkRow
 from idgraph.ingest.jobs.resolve import resolve
 from idgraph.ingest.jobs.ingest import ingest
 from idgraph.ingest.mapping import load_mapping
-from tests.helpers import person, small_project
+from tests.helpers import linked_up_to_now, person, small_project, to_link
 
 
 def profiles_of(store) -> set[frozenset[str]]:
@@ -176,8 +176,8 @@ def test_write_customers_counts_and_is_atomic(store):
 
 def test_links_replace_and_feed_components(store, tmp_path):
     run(store, small_project(tmp_path, CRM))
-    store.mark_linked(None)
-    assert store.customers_to_link() == []
+    linked_up_to_now(store)
+    assert to_link(store) == []
     store.replace_links([LinkRow("crm:1", "crm:5", 0.99, "{}", "probable"),
                          LinkRow("crm:3", "crm:5", 0.5, "{}", "review")], None)
     assert [(l.a_uid, l.b_uid) for l in store.links("review")] == [("crm:3", "crm:5")]

@@ -241,7 +241,7 @@ def test_largest_profiles_and_size_distribution(known):
 def test_records_without_profile_and_unattributed_interactions(known):
     store, _ = known
     (late,) = run(store, "customers_without_profile")
-    assert late["uid"] == "crm:F1" and late["dirty"] is True and late["first_name"] == "fay"
+    assert late["uid"] == "crm:F1" and late["to_resolve"] is True and late["first_name"] == "fay"
     assert run(store, "customers_without_profile", source="loyalty") == []
     reasons = {r["reason"]: r for r in run(store, "unattributed_interactions", source="web")}
     assert set(reasons) == {"only shared identifiers", "identifiers no resolved record holds",

@@ -26,7 +26,8 @@ from idgraph.graph.sqlite_store import SQLiteStore
 from idgraph.ingest.jobs.ingest import ingest
 from idgraph.ingest.mapping import load_mapping
 from idgraph.lab.synthetic import generate
-from tests.helpers import DECLARED_KINDS, declared_project, person, small_project
+from tests.helpers import DECLARED_KINDS, declared_project, linked_up_to_now, person, small_project, to_link, \
+    to_resolve
 from tests.neo4j_server import cypher
 
 STAMPS = ("created_at", "updated_at", "at")
@@ -92,8 +93,8 @@ def snapshot(store, kinds=(), attributes=()) -> dict:
         "frame": store.customers_frame(None, identifier_kinds=kinds, attributes=attributes).to_dicts(),
         "edges": sorted(store.link_edges(None).iter_rows()),
         "guard": guard_rows(store),
-        "dirty": store.dirty_customers(),
-        "to_link": store.customers_to_link(),
+        "dirty": to_resolve(store),
+        "to_link": to_link(store),
         "judgements": [unstamped(j) for j in store.judgements(None, include_deleted=True)],
         "audit": [(a["action"], a["profile_id"], a["by"], a["reason"], a["details"]) for a in store.audit()],
         "max_seq": store.max_profile_seq(),
@@ -150,11 +151,12 @@ def test_init_creates_every_constraint_and_index_and_is_idempotent(neo, neo4j_cl
     keys = {(r["labelsOrTypes"][0], r["properties"][0]) for r in rows}
     assert {("Customer", "uid"), ("Email", "address"), ("Phone", "number"), ("Device", "id"), ("Identifier", "key"),
             ("Interaction", "uid"), ("Profile", "profile_id"), ("Audit", "seq"), ("Suppression", "hash"),
-            ("SAME_AS", "judgement_id"), ("NOT_SAME_AS", "judgement_id")} <= keys
+            ("SAME_AS", "judgement_id"), ("NOT_SAME_AS", "judgement_id"), ("Sequence", "key"),
+            ("Watermark", "job"), ("Lease", "job")} <= keys
     indexes = neo4j_clean.query("SHOW INDEXES YIELD labelsOrTypes, properties, state RETURN *")
     assert all(r["state"] == "ONLINE" for r in indexes)
     indexed = {(r["labelsOrTypes"][0], tuple(r["properties"])) for r in indexes if r["labelsOrTypes"]}
-    for wanted in [("Customer", ("dirty",)), ("Customer", ("link_dirty",)), ("Interaction", ("dirty",)),
+    for wanted in [("Customer", ("resolve_seq",)), ("Customer", ("link_seq",)), ("Interaction", ("resolve_seq",)),
                    ("Interaction", ("customer_ref",)), ("Interaction", ("profile_id",)),
                    ("Customer", ("source", "source_id")), ("Profile", ("status",)), ("Audit", ("profile_id",)),
                    ("Identifier", ("kind",)), ("Identifier", ("shared",))]:
@@ -302,9 +304,10 @@ def test_guard_marks_and_unmarks_like_the_embedded_store(lite, neo):
     rows = [crow("crm:1", identifiers=[("phone", "+1")]), crow("crm:2", "Bo", identifiers=[("phone", "+1")]),
             crow("crm:3", "Cy", identifiers=[("email", "c@x")])]
     for store in (lite, neo):
-        store.write_customers(rows, "t")
-        store.mark_linked(["crm:1"])
-    assert neo.customers_to_link() == lite.customers_to_link() == ["crm:2", "crm:3"]
+        store.write_customers(rows[:1], "t")
+        linked_up_to_now(store)
+        store.write_customers(rows[1:], "t")
+    assert to_link(neo) == to_link(lite) == ["crm:2", "crm:3"]
     assert neo.identifier_members(["crm:3"]).is_empty()
     flips = [("phone", "+1", True, "different first names"), ("email", "c@x", False, None),
              ("email", "nowhere@x", True, "absent")]
@@ -313,8 +316,8 @@ def test_guard_marks_and_unmarks_like_the_embedded_store(lite, neo):
     assert_same(lite, neo)
     assert neo.identifier_members(None)["shared"].to_list() == [True, True]
     for store in (lite, neo):
-        store.mark_linked(None)
-    assert neo.customers_to_link() == [] and neo.dirty_customers() == ["crm:1", "crm:2", "crm:3"]
+        linked_up_to_now(store)
+    assert to_link(neo) == [] and to_resolve(neo) == ["crm:1", "crm:2", "crm:3"]
 
 
 def test_links_replace_read_and_delete_like_the_embedded_store(lite, neo):
@@ -329,17 +332,18 @@ def test_links_replace_read_and_delete_like_the_embedded_store(lite, neo):
     assert neo.links("probable") == lite.links("probable") == [LinkRow("crm:1", "crm:2", 0.95, '{"name": "again"}')]
     assert neo.links("review", 1) == lite.links("review", 1)
     assert neo.links_touching(["crm:2"]) == lite.links_touching(["crm:2"])
-    assert neo.dirty_customers() == ["crm:1", "crm:2", "crm:3"]
+    assert to_resolve(neo) == ["crm:1", "crm:2", "crm:3"]
     for store in (lite, neo):
         resolve_marks_cleared(store)
         store.replace_links([LinkRow("crm:4", "crm:5", 0.8, "{}")], ["crm:4"])
         store.delete_link("crm:2", "crm:1")
     assert_same(lite, neo)
-    assert neo.dirty_customers() == ["crm:1", "crm:2", "crm:4", "crm:5"]
+    assert to_resolve(neo) == ["crm:1", "crm:2", "crm:4", "crm:5"]
 
 
 def resolve_marks_cleared(store) -> None:
-    """Clear every resolve mark the way a resolve does (an empty resolution of the whole graph)."""
+    """Move resolve's watermark past every stamp the way a resolve does (an empty resolution of the whole
+    graph that read everything)."""
     empty = pl.DataFrame(schema={"uid": pl.Utf8, "profile_id": pl.Utf8})
     no_profiles = pl.DataFrame(schema={"profile_id": pl.Utf8, "seq": pl.Int64, "status": pl.Utf8,
                                        "merged_into": pl.Utf8, "split_from": pl.Utf8, "created_at": pl.Utf8,
@@ -349,7 +353,7 @@ def resolve_marks_cleared(store) -> None:
                                        "customer_count": pl.Int64, "sources": pl.Utf8})
     retired = pl.DataFrame(schema={"profile_id": pl.Utf8, "status": pl.Utf8, "merged_into": pl.Utf8,
                                    "updated_at": pl.Utf8})
-    store.write_resolution(empty, no_profiles, retired, [], None)
+    store.write_resolution(empty, no_profiles, retired, [], None, mark=store.sequence())
 
 
 def test_judgements_add_list_withdraw_like_the_embedded_store(lite, neo):
@@ -362,7 +366,7 @@ def test_judgements_add_list_withdraw_like_the_embedded_store(lite, neo):
                              "by": "bob", "at": "2024-01-02T00:00:00Z", "reason": None})
     assert neo.judgements() == lite.judgements()
     assert neo.judgements(["crm:3"]) == lite.judgements(["crm:3"])
-    assert neo.dirty_customers() == ["crm:1", "crm:2", "crm:3"]
+    assert to_resolve(neo) == ["crm:1", "crm:2", "crm:3"]
     assert neo.withdraw_judgement("J1", "2024-02-01") == lite.withdraw_judgement("J1", "2024-02-01")
     assert neo.withdraw_judgement("J1", "2024-03-01")["deleted_at"] == "2024-02-01"  # withdrawn once
     assert neo.withdraw_judgement("nope", "2024-03-01") is None
@@ -504,7 +508,9 @@ def test_a_resolve_killed_between_batches_is_finished_by_the_next_one(lite, neo4
         with pytest.raises(RuntimeError, match="killed"):
             resolve(store, mapping)
         monkeypatch.setattr(Neo4jStore, "_attribute", original)
-        assert 0 < store.stats()["customers_to_resolve"] < store.stats()["customers"]
+        # three batches of profiles are written, but the watermark is not advanced: all is still to do
+        assert store.stats()["customers_to_resolve"] == store.stats()["customers"]
+        assert 0 < store.stats()["profiles"]
         resolve(store, mapping)
         assert_same_profiles(lite, store)
     finally:
@@ -612,4 +618,4 @@ def test_replace_links_deletes_only_the_links_touching_what_was_relinked(neo):
     # relinking crm:1 replaces its links; crm:2's link to crm:3 is not crm:1's and stays
     neo.replace_links([LinkRow("crm:1", "crm:4", 0.8, "{}")], ["crm:1"])
     assert [(l.a_uid, l.b_uid) for l in neo.links("probable")] == [("crm:2", "crm:3"), ("crm:1", "crm:4")]
-    assert neo.dirty_customers() == ["crm:1", "crm:2", "crm:4"]  # crm:2 lost a link; crm:3 kept its own
+    assert to_resolve(neo) == ["crm:1", "crm:2", "crm:4"]  # crm:2 lost a link; crm:3 kept its own

@@ -1,6 +1,6 @@
 // Erasure, a step before the customers $uids are deleted: a shared identifier they hold that stays (others
 // hold it too) names them in its shared_reason ("customers crm:1 and crm:2 have different first names
-// (mary / terri)"). It is un-marked and its other holders are marked for the link job and resolve, so the
+// (mary / terri)"). It is un-marked and its other holders are stamped for the link job and resolve ($stamp), so the
 // guard judges it afresh on the next resolve without them. Returns how many identifiers were un-marked.
 UNWIND $uids AS uid
 MATCH (:Customer {uid: uid})-[:HAS_EMAIL|HAS_PHONE|USES_DEVICE|HAS_IDENTIFIER]->(d)
@@ -10,7 +10,7 @@ WITH DISTINCT d
 CALL (d) {
   MATCH (d)<-[:HAS_EMAIL|HAS_PHONE|USES_DEVICE|HAS_IDENTIFIER]-(o:Customer)
   WHERE NOT o.uid IN $uids
-  SET o.dirty = true, o.link_dirty = true
+  SET o.resolve_seq = $stamp, o.link_seq = $stamp
 }
 SET d.shared = false, d.shared_reason = null
 RETURN count(d) AS rejudged;

@@ -1,6 +1,6 @@
 // Attributes interactions to a profile: the profile of the customer the event names (BY), else the one
 // profile its non-shared identifiers lead to; none when they lead to several (ambiguous) or to none.
-// Writes only what changed and clears the attribution mark. Returns the profile ids the interactions
+// Writes only what changed. Returns the profile ids the interactions
 // were and are attributed to, whose interaction counts are recomputed. $uids: interaction uids.
 UNWIND $uids AS uid
 MATCH (i:Interaction {uid: uid})
@@ -18,7 +18,7 @@ CALL (i) {
 }
 WITH i, i.profile_id AS old, coalesce(named, carried) AS new
 CALL (i, old, new) {
-  WITH * WHERE i.dirty = true OR coalesce(old, '') <> coalesce(new, '')
-  SET i.profile_id = new, i.dirty = false
+  WITH * WHERE coalesce(old, '') <> coalesce(new, '')
+  SET i.profile_id = new
 }
 RETURN collect(DISTINCT old) + collect(DISTINCT new) AS profiles;

@@ -1,11 +1,16 @@
 """The link job: probabilistic links between customer records (PROBABLY_SAME) and the review queue.
 
-Incremental by default: the records added or changed since the last run (``store.customers_to_link()``)
-are blocked against everyone, so only pairs with at least one new record are scored; ``full=True``
-relinks every record. Steps, each timed: the over-merge guard on the identifiers the new records touch
-(so a household landline or a family email is shared before it can count as evidence), the customers
-frame, derived features, blocking, comparisons (the gamma matrix), the model (loaded, or trained on
-first use), scoring, and one ``replace_links`` transaction.
+Incremental by default: the records stamped for linking since the link job's watermark
+(``store.changed("link", ...)``) are blocked against everyone, so only pairs with at least one new record
+are scored; ``full=True`` relinks every record. Steps, each timed: the over-merge guard on the identifiers
+the new records touch (so a household landline or a family email is shared before it can count as
+evidence), the customers frame, derived features, blocking, comparisons (the gamma matrix), the model
+(loaded, or trained on first use), scoring, and one transaction that replaces the links and advances the
+watermark.
+
+Safe alongside other jobs (graph/work.py): one link at a time (the link lease); the watermark advances
+only to the change sequence read before the records, so records an ingest writes meanwhile, even during
+a full relink, are linked by the next run.
 """
 
 from __future__ import annotations
@@ -18,6 +23,7 @@ import numpy as np
 import polars as pl
 from pydantic import BaseModel, Field
 
+from idgraph.graph import hooks, work
 from idgraph.graph.records import LinkRow
 from idgraph.graph.store import Store
 from idgraph.ingest.mapping import Mapping
@@ -85,14 +91,23 @@ def link(
     model_path: Path | None = None,
     progress: Progress | None = None,
     retrain: bool = False,
+    wait: float = 0.0,
 ) -> LinkSummary:
-    """Score candidate pairs and replace the probabilistic links and the review queue they touch."""
-    progress = progress or silent
+    """Score candidate pairs and replace the probabilistic links and the review queue they touch. Waits up
+    to `wait` seconds for another link run to finish, then stops with work.Busy."""
+    with work.lease(store, "link", wait=wait):
+        return _link(store, mapping, full, model_path, progress or silent, retrain)
+
+
+def _link(store: Store, mapping: Mapping, full: bool, model_path: Path | None, progress: Progress,
+          retrain: bool) -> LinkSummary:
     settings = settings_for(mapping)
     clock = _Clock()
     path = model_file.model_path_for(mapping, settings, model_path)
 
-    to_link = None if full else store.customers_to_link()
+    after = store.watermark("link")
+    guarded_at = store.sequence()
+    to_link = None if full else store.changed("link", after)
     if to_link is not None and not to_link:
         return LinkSummary(mode="none", records=store.customer_count(), model_path=str(path))
 
@@ -118,8 +133,10 @@ def link(
     with progress.step("guard shared identifiers"):
         # a new model judges every identifier afresh; otherwise those the new records touch
         shared = run_guard(store, mapping, None if trained else to_link, model)
+    read_at = store.sequence()
     if to_link is not None and shared:
-        to_link = store.customers_to_link()  # records whose identifiers the guard just changed, too
+        to_link = store.changed("link", after)  # records whose identifiers the guard just changed, too
+    mark = work.read_up_to(guarded_at, read_at, 1 if shared else 0)
     clock.lap("guard")
 
     if frame is None or shared:
@@ -159,9 +176,13 @@ def link(
         rows = _link_rows(frame, cand.a, cand.b, keep, verdict, scores, model, gamma)
     clock.lap("score", len(cand))
 
+    hooks.at("link.scored")
     with progress.step("write links"):
-        store.replace_links(rows, to_link)
-        store.mark_linked(None if to_link is None else to_link)
+        def write() -> None:
+            store.replace_links(rows, to_link)
+            store.advance_watermark("link", mark)
+
+        store.atomic(write)
     clock.lap("write", len(rows))
 
     links = int((verdict == 2).sum())
