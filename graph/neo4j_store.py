@@ -48,9 +48,9 @@ from neo4j.exceptions import (
     TransientError,
 )
 
-from idgraph.graph import hooks, redact
+from idgraph.graph import erasure, hooks
 from idgraph.graph.cypher_files import statement, statements
-from idgraph.graph.errors import NotFoundError, StoreError
+from idgraph.graph.errors import ErasedMeanwhile, NotFoundError, StoreError
 from idgraph.graph.neo4j_bulk import Neo4jBulkExport
 from idgraph.graph.records import CustomerRow, InteractionRow, LinkRow, WriteCounts
 from idgraph.graph.store import CUSTOMER_COLUMNS, MARKS, frame_extras
@@ -455,11 +455,16 @@ class Neo4jStore(Neo4jBulkExport):
                             "first_name": pl.Utf8, "last_name": pl.Utf8, "dob": pl.Utf8},
                            uids=_uids(uids))
 
-    def set_shared(self, rows: Sequence[tuple[str, str, bool, str | None]]) -> int:
+    def set_shared(self, rows: Sequence[tuple[str, str, bool, str | None]], read_at: int | None = None) -> int:
         payload = [{"kind": k, "value": v, "shared": bool(s), "reason": r} for k, v, s, r in rows]
         if not payload:
             return 0
-        return self._write(lambda tx: sum(row[0] for row in self._run(tx, "write/set_shared", payload)))
+
+        def work(tx: neo4j.ManagedTransaction) -> int:
+            self._erased_after(tx, read_at)
+            return sum(row[0] for row in self._run(tx, "write/set_shared", payload))
+
+        return self._write(work)
 
     # -- link job --------------------------------------------------------------------------------
     def customers_frame(self, uids: Sequence[str] | None = None, *, identifier_kinds: Sequence[str] = (),
@@ -551,7 +556,7 @@ class Neo4jStore(Neo4jBulkExport):
 
     def write_resolution(self, members: pl.DataFrame, profiles: pl.DataFrame, retired: pl.DataFrame,
                          audit: Sequence[dict], scope: Sequence[str] | None, *, after: int = 0,
-                         mark: int | None = None) -> None:
+                         mark: int | None = None, read_at: int | None = None) -> None:
         """Write what resolve computed, as the embedded store does, in batches of whole components.
 
         A resolve that fits in one batch (batch_size records and profiles) is one transaction. A bigger
@@ -604,6 +609,7 @@ class Neo4jStore(Neo4jBulkExport):
         base: list[int] = []
 
         def component_batch(tx: neo4j.ManagedTransaction, i: int) -> list[str]:
+            self._erased_after(tx, read_at)
             ids = [row["profile_id"] for row in batches[i]]
             if i == 0:
                 base[:] = [self._reserve_audit(tx, len(numbered))]
@@ -617,6 +623,7 @@ class Neo4jStore(Neo4jBulkExport):
             return depending
 
         def last_batch(tx: neo4j.ManagedTransaction) -> None:
+            self._erased_after(tx, read_at)
             self._run(tx, "write/profiles_retired", leftover_retired)
             self._create_audit(tx, base[0], leftover_audit)
             rest = set(self._run(tx, "read/changed_attribution", after=after)[0][0])
@@ -823,56 +830,58 @@ class Neo4jStore(Neo4jBulkExport):
         return [LinkRow(r["a_uid"], r["b_uid"], r["score"], r["evidence"], r["kind"])
                 for r in self._dicts("read/links_touching", uids=_uids(uids))]
 
-    def forget_customers(self, uids: Sequence[str], mask: Callable[[str], str]) -> dict:
-        """Erase these customers in one transaction (the contract says what goes; the steps are the files
-        of cypher/forget/, in order)."""
+    # -- erasure (graph/erasure.py decides; these read and write by key) --------------------------
+    def erasure_facts(self, uids: Sequence[str]) -> dict[str, pl.DataFrame]:
         asked = _uids(uids) or []
 
+        def work(tx: neo4j.ManagedTransaction) -> dict[str, pl.DataFrame]:
+            return {"customers": pl.DataFrame(self._run(tx, "forget/customers", uids=asked), schema=erasure.CUSTOMERS,
+                                              orient="row"),
+                    "ties": pl.DataFrame(self._run(tx, "forget/ties", uids=asked), schema=erasure.TIES, orient="row"),
+                    "lineage": pl.DataFrame(self._run(tx, "forget/lineage", uids=asked), schema=erasure.LINEAGE,
+                                            orient="row")}
+
+        return self._read(work)
+
+    def erasure_events(self, refs: Sequence[str], profiles: Sequence[str],
+                       identifiers: Sequence[tuple[str, str]]) -> dict[str, pl.DataFrame]:
+        def work(tx: neo4j.ManagedTransaction) -> dict[str, pl.DataFrame]:
+            events = self._run(tx, "forget/events", refs=sorted(set(refs)), profiles=sorted(set(profiles)),
+                               identifiers=[{"kind": k, "value": v} for k, v in sorted(set(identifiers))])
+            uids = sorted({row[0] for row in events})
+            carried = self._run(tx, "forget/carried", uids, key="events") if uids else []
+            return {"interactions": pl.DataFrame(events, schema=erasure.EVENTS, orient="row"),
+                    "carried": pl.DataFrame(carried, schema=erasure.CARRIED, orient="row")}
+
+        return self._read(work)
+
+    def erasure_texts(self, tokens: Sequence[str]) -> list[dict]:
+        return self._dicts("forget/texts", tokens=sorted(set(tokens)))
+
+    def erase(self, plan: dict) -> dict:
+        """Delete and scrub by key what graph/erasure.py decided, in the caller's transaction (the files of
+        cypher/forget/, in order)."""
         def work(tx: neo4j.ManagedTransaction) -> dict:
-            gone = [r[0] for r in self._run(tx, "forget/customers", uids=asked)]
-            lineage: dict[str, bool] = {}
-            for pid, whole in self._run(tx, "forget/lineage", uids=gone):
-                lineage.setdefault(pid, whole)
-            whole = sorted(p for p, w in lineage.items() if w)
-            partial = sorted(p for p, w in lineage.items() if not w)
-            own = self._run(tx, "forget/identifiers", uids=gone)
-            idents = {(k, v) for k, v, _ in own}
-            events = [r[0] for r in self._run(
-                tx, "forget/interactions", uids=gone, whole=whole,
-                identifiers=[{"kind": k, "value": v} for k, v in sorted(idents)])]
-            idents |= {(k, v) for k, v in self._run(tx, "forget/event_identifiers", uids=gone, events=events)}
-            identifiers = sorted(idents)
-            # A shared identifier that stays names them in its reason: un-marked, its other holders marked
-            # (the guard judges it afresh); one only they held goes with them (counted as the embedded
-            # store counts it).
-            rejudged = self._run(tx, "people/rejudge_shared", uids=gone)[0][0] + sum(1 for *_, s in own if s)
-            deleted = [row[0] for row in self._run(
-                tx, "forget/delete", uids=gone, events=events, whole=whole,
-                identifiers=[{"kind": k, "value": v} for k, v in identifiers])]
-            links, judgements, _, _, _, profiles, _ = deleted
-            to_resolve = self._run(tx, "forget/scrub", partial=partial)
-            counts = {"customers": len(gone), "interactions": len(events), "identifiers": len(identifiers),
-                      "links": links, "judgements": judgements, "profiles": profiles,
-                      "profiles_to_resolve": to_resolve[0][0] if to_resolve else 0}
-            # The text that stays: audit entries and judgement reasons naming what was erased.
-            tokens = [*gone, *events, *whole, *(f"{k}:{v}" for k, v in identifiers), *(v for _, v in identifiers)]
-            compiled = redact.pattern(tokens)
-            redacted, audit_rows, judgement_rows = 0, [], []
-            if compiled is not None:
-                for kind, key, reason, details in self._run(tx, "forget/texts", tokens=sorted(set(tokens))):
-                    new_reason = redact.redact(reason, compiled, mask)
-                    new_details = redact.redact(details, compiled, mask)
-                    if (new_reason, new_details) == (reason, details):
-                        continue
-                    redacted += 1
-                    if kind == "audit":
-                        audit_rows.append({"seq": int(key), "reason": new_reason, "details": new_details})
-                    else:
-                        judgement_rows.append({"judgement_id": key, "reason": new_reason})
-                if audit_rows or judgement_rows:
-                    self._run(tx, "forget/write_texts", audit=audit_rows, judgements=judgement_rows)
-            counts["texts_redacted"] = redacted
-            counts["identifiers_rejudged"] = rejudged
-            return {"counts": counts, "uids": gone, "interaction_uids": events, "identifiers": identifiers}
+            params = {"uids": sorted(plan["customers"]), "events": sorted(plan["interactions"]),
+                      "identifiers": plan["identifiers"], "whole": sorted(plan["whole"])}
+            self._run(tx, "forget/before_delete", uids=params["uids"], rejudge=plan["rejudge"], whole=params["whole"])
+            links, judgements, _, _, _, profiles, _ = [row[0] for row in self._run(tx, "forget/delete", **params)]
+            self._run(tx, "forget/scrub", partial=sorted(plan["partial"]))
+            audit = [{"seq": int(t["key"]), "reason": t["reason"], "details": t["details"]}
+                     for t in plan["texts"] if t["kind"] == "audit"]
+            judged = [{"judgement_id": t["key"], "reason": t["reason"]} for t in plan["texts"] if t["kind"] != "audit"]
+            if audit or judged:
+                self._run(tx, "forget/write_texts", audit=audit, judgements=judged)
+            self._run(tx, "forget/erased")
+            return {"links": links, "judgements": judgements, "profiles": profiles}
 
         return self._write(work)
+
+    def _erased_after(self, tx: neo4j.ManagedTransaction, read_at: int | None) -> None:
+        """Refuse a write computed from what was read at `read_at` when a person was erased since."""
+        if read_at is None:
+            return
+        erased = tx.run(statement("read/erased")).single()[0]
+        if erased > read_at:
+            raise ErasedMeanwhile(f"a person was erased (change {erased}) after this job read the store "
+                                  f"(change {read_at}): it writes nothing and reads again")

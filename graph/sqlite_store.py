@@ -21,8 +21,8 @@ from typing import TypeVar
 
 import polars as pl
 
-from idgraph.graph import hooks, redact
-from idgraph.graph.errors import StoreError
+from idgraph.graph import erasure, hooks
+from idgraph.graph.errors import ErasedMeanwhile, NotFoundError, StoreError
 from idgraph.graph.records import CustomerRow, InteractionRow, LinkRow, WriteCounts
 from idgraph.graph.store import CUSTOMER_COLUMNS, MARKS, frame_extras
 
@@ -347,10 +347,11 @@ class SQLiteStore:
                     "first_name": pl.Utf8, "last_name": pl.Utf8, "dob": pl.Utf8},
         )
 
-    def set_shared(self, rows: Sequence[tuple[str, str, bool, str | None]]) -> int:
+    def set_shared(self, rows: Sequence[tuple[str, str, bool, str | None]], read_at: int | None = None) -> int:
         if not rows:
             return 0
         with self._tx() as db:
+            self._erased_after(db, read_at)
             db.execute("CREATE TEMP TABLE IF NOT EXISTS flipped(kind TEXT, value TEXT)")
             db.execute("DELETE FROM flipped")
             db.executemany(
@@ -410,8 +411,9 @@ class SQLiteStore:
                 ).fetchall()
                 db.execute("DELETE FROM link WHERE a_uid IN relinked OR b_uid IN relinked")
                 db.executemany("INSERT OR IGNORE INTO relinked VALUES (?)", partners)
-            db.executemany(
-                "INSERT OR REPLACE INTO link (a_uid, b_uid, kind, score, evidence) VALUES (?, ?, ?, ?, ?)",
+            db.executemany(  # a record erased since the link job read it gets no link
+                "INSERT OR REPLACE INTO link (a_uid, b_uid, kind, score, evidence) SELECT ?1, ?2, ?3, ?4, ?5 "
+                "WHERE EXISTS (SELECT 1 FROM customer WHERE uid = ?1) AND EXISTS (SELECT 1 FROM customer WHERE uid = ?2)",
                 [(r.a_uid, r.b_uid, r.kind, r.score, r.evidence) for r in rows],
             )
             db.executemany("INSERT OR IGNORE INTO relinked VALUES (?)",
@@ -517,8 +519,9 @@ class SQLiteStore:
 
     def write_resolution(self, members: pl.DataFrame, profiles: pl.DataFrame, retired: pl.DataFrame,
                          audit: Sequence[dict], scope: Sequence[str] | None, *, after: int = 0,
-                         mark: int | None = None) -> None:
+                         mark: int | None = None, read_at: int | None = None) -> None:
         with self._tx() as db:
+            self._erased_after(db, read_at)
             where = self._scope_table(db, scope)
             db.execute("CREATE TEMP TABLE IF NOT EXISTS touched_profile(profile_id TEXT PRIMARY KEY) WITHOUT ROWID")
             db.execute("DELETE FROM touched_profile")
@@ -588,6 +591,10 @@ class SQLiteStore:
     # -- judgements ------------------------------------------------------------------------------
     def add_judgement(self, row: dict) -> None:
         with self._tx() as db:
+            found = {u for (u,) in db.execute("SELECT uid FROM customer WHERE uid IN (?, ?)", (row["a_uid"], row["b_uid"]))}
+            missing = [u for u in (row["a_uid"], row["b_uid"]) if u not in found]
+            if missing:
+                raise NotFoundError(f"no record {', '.join(missing)}: a judgement joins two records of the graph")
             db.execute(
                 "INSERT INTO judgement (judgement_id, kind, a_uid, b_uid, by, at, reason) VALUES (?, ?, ?, ?, ?, ?, ?)",
                 (row["judgement_id"], row["kind"], row["a_uid"], row["b_uid"], row["by"], row["at"], row.get("reason")),
@@ -741,123 +748,128 @@ class SQLiteStore:
             "ORDER BY 1, 2", (_jl(uids), _jl(uids)))
         return [LinkRow(*row) for row in cur]
 
-    def forget_customers(self, uids: Sequence[str], mask: Callable[[str], str]) -> dict:
-        # secure_delete overwrites what is deleted with zeros, so the erased values do not linger in free
-        # pages of the file; the checkpoint afterwards empties the write-ahead log of the old pages.
-        self.db.execute("PRAGMA secure_delete = ON")
-        try:
-            with self._tx() as db:
-                result = self._forget(db, uids, mask)
-        finally:
-            self.db.execute("PRAGMA secure_delete = OFF")
-        self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        return result
-
-    def _forget(self, db: sqlite3.Connection, uids: Sequence[str], mask: Callable[[str], str]) -> dict:
-        for table, cols in (("gone_c", "uid TEXT PRIMARY KEY"), ("gone_i", "uid TEXT PRIMARY KEY"),
-                            ("gone_p", "profile_id TEXT PRIMARY KEY"),
-                            ("lineage", "profile_id TEXT PRIMARY KEY, whole INTEGER NOT NULL"),
-                            ("gone_e", "kind TEXT NOT NULL, value TEXT NOT NULL, PRIMARY KEY (kind, value)")):
-            db.execute(f"CREATE TEMP TABLE IF NOT EXISTS {table} ({cols}) WITHOUT ROWID")
-            db.execute(f"DELETE FROM {table}")
-        db.execute("INSERT OR IGNORE INTO gone_c SELECT uid FROM customer WHERE uid IN (SELECT value FROM json_each(?))",
-                   (_jl(uids),))
-        db.execute("INSERT OR IGNORE INTO gone_p SELECT DISTINCT profile_id FROM customer "
-                   "WHERE uid IN gone_c AND profile_id IS NOT NULL")
-        # A profile is gone when none of its records stays; the retired profiles merged into a touched
-        # profile (recursively) hold golden records of the same people: deleted or scrubbed with it.
-        db.execute(
-            "WITH RECURSIVE tree(profile_id, root) AS ("
-            " SELECT profile_id, profile_id FROM gone_p"
+    # -- erasure (graph/erasure.py decides; these read and write by key) --------------------------
+    @_reads
+    def erasure_facts(self, uids: Sequence[str]) -> dict[str, pl.DataFrame]:
+        db, asked = self.db, _jl(uids)
+        customers = db.execute("SELECT uid, profile_id, first_name, last_name FROM customer "
+                               "WHERE uid IN (SELECT value FROM json_each(?)) ORDER BY uid", (asked,)).fetchall()
+        ties = db.execute(
+            "SELECT ci.customer_uid, ci.kind, ci.value, i.shared, (SELECT COUNT(*) FROM customer_identifier o "
+            " JOIN customer c ON c.uid = o.customer_uid WHERE o.kind = ci.kind AND o.value = ci.value) "
+            "FROM customer_identifier ci JOIN identifier i ON i.kind = ci.kind AND i.value = ci.value "
+            "WHERE ci.customer_uid IN (SELECT uid FROM customer WHERE uid IN (SELECT value FROM json_each(?)))",
+            (asked,)).fetchall()
+        lineage = db.execute(
+            "WITH RECURSIVE roots(profile_id) AS (SELECT DISTINCT profile_id FROM customer "
+            " WHERE uid IN (SELECT value FROM json_each(?)) AND profile_id IS NOT NULL), "
+            "tree(profile_id, root) AS (SELECT profile_id, profile_id FROM roots "
             " UNION SELECT p.profile_id, tree.root FROM profile p JOIN tree ON p.merged_into = tree.profile_id) "
-            "INSERT OR IGNORE INTO lineage SELECT profile_id, NOT EXISTS (SELECT 1 FROM customer c "
-            " WHERE c.profile_id = tree.root AND c.uid NOT IN gone_c) FROM tree")
-        # Identifiers only they hold; the interactions that name them, belong to a profile only they made
-        # up, or carry such an identifier (unless they name someone else); then the identifiers only
-        # those interactions carried.
-        db.execute("INSERT OR IGNORE INTO gone_e SELECT kind, value FROM customer_identifier WHERE customer_uid IN gone_c")
-        db.execute("DELETE FROM gone_e WHERE EXISTS (SELECT 1 FROM customer_identifier ci WHERE ci.kind = gone_e.kind "
-                   "AND ci.value = gone_e.value AND ci.customer_uid NOT IN gone_c)")
-        names_no_one_else = ("(i.customer_ref IS NULL OR i.customer_ref IN gone_c OR NOT EXISTS "
-                             "(SELECT 1 FROM customer c WHERE c.uid = i.customer_ref))")
-        db.execute(
-            "INSERT OR IGNORE INTO gone_i SELECT uid FROM interaction WHERE customer_ref IN gone_c "
-            "UNION SELECT i.uid FROM interaction i WHERE i.profile_id IN (SELECT profile_id FROM lineage WHERE whole) "
-            f" AND {names_no_one_else} "
-            "UNION SELECT i.uid FROM interaction_identifier ii JOIN gone_e e ON e.kind = ii.kind AND e.value = ii.value "
-            f" JOIN interaction i ON i.uid = ii.interaction_uid WHERE {names_no_one_else}")
-        db.execute(
-            "INSERT OR IGNORE INTO gone_e SELECT ii.kind, ii.value FROM interaction_identifier ii "
-            "WHERE ii.interaction_uid IN gone_i "
-            "AND NOT EXISTS (SELECT 1 FROM customer_identifier ci WHERE ci.kind = ii.kind AND ci.value = ii.value "
-            " AND ci.customer_uid NOT IN gone_c) "
-            "AND NOT EXISTS (SELECT 1 FROM interaction_identifier o WHERE o.kind = ii.kind AND o.value = ii.value "
-            " AND o.interaction_uid NOT IN gone_i)")
-        # A shared identifier that stays names the erased records (and their names) in its reason: it
-        # is un-marked and its remaining holders marked, so the guard judges it afresh on the next resolve.
-        db.execute(
-            "UPDATE customer SET resolve_seq = ?1, link_seq = ?1 WHERE uid IN (SELECT ci.customer_uid FROM customer_identifier ci "
-            "JOIN identifier i ON i.kind = ci.kind AND i.value = ci.value AND i.shared = 1 "
-            "WHERE (ci.kind, ci.value) IN (SELECT kind, value FROM customer_identifier WHERE customer_uid IN gone_c)) "
-            "AND uid NOT IN gone_c", (self._seq,))
-        rejudged = db.execute(
-            "UPDATE identifier SET shared = 0, shared_reason = NULL WHERE shared = 1 AND (kind, value) IN "
-            "(SELECT kind, value FROM customer_identifier WHERE customer_uid IN gone_c)").rowcount
-        gone_uids = [u for (u,) in db.execute("SELECT uid FROM gone_c ORDER BY uid")]
-        gone_events = [u for (u,) in db.execute("SELECT uid FROM gone_i ORDER BY uid")]
-        identifiers = db.execute("SELECT kind, value FROM gone_e ORDER BY kind, value").fetchall()
-        whole = [p for (p,) in db.execute("SELECT profile_id FROM lineage WHERE whole ORDER BY profile_id")]
-        counts = {"customers": len(gone_uids), "interactions": len(gone_events), "identifiers": len(identifiers)}
+            "SELECT tree.profile_id, tree.root, p.status, (SELECT COUNT(*) FROM customer c WHERE c.profile_id = tree.root) "
+            "FROM tree LEFT JOIN profile p ON p.profile_id = tree.profile_id", (asked,)).fetchall()
+        return {"customers": pl.DataFrame(customers, schema=erasure.CUSTOMERS, orient="row"),
+                "ties": pl.DataFrame(ties, schema=erasure.TIES, orient="row"),
+                "lineage": pl.DataFrame(lineage, schema=erasure.LINEAGE, orient="row")}
 
-        def delete(sql: str) -> int:
-            return db.execute(sql).rowcount
+    @_reads
+    def erasure_events(self, refs: Sequence[str], profiles: Sequence[str],
+                       identifiers: Sequence[tuple[str, str]]) -> dict[str, pl.DataFrame]:
+        db = self.db
+        db.execute("CREATE TEMP TABLE IF NOT EXISTS erasure_events(uid TEXT PRIMARY KEY) WITHOUT ROWID")
+        db.execute("DELETE FROM erasure_events")
+        db.execute(
+            "INSERT OR IGNORE INTO erasure_events SELECT uid FROM interaction "
+            "WHERE customer_ref IN (SELECT value FROM json_each(?1)) "
+            "UNION SELECT uid FROM interaction WHERE profile_id IN (SELECT value FROM json_each(?2)) "
+            "UNION SELECT ii.interaction_uid FROM json_each(?3) e CROSS JOIN interaction_identifier ii "
+            " ON ii.kind = json_extract(e.value, '$[0]') AND ii.value = json_extract(e.value, '$[1]')",
+            (_jl(refs), _jl(profiles), json.dumps([list(i) for i in identifiers])))
+        events = db.execute(
+            "SELECT i.uid, i.customer_ref, EXISTS (SELECT 1 FROM customer c WHERE c.uid = i.customer_ref), i.profile_id "
+            "FROM erasure_events e JOIN interaction i ON i.uid = e.uid").fetchall()
+        carried = db.execute(
+            "SELECT ii.interaction_uid, ii.kind, ii.value, "
+            "(SELECT COUNT(*) FROM customer_identifier o JOIN customer c ON c.uid = o.customer_uid "
+            " WHERE o.kind = ii.kind AND o.value = ii.value), "
+            "(SELECT COUNT(*) FROM interaction_identifier o WHERE o.kind = ii.kind AND o.value = ii.value) "
+            "FROM erasure_events e JOIN interaction_identifier ii ON ii.interaction_uid = e.uid").fetchall()
+        return {"interactions": pl.DataFrame([(u, r, bool(x), p) for u, r, x, p in events], schema=erasure.EVENTS,
+                                             orient="row"),
+                "carried": pl.DataFrame(carried, schema=erasure.CARRIED, orient="row")}
 
-        counts["links"] = delete("DELETE FROM link WHERE a_uid IN gone_c OR b_uid IN gone_c")
-        counts["judgements"] = delete("DELETE FROM judgement WHERE a_uid IN gone_c OR b_uid IN gone_c")
-        delete("DELETE FROM interaction_identifier WHERE interaction_uid IN gone_i")
-        delete("DELETE FROM interaction_identifier WHERE (kind, value) IN (SELECT kind, value FROM gone_e)")
-        delete("DELETE FROM interaction WHERE uid IN gone_i")
-        delete("DELETE FROM customer_identifier WHERE customer_uid IN gone_c")
-        delete("DELETE FROM identifier WHERE (kind, value) IN (SELECT kind, value FROM gone_e)")
-        delete("DELETE FROM customer WHERE uid IN gone_c")
-        counts["profiles"] = delete("DELETE FROM profile WHERE profile_id IN (SELECT profile_id FROM lineage WHERE whole)")
-        delete("DELETE FROM audit WHERE profile_id IN (SELECT profile_id FROM lineage WHERE whole)")
-        # Profiles that keep other records: golden record scrubbed (resolve recomputes it), members marked.
-        db.execute("UPDATE profile SET " + ", ".join(f"{f} = NULL" for f in _PROFILE_FIELDS if f != "customer_count")
-                   + " WHERE profile_id IN (SELECT profile_id FROM lineage WHERE NOT whole)")
-        counts["profiles_to_resolve"] = db.execute(
-            "SELECT COUNT(*) FROM profile WHERE status = 'active' AND profile_id IN "
-            "(SELECT profile_id FROM lineage WHERE NOT whole)").fetchone()[0]
-        db.execute("UPDATE customer SET resolve_seq = ? WHERE profile_id IN (SELECT profile_id FROM lineage WHERE NOT whole)",
-                   (self._seq,))
-        db.execute("UPDATE interaction SET resolve_seq = ? WHERE profile_id IN "
-                   "(SELECT profile_id FROM lineage WHERE NOT whole)", (self._seq,))
-        # The text that stays: audit entries and judgement reasons naming what was erased.
-        tokens = [*gone_uids, *gone_events, *whole, *(f"{k}:{v}" for k, v in identifiers), *(v for _, v in identifiers)]
-        compiled = redact.pattern(tokens)
-        redacted = 0
-        if compiled is not None:
-            hits = db.execute(
-                "SELECT seq, reason, details FROM audit a WHERE EXISTS (SELECT 1 FROM json_each(?) t "
-                "WHERE instr(a.details, t.value) > 0 OR instr(COALESCE(a.reason, ''), t.value) > 0)",
-                (_jl(tokens),)).fetchall()
-            for seq, reason, details in hits:
-                new_reason, new_details = redact.redact(reason, compiled, mask), redact.redact(details, compiled, mask)
-                if (new_reason, new_details) != (reason, details):
-                    db.execute("UPDATE audit SET reason = ?, details = ? WHERE seq = ?", (new_reason, new_details, seq))
-                    redacted += 1
-            hits = db.execute(
-                "SELECT judgement_id, reason FROM judgement j WHERE EXISTS (SELECT 1 FROM json_each(?) t "
-                "WHERE instr(COALESCE(j.reason, ''), t.value) > 0)", (_jl(tokens),)).fetchall()
-            for jid, reason in hits:
-                new_reason = redact.redact(reason, compiled, mask)
-                if new_reason != reason:
-                    db.execute("UPDATE judgement SET reason = ? WHERE judgement_id = ?", (new_reason, jid))
-                    redacted += 1
-        counts["texts_redacted"] = redacted
-        counts["identifiers_rejudged"] = rejudged
-        return {"counts": counts, "uids": gone_uids, "interaction_uids": gone_events,
-                "identifiers": [tuple(i) for i in identifiers]}
+    @_reads
+    def erasure_texts(self, tokens: Sequence[str]) -> list[dict]:
+        rows = self.db.execute(
+            "SELECT 'audit', CAST(seq AS TEXT), reason, details FROM audit a WHERE reason IS NOT NULL "
+            "OR EXISTS (SELECT 1 FROM json_each(?) t WHERE instr(a.details, t.value) > 0) "
+            "UNION ALL SELECT 'judgement', judgement_id, reason, NULL FROM judgement WHERE reason IS NOT NULL "
+            "ORDER BY 1, 2", (_jl(tokens),)).fetchall()
+        return [dict(zip(("kind", "key", "reason", "details"), r)) for r in rows]
+
+    def erase(self, plan: dict) -> dict:
+        # secure_delete overwrites what is deleted with zeros, so the erased values do not linger in free
+        # pages of the file; after the commit a checkpoint empties the write-ahead log of the old pages.
+        with self._tx() as db:
+            db.execute("PRAGMA secure_delete = ON")
+            self._after_commit.append(self._checkpoint)
+            customers, events = _jl(plan["customers"]), _jl(plan["interactions"])
+            idents = json.dumps([[i["kind"], i["value"]] for i in plan["identifiers"]])
+            rejudge = json.dumps([[i["kind"], i["value"]] for i in plan["rejudge"]])
+            whole, partial = _jl(plan["whole"]), _jl(plan["partial"])
+            pairs = "(SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]') FROM json_each(?))"
+
+            def run(sql: str, *params) -> int:
+                return db.execute(sql, params).rowcount
+
+            erased = {
+                "links": run("DELETE FROM link WHERE a_uid IN (SELECT value FROM json_each(?1)) "
+                             "OR b_uid IN (SELECT value FROM json_each(?1))", customers),
+                "judgements": run("DELETE FROM judgement WHERE a_uid IN (SELECT value FROM json_each(?1)) "
+                                  "OR b_uid IN (SELECT value FROM json_each(?1))", customers),
+            }
+            run("DELETE FROM interaction_identifier WHERE interaction_uid IN (SELECT value FROM json_each(?))", events)
+            run(f"DELETE FROM interaction_identifier WHERE (kind, value) IN {pairs}", idents)
+            run("DELETE FROM interaction WHERE uid IN (SELECT value FROM json_each(?))", events)
+            run("DELETE FROM customer_identifier WHERE customer_uid IN (SELECT value FROM json_each(?))", customers)
+            run(f"DELETE FROM customer_identifier WHERE (kind, value) IN {pairs}", idents)
+            run(f"DELETE FROM identifier WHERE (kind, value) IN {pairs}", idents)
+            run("DELETE FROM customer WHERE uid IN (SELECT value FROM json_each(?))", customers)
+            # Shared identifiers of theirs that stay: un-marked, their holders stamped (the guard judges afresh).
+            run(f"UPDATE customer SET resolve_seq = ?1, link_seq = ?1 WHERE uid IN (SELECT customer_uid FROM "
+                f"customer_identifier WHERE (kind, value) IN {pairs.replace('?', '?2')})", self._seq, rejudge)
+            run(f"UPDATE identifier SET shared = 0, shared_reason = NULL WHERE (kind, value) IN {pairs}", rejudge)
+            run("UPDATE profile SET split_from = NULL WHERE split_from IN (SELECT value FROM json_each(?))", whole)
+            erased["profiles"] = run("DELETE FROM profile WHERE profile_id IN (SELECT value FROM json_each(?))", whole)
+            run("DELETE FROM audit WHERE profile_id IN (SELECT value FROM json_each(?))", whole)
+            # Profiles that keep other records: golden record scrubbed (resolve computes it again), their
+            # records and interactions stamped for resolve.
+            run("UPDATE profile SET " + ", ".join(f"{f} = NULL" for f in _PROFILE_FIELDS if f != "customer_count")
+                + " WHERE profile_id IN (SELECT value FROM json_each(?))", partial)
+            run("UPDATE customer SET resolve_seq = ?1 WHERE profile_id IN (SELECT value FROM json_each(?2))",
+                self._seq, partial)
+            run("UPDATE interaction SET resolve_seq = ?1 WHERE profile_id IN (SELECT value FROM json_each(?2))",
+                self._seq, partial)
+            for text in plan["texts"]:
+                if text["kind"] == "audit":
+                    run("UPDATE audit SET reason = ?, details = ? WHERE seq = ?", text["reason"], text["details"],
+                        int(text["key"]))
+                else:
+                    run("UPDATE judgement SET reason = ? WHERE judgement_id = ?", text["reason"], text["key"])
+            run("INSERT OR REPLACE INTO meta (key, value) VALUES ('erased', ?)", self._seq)
+        return erased
+
+    def _checkpoint(self) -> None:
+        self.db.execute("PRAGMA secure_delete = OFF")
+        self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+
+    def _erased_after(self, db: sqlite3.Connection, read_at: int | None) -> None:
+        """Refuse a write computed from what was read at `read_at` when a person was erased since."""
+        if read_at is None:
+            return
+        found = db.execute("SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'erased'").fetchone()
+        if found and found[0] > read_at:
+            raise ErasedMeanwhile(f"a person was erased (change {found[0]}) after this job read the store "
+                                  f"(change {read_at}): it writes nothing and reads again")
 
     # -- bulk export -----------------------------------------------------------------------------
     # Each stream is one query read row by row from its cursor (in primary-key order, so no sort), and

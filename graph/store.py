@@ -101,9 +101,10 @@ class Store(Protocol):
         """For identifiers held by two or more customers (only those touching `uids` when given):
         kind, value, shared, uid, first_name, last_name, dob — one row per (identifier, customer)."""
 
-    def set_shared(self, rows: Sequence[tuple[str, str, bool, str | None]]) -> int:
+    def set_shared(self, rows: Sequence[tuple[str, str, bool, str | None]], read_at: int | None = None) -> int:
         """Mark (kind, value) shared or not with its reason; the customers on a flipped identifier are
-        marked for resolve. Returns how many identifiers changed."""
+        stamped for the link job and resolve. Returns how many identifiers changed; no rows, no write.
+        ErasedMeanwhile when someone was erased after `read_at` (the reasons name the records judged)."""
 
     # -- link job --------------------------------------------------------------------------------
     def customers_frame(self, uids: Sequence[str] | None = None, *, identifier_kinds: Sequence[str] = (),
@@ -116,7 +117,7 @@ class Store(Protocol):
 
     def replace_links(self, rows: Sequence[LinkRow], touching: Sequence[str] | None) -> None:
         """Delete the scored links touching `touching` (all when None) and write `rows`, in one
-        transaction; customers whose links changed are marked for resolve."""
+        transaction; customers whose links changed are stamped for resolve."""
 
     def links(self, kind: str, limit: int | None = None) -> list[LinkRow]: ...
 
@@ -147,14 +148,16 @@ class Store(Protocol):
 
     def write_resolution(self, members: pl.DataFrame, profiles: pl.DataFrame, retired: pl.DataFrame,
                          audit: Sequence[dict], scope: Sequence[str] | None, *, after: int = 0,
-                         mark: int | None = None) -> None:
+                         mark: int | None = None, read_at: int | None = None) -> None:
         """One transaction: customers' profile ids (members: uid, profile_id), upserted profiles with their
         golden record, retired profiles (profile_id, status, merged_into), audit entries; re-attributes the
         interactions the scope touches and those stamped for attribution after `after`; advances resolve's
-        watermark to `mark`."""
+        watermark to `mark`. ErasedMeanwhile, writing nothing, when someone was erased after `read_at`."""
 
     # -- judgements ------------------------------------------------------------------------------
-    def add_judgement(self, row: dict) -> None: ...
+    def add_judgement(self, row: dict) -> None:
+        """Record a judgement {judgement_id, kind, a_uid, b_uid, by, at, reason}; NotFoundError when a
+        record is not in the store; both records are stamped for resolve."""
 
     def judgements(self, uids: Sequence[str] | None = None, include_deleted: bool = False) -> list[dict]: ...
 
@@ -204,19 +207,31 @@ class Store(Protocol):
     def links_touching(self, uids: Sequence[str]) -> list[LinkRow]:
         """Scored links (probable and review) with at least one end in `uids`, with their evidence."""
 
-    def forget_customers(self, uids: Sequence[str], mask: Callable[[str], str]) -> dict:
-        """Erase these customers, in one transaction: their records; the interactions that name them, are
-        attributed to a profile that only they make up, or carry an identifier only they used; those
-        identifiers; their links and judgements (hard deleted: erasure outranks the append-only log);
-        the profiles only they made up and the retired profiles merged into those, with their audit
-        entries. A profile that keeps other records loses its golden record and its members are marked
-        for resolve; a shared identifier they held that stays is un-marked (its reason names them) and
-        its holders marked, so the guard judges it afresh. In the audit and judgement text that stays, every erased uid, profile id and
-        identifier is replaced by mask(token).
+    # -- erasure: graph/erasure.py decides what goes; the store reads and writes by key ------------
+    def erasure_facts(self, uids: Sequence[str]) -> dict[str, pl.DataFrame]:
+        """What the records `uids` touch: "customers" (those in the store: uid, profile_id, first_name,
+        last_name), "ties" (every identifier they hold: uid, kind, value, shared, holders = how many customers
+        hold it), "lineage" (their profiles and the retired profiles merged into those at any depth:
+        profile_id, root, status, members = the records of the root). Columns: erasure.CUSTOMERS, TIES, LINEAGE."""
 
-        Returns {"counts": {customers, interactions, identifiers, links, judgements, profiles,
-        profiles_to_resolve, texts_redacted, identifiers_rejudged}, and, for the suppression entries only, the erased "uids",
-        "interaction_uids" and "identifiers" as (kind, value) pairs}."""
+    def erasure_events(self, refs: Sequence[str], profiles: Sequence[str],
+                       identifiers: Sequence[tuple[str, str]]) -> dict[str, pl.DataFrame]:
+        """The interactions naming one of `refs`, attributed to one of `profiles` or carrying one of
+        `identifiers`: "interactions" (uid, customer_ref, ref_exists, profile_id) and "carried" (the
+        identifiers they carry: uid, kind, value, holders, carriers). Columns: erasure.EVENTS, CARRIED."""
+
+    def erasure_texts(self, tokens: Sequence[str]) -> list[dict]:
+        """Text that may name an erased person: audit entries with a reason or whose details hold one of
+        `tokens` exactly, judgements with a reason: {kind: audit|judgement, key (seq or judgement_id),
+        reason, details}."""
+
+    def erase(self, plan: dict) -> dict:
+        """Delete and scrub by key what graph/erasure.py decided (Plan.store_plan()): the customers with
+        their ties, links and judgements; the interactions; the identifiers; the profiles `whole` with
+        their audit entries (and `split_from` naming them); the golden records of `partial`, whose records
+        and interactions are stamped for resolve; `rejudge` un-marked and their holders stamped; `texts`
+        written back. Records the erasure's change sequence, so that a job that read before it writes
+        nothing of what it computed (ErasedMeanwhile). Returns {links, judgements, profiles} deleted."""
 
     # -- bulk export -----------------------------------------------------------------------------
     # Whole-graph streams for a first load into another store (`idgraph export --neo4j-import DIR`):

@@ -13,6 +13,8 @@ import csv
 import functools
 import json
 import shutil
+import threading
+import time
 
 import pytest
 
@@ -238,3 +240,52 @@ def test_resolve_judges_and_groups_one_state_of_the_records(store, stores, tmp_p
     assert overlapped == scenario(fresh(), False)
     assert overlapped[0] == {frozenset({"crm:1"}), frozenset({"crm:2"})}  # a family email, two people
     assert overlapped[1] == "mary"
+
+
+# -- finding 5: concurrent merges lost audit entries (Neo4j) or wrote duplicates (embedded) --------------
+def test_merges_at_once_record_each_judgement_and_audit_entry_once(store, stores, tmp_path):
+    from idgraph.ingest.jobs import people
+
+    other, _ = stores
+    crm = [person(str(i), f"First{i}", f"Family{i}", f"p{i}@mail.co.uk") for i in range(20)]
+    mapping = project(tmp_path, crm)
+    ingest(store, mapping)
+    resolve(store, mapping)
+    pairs = [(f"crm:{2 * i}", f"crm:{2 * i + 1}") for i in range(10)]
+    barrier = threading.Barrier(2, timeout=60)
+    failures: list[BaseException] = []
+
+    def steward(name: str) -> None:
+        mine = other()
+        # A slowed writer: each merge reads the judgements there are, waits, then writes. Two stewards
+        # merge the same ten pairs at the same moment, pair by pair.
+        original = mine.judgements
+
+        def slow(*args, **kwargs):
+            found = original(*args, **kwargs)
+            time.sleep(0.15)
+            return found
+
+        mine.judgements = slow
+        try:
+            for a, b in pairs:
+                barrier.wait()
+                people.merge(mine, a, b, name, "same customer")
+        except BaseException as exc:  # noqa: BLE001 - reported by the main thread
+            failures.append(exc)
+            barrier.abort()
+
+    threads = [threading.Thread(target=steward, args=(n,)) for n in ("ann", "bob")]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=300)
+    assert not failures, failures
+    judged = store.judgements(None)
+    assert sorted((j["a_uid"], j["b_uid"]) for j in judged) == sorted(pairs)  # each pair judged once
+    entries = [a for a in store.audit() if a["action"] == "judged_same"]
+    assert len(entries) == 2 * len(pairs)  # one per profile of each merge: none lost, none twice
+    seqs = [a["seq"] for a in store.audit()]
+    assert len(set(seqs)) == len(seqs) and seqs == sorted(seqs)
+    assert {a["details"] if isinstance(a["details"], str) else json.dumps(a["details"]) for a in entries} and \
+        all(json.loads(a["details"])["judgement_id"] in {j["judgement_id"] for j in judged} for a in entries)

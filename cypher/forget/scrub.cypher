@@ -1,4 +1,4 @@
-// Erasure, step 7: the profiles $partial keep other records: their golden record is scrubbed (the
+// Erasure: the profiles $partial keep other records: their golden record is scrubbed (the
 // customer count stays) and their records and interactions are stamped for resolve ($stamp), which computes it
 // again. Returns how many of them are active.
 UNWIND $partial AS pid

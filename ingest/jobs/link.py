@@ -24,6 +24,7 @@ import polars as pl
 from pydantic import BaseModel, Field
 
 from idgraph.graph import hooks, work
+from idgraph.graph.errors import ErasedMeanwhile
 from idgraph.graph.records import LinkRow
 from idgraph.graph.store import Store
 from idgraph.ingest.mapping import Mapping
@@ -96,7 +97,13 @@ def link(
     """Score candidate pairs and replace the probabilistic links and the review queue they touch. Waits up
     to `wait` seconds for another link run to finish, then stops with work.Busy."""
     with work.lease(store, "link", wait=wait):
-        return _link(store, mapping, full, model_path, progress or silent, retrain)
+        for attempt in range(3):
+            try:
+                return _link(store, mapping, full, model_path, progress or silent, retrain)
+            except ErasedMeanwhile:  # the guard's verdicts named someone forgotten since: read again
+                if attempt == 2:
+                    raise
+    raise AssertionError("unreachable")
 
 
 def _link(store: Store, mapping: Mapping, full: bool, model_path: Path | None, progress: Progress,

@@ -27,6 +27,7 @@ from idgraph.ingest import strangers
 from idgraph.ingest.jobs.guard import run_guard
 from idgraph.ingest.jobs.model import ensure_model
 from idgraph.graph.components import components
+from idgraph.graph.errors import ErasedMeanwhile
 from idgraph.graph.golden import GOLDEN_FIELDS, golden_records
 from idgraph.graph.judgements import separate
 from idgraph.graph.store import Store
@@ -34,6 +35,7 @@ from idgraph.ingest.mapping import Mapping
 from idgraph.ingest.jobs.progress import Progress, silent
 
 WHOLE_PASS_FRACTION = 0.25
+ATTEMPTS = 3  # runs after an erasure that happened while resolve computed
 
 
 class ResolveSummary(BaseModel):
@@ -79,7 +81,13 @@ def resolve(store: Store, mapping: Mapping, *, full: bool = False, progress: Pro
     `wait` seconds for another resolve to finish, then stops with work.Busy."""
     started = time.perf_counter()
     with work.lease(store, "resolve", wait=wait) as held:
-        summary = _resolve(store, mapping, full, progress, by, held)
+        for attempt in range(ATTEMPTS):
+            try:
+                summary = _resolve(store, mapping, full, progress, by, held)
+                break
+            except ErasedMeanwhile:  # what it read named someone forgotten since: read again
+                if attempt == ATTEMPTS - 1:
+                    raise
     summary.seconds = round(time.perf_counter() - started, 3)
     return summary
 
@@ -105,7 +113,7 @@ def _resolve(store: Store, mapping: Mapping, full: bool, progress: Progress, by:
     if read.scope is None and read.before is None:
         # New events on known identifiers change no profile, but still need attributing.
         if read.waiting:
-            _attribute_only(store, after, mark)
+            _attribute_only(store, after, mark, read.read_at)
         return ResolveSummary(scope="attribution" if read.waiting else "none", identifiers_marked_shared=shared,
                               interactions_attributed=len(read.waiting))
     scope, before, judged, customers = read.scope, read.before, read.judged, read.customers
@@ -138,7 +146,7 @@ def _resolve(store: Store, mapping: Mapping, full: bool, progress: Progress, by:
     held.renew()
     with progress.step("write profiles", total=None):
         store.write_resolution(changed.select("uid", "profile_id"), rows, retired_rows, audit, scope,
-                               after=after, mark=mark)
+                               after=after, mark=mark, read_at=read.read_at)
     return ResolveSummary(
         scope="full" if scope is None else "incremental",
         customers_in_scope=len(before),
@@ -183,14 +191,15 @@ def _judged_apart(comp: pl.DataFrame, judgements: list[dict]) -> list[str]:
     return comp.filter(pl.col("component").is_in(hit))["uid"].to_list()
 
 
-def _attribute_only(store: Store, after: int, mark: int) -> None:
+def _attribute_only(store: Store, after: int, mark: int, read_at: int) -> None:
     """A resolution with no profile change: the store attributes the interactions stamped for it."""
     text = {c: pl.Utf8 for c in ("profile_id", "status", "merged_into", "split_from", "created_at", "updated_at",
                                  *GOLDEN_FIELDS, "sources")}
     profiles = pl.DataFrame(schema={**text, "seq": pl.Int64, "customer_count": pl.Int64})
     store.write_resolution(pl.DataFrame(schema={"uid": pl.Utf8, "profile_id": pl.Utf8}), profiles,
                            pl.DataFrame(schema={"profile_id": pl.Utf8, "status": pl.Utf8, "merged_into": pl.Utf8,
-                                                "updated_at": pl.Utf8}), [], [], after=after, mark=mark)
+                                                "updated_at": pl.Utf8}), [], [], after=after, mark=mark,
+                           read_at=read_at)
 
 
 def _audit(members: pl.DataFrame, profiles: pl.DataFrame, retired: pl.DataFrame, cuts: list[dict],
