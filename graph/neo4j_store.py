@@ -53,6 +53,7 @@ from idgraph.graph.cypher_files import statement, statements
 from idgraph.graph.errors import ErasedMeanwhile, NotFoundError, StoreError
 from idgraph.graph.neo4j_bulk import Neo4jBulkExport
 from idgraph.graph.records import CustomerRow, InteractionRow, LinkRow, WriteCounts
+from idgraph.graph.attribution import CARRIED as ATTRIBUTION_CARRIED, EVENTS as ATTRIBUTION_EVENTS
 from idgraph.graph.store import CUSTOMER_COLUMNS, MARKS, frame_extras
 
 T = TypeVar("T")
@@ -248,7 +249,8 @@ class Neo4jStore(Neo4jBulkExport):
             try:
                 local.seq = tx.run(statement("write/sequence_next")).single()[0] if counted else None
                 result = work(tx)
-                hooks.at("store.commit")
+                if counted:
+                    hooks.at("store.commit")
                 return result
             finally:
                 local.tx = local.mode = local.seq = None
@@ -353,16 +355,14 @@ class Neo4jStore(Neo4jBulkExport):
     def wipe(self) -> None:
         """Delete the whole identity graph, in batches (benchmarks and tests on a database of their own)."""
         while True:
-            deleted = self._write(lambda tx: tx.run(statement("write/wipe"), batch=10_000).single()[0])
+            deleted = self._write(lambda tx: tx.run(statement("write/wipe"), batch=10_000).single()[0], counted=False)
             if not deleted:
                 return
 
     # -- work marks and leases (graph/work.py) ---------------------------------------------------
-    def sequence(self) -> int:
-        return self._column("read/sequence")[0]
-
-    def watermark(self, job: str) -> int:
-        return self._column("read/watermark", job=job)[0]
+    def marks(self) -> dict:
+        sequence, erased, watermarks = self._values("read/marks")[0]
+        return {"sequence": sequence, "erased": erased, "watermarks": {job: seq for job, seq in watermarks}}
 
     def advance_watermark(self, job: str, seq: int) -> None:
         self._write(lambda tx: self._run(tx, "write/watermark", job=job, mark=int(seq)))
@@ -501,10 +501,13 @@ class Neo4jStore(Neo4jBulkExport):
 
         self._write(work)
 
-    def links(self, kind: str, limit: int | None = None) -> list[LinkRow]:
-        rows = self._values("read/links", type=_LINK_TYPES.get(kind, kind),
-                            limit=NO_LIMIT if limit is None else int(limit))
-        return [LinkRow(a, b, score, evidence, kind) for a, b, score, evidence in rows]
+    def links(self, kind: str | None = None, limit: int | None = None, *,
+              touching: Sequence[str] | None = None) -> list[LinkRow]:
+        if touching is not None and not touching:
+            return []
+        rows = self._values("read/links", type=None if kind is None else _LINK_TYPES.get(kind, kind),
+                            uids=_uids(touching), limit=NO_LIMIT if limit is None else int(limit))
+        return [LinkRow(a, b, score, evidence, k) for a, b, score, evidence, k in rows]
 
     def delete_link(self, a_uid: str, b_uid: str) -> None:
         a, b = sorted((a_uid, b_uid))
@@ -514,23 +517,16 @@ class Neo4jStore(Neo4jBulkExport):
     def customer_count(self) -> int:
         return self._column("read/customer_count")[0]
 
-    def closure(self, seeds: Sequence[str]) -> list[str]:
-        reached: set[str] = set()
-        frontier = sorted(set(seeds))
-        query = statement("read/closure_step")
+    def neighbours(self, uids: Sequence[str]) -> list[str]:
+        query = statement("read/neighbours")
 
-        def step(tx: neo4j.ManagedTransaction, uids: list[str]) -> list[str]:
-            found: list[str] = []
-            for batch in _chunks(uids, self.batch_size):
-                found.extend(tx.run(query, uids=list(batch)).single()[0])
-            return found
+        def work(tx: neo4j.ManagedTransaction) -> list[str]:
+            found: set[str] = set()
+            for batch in _chunks(sorted(set(uids)), self.batch_size):
+                found.update(tx.run(query, uids=list(batch)).single()[0])
+            return sorted(found)
 
-        # Breadth-first, one set-based query per hop (per batch): components are shallow.
-        while frontier:
-            found = set(self._read(lambda tx: step(tx, frontier)))
-            frontier = sorted(found - reached)
-            reached |= found
-        return sorted(reached)
+        return self._read(work)
 
     def link_edges(self, scope: Sequence[str] | None) -> pl.DataFrame:
         schema = {"a": pl.Utf8, "b": pl.Utf8, "kind": pl.Utf8, "weight": pl.Float64}
@@ -554,19 +550,41 @@ class Neo4jStore(Neo4jBulkExport):
     def max_profile_seq(self) -> int:
         return self._column("read/profile_seq_max")[0]
 
+    def attribution_facts(self, scope: Sequence[str] | None, after: int) -> dict[str, pl.DataFrame]:
+        touched_query, facts_query = statement("read/attribution_touched"), statement("read/attribution_facts")
+
+        def work(tx: neo4j.ManagedTransaction) -> tuple[list, list]:
+            if scope is None:
+                touched = tx.run(touched_query, uids=None, after=int(after)).single()[0]
+            else:
+                touched = []
+                for batch in list(_chunks(sorted(set(scope)), self.batch_size)) or [[]]:
+                    touched.extend(tx.run(touched_query, uids=list(batch), after=int(after)).single()[0])
+            events: list = []
+            carried: list = []
+            for batch in _chunks(sorted(set(touched)), self.batch_size):
+                found = tx.run(facts_query, uids=list(batch)).single()
+                events.extend(found["events"])
+                carried.extend(found["carried"])
+            return events, carried
+
+        events, carried = self._read(work)
+        return {"events": pl.DataFrame(events, schema=ATTRIBUTION_EVENTS, orient="row"),
+                "carried": pl.DataFrame(carried, schema=ATTRIBUTION_CARRIED, orient="row")}
+
     def write_resolution(self, members: pl.DataFrame, profiles: pl.DataFrame, retired: pl.DataFrame,
-                         audit: Sequence[dict], scope: Sequence[str] | None, *, after: int = 0,
+                         audit: Sequence[dict], attribution: pl.DataFrame, recount: Sequence[str], *,
                          mark: int | None = None, read_at: int | None = None) -> None:
         """Write what resolve computed, as the embedded store does, in batches of whole components.
 
         A resolve that fits in one batch (batch_size records and profiles) is one transaction. A bigger
         one, which would not fit in a Neo4j transaction's memory (160,000 records make a few GiB of
         transaction state), is written one batch of whole components per transaction: each moves its
-        records, upserts their profiles, retires the profiles merged into them, appends their audit
-        entries and re-attributes the interactions that depend on them; a last one attributes the
-        remaining stamped interactions and advances resolve's watermark. A run killed half way has not
-        advanced the watermark: the next resolve takes the same scope again and finds the components
-        written already as they are, so it gives the same profile ids (batches go in minting order).
+        records, upserts their profiles, retires the profiles merged into them and appends their audit
+        entries; then the interactions' attribution and counts, in batches; a last one advances resolve's
+        watermark. A run killed half way has not advanced the watermark: the next resolve takes the same
+        scope again and finds the components written already as they are, so it gives the same profile
+        ids (batches go in minting order).
         """
         stamp_rows = profiles.select("profile_id", "seq", "status", "merged_into", "split_from", "created_at",
                                      "updated_at", *_PROFILE_FIELDS).sort("seq", "profile_id")
@@ -605,10 +623,10 @@ class Neo4jStore(Neo4jBulkExport):
         for a, row in zip(audit, numbered):
             i = batch_of.get(a.get("profile_id"))
             (leftover_audit if i is None else audit_rows[i]).append(row)
-        touched: set[str] = set()
+        attributed = attribution.select("uid", "profile_id").to_dicts()
         base: list[int] = []
 
-        def component_batch(tx: neo4j.ManagedTransaction, i: int) -> list[str]:
+        def component_batch(tx: neo4j.ManagedTransaction, i: int) -> None:
             self._erased_after(tx, read_at)
             ids = [row["profile_id"] for row in batches[i]]
             if i == 0:
@@ -617,33 +635,35 @@ class Neo4jStore(Neo4jBulkExport):
             self._run(tx, "write/profiles_retired", retired_rows[i])
             self._run(tx, "write/members", [m for pid in ids for m in members_of.get(pid, ())])
             self._create_audit(tx, base[0], audit_rows[i])
-            depending = sorted({u for batch in self._run(tx, "read/attribution_members", ids, key="ids")
-                                for u in batch[0]})
-            self._attribute(tx, depending, ids)
-            return depending
 
-        def last_batch(tx: neo4j.ManagedTransaction) -> None:
+        def interactions(tx: neo4j.ManagedTransaction, rows: Sequence[dict], ids: Sequence[str]) -> None:
             self._erased_after(tx, read_at)
+            self._run(tx, "write/attribution", rows)
+            self._run(tx, "write/interaction_counts", list(ids), key="ids")
+
+        def last_batch(tx: neo4j.ManagedTransaction, rows: Sequence[dict], ids: Sequence[str]) -> None:
+            interactions(tx, rows, ids)
             self._run(tx, "write/profiles_retired", leftover_retired)
             self._create_audit(tx, base[0], leftover_audit)
-            rest = set(self._run(tx, "read/changed_attribution", after=after)[0][0])
-            if scope is None:  # a whole pass attributes every interaction, also those no record reaches
-                rest |= set(self._run(tx, "read/interaction_uids")[0][0])
-            self._attribute(tx, sorted(rest - touched), [])
             if mark is not None:
                 self._run(tx, "write/watermark", job="resolve", mark=int(mark))
 
-        if len(batches) == 1:  # the usual incremental run: one transaction, as on the embedded store
-            def whole(tx: neo4j.ManagedTransaction) -> None:
-                touched.clear()
-                touched.update(component_batch(tx, 0))
-                last_batch(tx)
+        recount = sorted(recount)
+        if len(batches) == 1 and len(attributed) + len(recount) <= 4 * self.batch_size:
+            def whole(tx: neo4j.ManagedTransaction) -> None:  # the usual incremental run: one transaction
+                component_batch(tx, 0)
+                last_batch(tx, attributed, recount)
 
             self._write(whole)
             return
         for i in range(len(batches)):
-            touched.update(self._write(lambda tx: component_batch(tx, i)))
-        self._write(last_batch)
+            self._write(lambda tx: component_batch(tx, i))
+        size = 4 * self.batch_size  # the attribution first, all of it; then the counts it changed
+        for start in range(0, len(attributed), size):
+            self._write(lambda tx: interactions(tx, attributed[start:start + size], []))
+        for start in range(0, len(recount), size):
+            self._write(lambda tx: interactions(tx, [], recount[start:start + size]))
+        self._write(lambda tx: last_batch(tx, [], []))
 
     def _append_audit(self, tx: neo4j.ManagedTransaction, entries: Sequence[dict]) -> None:
         """Audit entries numbered inside this write (write/audit.cypher), in the order given."""
@@ -660,14 +680,6 @@ class Neo4jStore(Neo4jBulkExport):
         _, second = statements("write/audit")
         for batch in _chunks(rows, self.batch_size):
             tx.run(second, base=base, rows=list(batch)).consume()
-
-    def _attribute(self, tx: neo4j.ManagedTransaction, interactions: list[str], profiles: list[str]) -> None:
-        """Give these interactions their profile (write/attribute.cypher says how) and recount the
-        interactions of `profiles` and of every profile one of them was or is attributed to."""
-        recount = set(profiles)
-        for (found,) in self._run(tx, "write/attribute", interactions, key="uids"):
-            recount.update(p for p in found if p)
-        self._run(tx, "write/interaction_counts", sorted(recount), key="ids")
 
     # -- components on the server (Graph Data Science) ---------------------------------------------
     def gds_version(self) -> str | None:
@@ -708,23 +720,26 @@ class Neo4jStore(Neo4jBulkExport):
             self._values("gds/drop", graph=graph)
 
     # -- judgements ------------------------------------------------------------------------------
-    def add_judgement(self, row: dict) -> None:
-        params = {"judgement_id": row["judgement_id"], "kind": row["kind"], "a_uid": row["a_uid"],
-                  "b_uid": row["b_uid"], "by": row["by"], "at": row["at"], "reason": row.get("reason")}
-        if params["kind"] not in ("same", "not_same"):
-            raise ValueError(f"unknown judgement kind {params['kind']!r}: same or not_same")
+    def add_judgements(self, rows: Sequence[dict]) -> None:
+        payload = [{"judgement_id": r["judgement_id"], "kind": r["kind"], "a_uid": r["a_uid"], "b_uid": r["b_uid"],
+                    "by": r["by"], "at": r["at"], "reason": r.get("reason")} for r in rows]
+        for r in payload:
+            if r["kind"] not in ("same", "not_same"):
+                raise ValueError(f"unknown judgement kind {r['kind']!r}: same or not_same")
+        ends = sorted({u for r in payload for u in (r["a_uid"], r["b_uid"])})
 
         def work(tx: neo4j.ManagedTransaction) -> None:
-            found = {r[0] for r in self._run(tx, "read/customers_existing", uids=[row["a_uid"], row["b_uid"]])}
-            missing = [u for u in (row["a_uid"], row["b_uid"]) if u not in found]
+            found = {r[0] for r in self._run(tx, "read/customers_existing", uids=ends)}
+            missing = [u for u in ends if u not in found]
             if missing:
                 raise NotFoundError(f"no record {', '.join(missing)}: a judgement joins two records of the graph")
-            self._run(tx, "write/judgement_add", **params)
+            self._run(tx, "write/judgement_add", payload)
 
         try:
             self._write(work)
         except ConstraintError:
-            raise StoreError(f"judgement {row['judgement_id']} exists already between other records") from None
+            ids = ", ".join(r["judgement_id"] for r in payload)
+            raise StoreError(f"judgement {ids} exists already between other records") from None
 
     def judgements(self, uids: Sequence[str] | None = None, include_deleted: bool = False) -> list[dict]:
         return self._dicts("read/judgements", uids=_uids(uids), include_deleted=include_deleted)
@@ -752,9 +767,6 @@ class Neo4jStore(Neo4jBulkExport):
             row["attributes"] = dict(row["attributes"])
         return rows
 
-    def profile_identifiers(self, profile_id: str) -> list[dict]:
-        return self._dicts("read/profile_identifiers", profile_id=profile_id)
-
     def profile_interactions(self, profile_id: str, limit: int | None = None) -> list[dict]:
         return self._dicts("read/profile_interactions", profile_id=profile_id,
                            limit=NO_LIMIT if limit is None else int(limit))
@@ -772,12 +784,12 @@ class Neo4jStore(Neo4jBulkExport):
             for record in session.run(statement(name), params):
                 yield record.values()
 
-    def export_records(self) -> Iterator[tuple[str, str, str, str | None]]:
+    def _bulk_records(self) -> Iterator[tuple[str, str, str, str | None]]:
         for kind, name in (("customer", "read/export_customers"), ("interaction", "read/export_interactions")):
             for source, record_id, profile_id in self._stream(name):
                 yield kind, source, record_id, profile_id
 
-    def export_profiles(self) -> Iterator[dict]:
+    def _bulk_profiles(self) -> Iterator[dict]:
         for (row,) in self._stream("read/export_profiles"):
             yield self._profile_row(row)
 
@@ -796,7 +808,7 @@ class Neo4jStore(Neo4jBulkExport):
 
     # -- people in the loop ----------------------------------------------------------------------
     def salt(self) -> str:
-        found = self.bulk_salt()
+        found = self._salt()
         if found is not None:
             return found
         query = statement("write/salt")
@@ -823,12 +835,6 @@ class Neo4jStore(Neo4jBulkExport):
 
     def customer_identifiers(self, uids: Sequence[str]) -> list[dict]:
         return self._dicts("read/customer_identifiers", uids=_uids(uids)) if uids else []
-
-    def links_touching(self, uids: Sequence[str]) -> list[LinkRow]:
-        if not uids:
-            return []
-        return [LinkRow(r["a_uid"], r["b_uid"], r["score"], r["evidence"], r["kind"])
-                for r in self._dicts("read/links_touching", uids=_uids(uids))]
 
     # -- erasure (graph/erasure.py decides; these read and write by key) --------------------------
     def erasure_facts(self, uids: Sequence[str]) -> dict[str, pl.DataFrame]:

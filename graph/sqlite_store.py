@@ -22,9 +22,10 @@ from typing import TypeVar
 import polars as pl
 
 from idgraph.graph import erasure, hooks
+from idgraph.graph.attribution import CARRIED as ATTRIBUTION_CARRIED, EVENTS as ATTRIBUTION_EVENTS
 from idgraph.graph.errors import ErasedMeanwhile, NotFoundError, StoreError
 from idgraph.graph.records import CustomerRow, InteractionRow, LinkRow, WriteCounts
-from idgraph.graph.store import CUSTOMER_COLUMNS, MARKS, frame_extras
+from idgraph.graph.store import BULK_KINDS, CUSTOMER_COLUMNS, frame_extras
 
 T = TypeVar("T")
 
@@ -163,7 +164,8 @@ class SQLiteStore:
                 if counted:
                     self._seq = self.db.execute(_NEXT_SEQ).fetchone()[0]
                 yield self.db
-                hooks.at("store.commit")
+                if counted:
+                    hooks.at("store.commit")
                 self.db.execute("COMMIT")
             except BaseException:
                 if self.db.in_transaction:
@@ -202,14 +204,11 @@ class SQLiteStore:
 
     # -- work marks and leases -------------------------------------------------------------------
     @_reads
-    def sequence(self) -> int:
-        found = self.db.execute("SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'seq'").fetchone()
-        return found[0] if found else 0
-
-    @_reads
-    def watermark(self, job: str) -> int:
-        found = self.db.execute("SELECT CAST(value AS INTEGER) FROM meta WHERE key = ?", (f"watermark:{job}",)).fetchone()
-        return found[0] if found else 0
+    def marks(self) -> dict:
+        rows = dict(self.db.execute("SELECT key, CAST(value AS INTEGER) FROM meta WHERE key = 'seq' OR key = 'erased' "
+                                    "OR key LIKE 'watermark:%'").fetchall())
+        return {"sequence": rows.pop("seq", 0), "erased": rows.pop("erased", 0),
+                "watermarks": {k.split(":", 1)[1]: v for k, v in sorted(rows.items())}}
 
     def advance_watermark(self, job: str, seq: int) -> None:
         with self._tx() as db:
@@ -421,10 +420,14 @@ class SQLiteStore:
             db.execute("UPDATE customer SET resolve_seq = ? WHERE uid IN relinked", (self._seq,))
 
     @_reads
-    def links(self, kind: str, limit: int | None = None) -> list[LinkRow]:
+    def links(self, kind: str | None = None, limit: int | None = None, *,
+              touching: Sequence[str] | None = None) -> list[LinkRow]:
+        near = "" if touching is None else (
+            " AND (a_uid IN (SELECT value FROM json_each(?2)) OR b_uid IN (SELECT value FROM json_each(?2)))")
         cur = self.db.execute(
-            "SELECT a_uid, b_uid, score, evidence, kind FROM link WHERE kind = ? ORDER BY score DESC, a_uid, b_uid"
-            " LIMIT ?", (kind, -1 if limit is None else limit))
+            "SELECT a_uid, b_uid, score, evidence, kind FROM link WHERE (?1 IS NULL OR kind = ?1)" + near
+            + " ORDER BY score DESC, a_uid, b_uid LIMIT ?3",
+            (kind, None if touching is None else _jl(touching), -1 if limit is None else limit))
         return [LinkRow(*row) for row in cur]
 
     def delete_link(self, a_uid: str, b_uid: str) -> None:
@@ -439,41 +442,26 @@ class SQLiteStore:
         return self.db.execute("SELECT COUNT(*) FROM customer").fetchone()[0]
 
     @_reads
-    def closure(self, seeds: Sequence[str]) -> list[str]:
-        db = self.db
-        db.execute("CREATE TEMP TABLE IF NOT EXISTS reach(uid TEXT PRIMARY KEY) WITHOUT ROWID")
-        db.execute("CREATE TEMP TABLE IF NOT EXISTS frontier(uid TEXT PRIMARY KEY) WITHOUT ROWID")
-        db.execute("CREATE TEMP TABLE IF NOT EXISTS nextf(uid TEXT PRIMARY KEY) WITHOUT ROWID")
-        for t in ("reach", "frontier", "nextf"):
-            db.execute(f"DELETE FROM {t}")
-        db.execute("INSERT OR IGNORE INTO frontier SELECT value FROM json_each(?)", (_jl(seeds),))
-        db.execute("INSERT OR IGNORE INTO reach SELECT uid FROM frontier")
-        # Breadth-first, one set-based step per hop: components are shallow, so a handful of queries.
-        # CROSS JOIN makes SQLite start from the frontier (a temp table it has no statistics for):
-        # otherwise it scans a whole index (every identifier edge, every probable link) on each hop,
-        # and an incremental resolve costs time in proportion to the graph instead of the batch.
-        while True:
-            db.execute(
-                "INSERT OR IGNORE INTO nextf "
-                "SELECT ci2.customer_uid FROM frontier f "
-                "CROSS JOIN customer_identifier ci ON ci.customer_uid = f.uid "
-                "CROSS JOIN identifier i ON i.kind = ci.kind AND i.value = ci.value AND i.shared = 0 "
-                "CROSS JOIN customer_identifier ci2 ON ci2.kind = ci.kind AND ci2.value = ci.value "
-                "UNION SELECT l.b_uid FROM frontier f CROSS JOIN link l ON l.a_uid = f.uid WHERE l.kind = 'probable' "
-                "UNION SELECT l.a_uid FROM frontier f CROSS JOIN link l ON l.b_uid = f.uid WHERE l.kind = 'probable' "
-                "UNION SELECT j.b_uid FROM frontier f CROSS JOIN judgement j ON j.a_uid = f.uid WHERE j.deleted_at IS NULL "
-                "UNION SELECT j.a_uid FROM frontier f CROSS JOIN judgement j ON j.b_uid = f.uid WHERE j.deleted_at IS NULL "
-                "UNION SELECT c2.uid FROM frontier f CROSS JOIN customer c ON c.uid = f.uid "
-                "CROSS JOIN customer c2 ON c2.profile_id = c.profile_id"
-            )
-            db.execute("DELETE FROM nextf WHERE uid IN reach")
-            if db.execute("SELECT COUNT(*) FROM nextf").fetchone()[0] == 0:
-                break
-            db.execute("INSERT INTO reach SELECT uid FROM nextf")
-            db.execute("DELETE FROM frontier")
-            db.execute("INSERT INTO frontier SELECT uid FROM nextf")
-            db.execute("DELETE FROM nextf")
-        return [u for (u,) in db.execute("SELECT r.uid FROM reach r JOIN customer c ON c.uid = r.uid ORDER BY r.uid")]
+    def neighbours(self, uids: Sequence[str]) -> list[str]:
+        # CROSS JOIN makes SQLite start from the given uids (json_each has no statistics): otherwise it
+        # scans a whole index (every identifier edge, every probable link) on each hop, and an
+        # incremental resolve costs time in proportion to the graph instead of the batch.
+        rows = self.db.execute(
+            "WITH f(uid) AS (SELECT value FROM json_each(?)) "
+            "SELECT n.uid FROM ("
+            " SELECT f.uid AS uid FROM f"
+            " UNION SELECT ci2.customer_uid FROM f "
+            " CROSS JOIN customer_identifier ci ON ci.customer_uid = f.uid "
+            " CROSS JOIN identifier i ON i.kind = ci.kind AND i.value = ci.value AND i.shared = 0 "
+            " CROSS JOIN customer_identifier ci2 ON ci2.kind = ci.kind AND ci2.value = ci.value "
+            " UNION SELECT l.b_uid FROM f CROSS JOIN link l ON l.a_uid = f.uid WHERE l.kind = 'probable' "
+            " UNION SELECT l.a_uid FROM f CROSS JOIN link l ON l.b_uid = f.uid WHERE l.kind = 'probable' "
+            " UNION SELECT j.b_uid FROM f CROSS JOIN judgement j ON j.a_uid = f.uid WHERE j.deleted_at IS NULL "
+            " UNION SELECT j.a_uid FROM f CROSS JOIN judgement j ON j.b_uid = f.uid WHERE j.deleted_at IS NULL "
+            " UNION SELECT c2.uid FROM f CROSS JOIN customer c ON c.uid = f.uid "
+            " CROSS JOIN customer c2 ON c2.profile_id = c.profile_id"
+            ") n CROSS JOIN customer c ON c.uid = n.uid", (_jl(uids),)).fetchall()
+        return [u for (u,) in rows]
 
     @_reads
     def link_edges(self, scope: Sequence[str] | None) -> pl.DataFrame:
@@ -517,14 +505,39 @@ class SQLiteStore:
     def max_profile_seq(self) -> int:
         return self.db.execute("SELECT COALESCE(MAX(seq), 0) FROM profile").fetchone()[0]
 
+    @_reads
+    def attribution_facts(self, scope: Sequence[str] | None, after: int) -> dict[str, pl.DataFrame]:
+        db = self.db
+        if scope is None:
+            touched = "1"
+        else:
+            # CROSS JOIN: start from the scope, not from a scan of every interaction or identifier edge.
+            db.execute("CREATE TEMP TABLE IF NOT EXISTS touched(uid TEXT PRIMARY KEY) WITHOUT ROWID")
+            db.execute("DELETE FROM touched")
+            db.execute(
+                "INSERT OR IGNORE INTO touched SELECT uid FROM interaction WHERE resolve_seq > ?1 "
+                "UNION SELECT i.uid FROM json_each(?2) s CROSS JOIN interaction i ON i.customer_ref = s.value "
+                "UNION SELECT ii.interaction_uid FROM json_each(?2) s "
+                "CROSS JOIN customer_identifier ci ON ci.customer_uid = s.value "
+                "CROSS JOIN interaction_identifier ii ON ii.kind = ci.kind AND ii.value = ci.value",
+                (after, _jl(scope)))
+            touched = "{col} IN touched"
+        events = db.execute(
+            "SELECT i.uid, i.customer_ref, c.uid, c.profile_id, i.profile_id FROM interaction i "
+            f"LEFT JOIN customer c ON c.uid = i.customer_ref WHERE {touched.format(col='i.uid')}").fetchall()
+        carried = db.execute(
+            "SELECT ii.interaction_uid, ci.customer_uid, c.profile_id FROM interaction_identifier ii "
+            "JOIN identifier d ON d.kind = ii.kind AND d.value = ii.value AND d.shared = 0 "
+            "JOIN customer_identifier ci ON ci.kind = ii.kind AND ci.value = ii.value "
+            f"JOIN customer c ON c.uid = ci.customer_uid WHERE {touched.format(col='ii.interaction_uid')}").fetchall()
+        return {"events": pl.DataFrame(events, schema=ATTRIBUTION_EVENTS, orient="row"),
+                "carried": pl.DataFrame(carried, schema=ATTRIBUTION_CARRIED, orient="row")}
+
     def write_resolution(self, members: pl.DataFrame, profiles: pl.DataFrame, retired: pl.DataFrame,
-                         audit: Sequence[dict], scope: Sequence[str] | None, *, after: int = 0,
+                         audit: Sequence[dict], attribution: pl.DataFrame, recount: Sequence[str], *,
                          mark: int | None = None, read_at: int | None = None) -> None:
         with self._tx() as db:
             self._erased_after(db, read_at)
-            where = self._scope_table(db, scope)
-            db.execute("CREATE TEMP TABLE IF NOT EXISTS touched_profile(profile_id TEXT PRIMARY KEY) WITHOUT ROWID")
-            db.execute("DELETE FROM touched_profile")
             db.executemany("UPDATE customer SET profile_id = ? WHERE uid = ?",
                            members.select("profile_id", "uid").iter_rows())
             cols = ("profile_id", "seq", "status", "merged_into", "split_from", "created_at", "updated_at",
@@ -541,65 +554,33 @@ class SQLiteStore:
                 "WHERE profile_id = ?",
                 retired.select("status", "merged_into", "updated_at", "profile_id").iter_rows(),
             )
-            db.executemany(
-                "INSERT INTO audit (at, action, profile_id, by, reason, details) VALUES (?, ?, ?, ?, ?, ?)",
-                [(a["at"], a["action"], a.get("profile_id"), a.get("by"), a.get("reason"),
-                  json.dumps(a.get("details") or {}, sort_keys=True)) for a in audit],
-            )
-            self._attribute(db, where, after)
+            self._append_audit(db, audit)
+            db.executemany("UPDATE interaction SET profile_id = ? WHERE uid = ?",
+                           attribution.select("profile_id", "uid").iter_rows())
+            db.execute(
+                "UPDATE profile SET interaction_count = (SELECT COUNT(*) FROM interaction i "
+                "WHERE i.profile_id = profile.profile_id) WHERE profile_id IN (SELECT value FROM json_each(?))",
+                (_jl(recount),))
             if mark is not None:
                 self.advance_watermark("resolve", mark)
 
-    def _attribute(self, db: sqlite3.Connection, where: str, after: int) -> None:
-        """Give each touched interaction its profile: the customer it names, else the one profile its
-        non-shared identifiers lead to; none when they lead to several (ambiguous) or none."""
-        db.execute("CREATE TEMP TABLE IF NOT EXISTS touched(uid TEXT PRIMARY KEY) WITHOUT ROWID")
-        db.execute("DELETE FROM touched")
-        if where == "1":
-            db.execute("INSERT INTO touched SELECT uid FROM interaction")
-        else:
-            # CROSS JOIN: start from the scope, not from a scan of every interaction or identifier edge.
-            db.execute(
-                "INSERT OR IGNORE INTO touched SELECT uid FROM interaction WHERE resolve_seq > ? "
-                "UNION SELECT i.uid FROM scope s CROSS JOIN interaction i ON i.customer_ref = s.uid "
-                "UNION SELECT ii.interaction_uid FROM scope s "
-                "CROSS JOIN customer_identifier ci ON ci.customer_uid = s.uid "
-                "CROSS JOIN interaction_identifier ii ON ii.kind = ci.kind AND ii.value = ci.value", (after,)
-            )
-        db.execute("INSERT OR IGNORE INTO touched_profile SELECT DISTINCT profile_id FROM interaction "
-                   "WHERE uid IN touched AND profile_id IS NOT NULL")
-        db.execute(
-            "UPDATE interaction SET profile_id = COALESCE("
-            " (SELECT c.profile_id FROM customer c WHERE c.uid = interaction.customer_ref),"
-            " (SELECT CASE WHEN COUNT(DISTINCT c.profile_id) = 1 THEN MIN(c.profile_id) END"
-            "  FROM interaction_identifier ii"
-            "  JOIN identifier d ON d.kind = ii.kind AND d.value = ii.value AND d.shared = 0"
-            "  JOIN customer_identifier ci ON ci.kind = ii.kind AND ci.value = ii.value"
-            "  JOIN customer c ON c.uid = ci.customer_uid"
-            "  WHERE ii.interaction_uid = interaction.uid)) "
-            "WHERE uid IN touched"
-        )
-        db.execute("INSERT OR IGNORE INTO touched_profile SELECT DISTINCT profile_id FROM interaction "
-                   "WHERE uid IN touched AND profile_id IS NOT NULL")
-        db.execute("INSERT OR IGNORE INTO touched_profile SELECT DISTINCT profile_id FROM customer "
-                   f"WHERE profile_id IS NOT NULL AND {where.format(col='uid')}")
-        db.execute(
-            "UPDATE profile SET interaction_count = (SELECT COUNT(*) FROM interaction i "
-            "WHERE i.profile_id = profile.profile_id) WHERE profile_id IN touched_profile"
-        )
-
     # -- judgements ------------------------------------------------------------------------------
-    def add_judgement(self, row: dict) -> None:
+    def add_judgements(self, rows: Sequence[dict]) -> None:
+        for row in rows:
+            if row["kind"] not in ("same", "not_same"):
+                raise ValueError(f"unknown judgement kind {row['kind']!r}: same or not_same")
+        ends = sorted({u for r in rows for u in (r["a_uid"], r["b_uid"])})
         with self._tx() as db:
-            found = {u for (u,) in db.execute("SELECT uid FROM customer WHERE uid IN (?, ?)", (row["a_uid"], row["b_uid"]))}
-            missing = [u for u in (row["a_uid"], row["b_uid"]) if u not in found]
+            found = {u for (u,) in db.execute("SELECT uid FROM customer WHERE uid IN (SELECT value FROM json_each(?))",
+                                              (_jl(ends),))}
+            missing = [u for u in ends if u not in found]
             if missing:
                 raise NotFoundError(f"no record {', '.join(missing)}: a judgement joins two records of the graph")
-            db.execute(
+            db.executemany(
                 "INSERT INTO judgement (judgement_id, kind, a_uid, b_uid, by, at, reason) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (row["judgement_id"], row["kind"], row["a_uid"], row["b_uid"], row["by"], row["at"], row.get("reason")),
-            )
-            db.execute("UPDATE customer SET resolve_seq = ? WHERE uid IN (?, ?)", (self._seq, row["a_uid"], row["b_uid"]))
+                [(r["judgement_id"], r["kind"], r["a_uid"], r["b_uid"], r["by"], r["at"], r.get("reason")) for r in rows])
+            db.execute("UPDATE customer SET resolve_seq = ? WHERE uid IN (SELECT value FROM json_each(?))",
+                       (self._seq, _jl(ends)))
 
     @_reads
     def judgements(self, uids: Sequence[str] | None = None, include_deleted: bool = False) -> list[dict]:
@@ -643,17 +624,6 @@ class SQLiteStore:
         return rows
 
     @_reads
-    def profile_identifiers(self, profile_id: str) -> list[dict]:
-        rows = self._dicts(
-            "SELECT ci.kind, ci.value, i.shared, i.shared_reason, group_concat(ci.customer_uid, ' ') AS customers "
-            "FROM customer c JOIN customer_identifier ci ON ci.customer_uid = c.uid "
-            "JOIN identifier i ON i.kind = ci.kind AND i.value = ci.value "
-            "WHERE c.profile_id = ? GROUP BY ci.kind, ci.value ORDER BY ci.kind, ci.value", (profile_id,))
-        for r in rows:  # group_concat keeps no order: the holders by uid, as on Neo4j
-            r["customers"] = " ".join(sorted(r["customers"].split(" ")))
-        return rows
-
-    @_reads
     def profile_interactions(self, profile_id: str, limit: int | None = None) -> list[dict]:
         return self._dicts(
             "SELECT uid, source, source_id, at, channel, type, customer_ref FROM interaction "
@@ -687,13 +657,13 @@ class SQLiteStore:
                                         "CAST(value AS INTEGER) FROM meta WHERE key = 'watermark:resolve'), 0)"),
         }
 
-    def export_records(self) -> Iterator[tuple[str, str, str, str | None]]:
+    def _bulk_records(self) -> Iterator[tuple[str, str, str, str | None]]:
         for row in self.db.execute("SELECT 'customer', source, source_id, profile_id FROM customer "
                                    "UNION ALL SELECT 'interaction', source, source_id, profile_id FROM interaction "
                                    "ORDER BY 1, 2, 3"):
             yield row
 
-    def export_profiles(self) -> Iterator[dict]:
+    def _bulk_profiles(self) -> Iterator[dict]:
         cur = self.db.execute("SELECT * FROM profile ORDER BY profile_id")
         names = [d[0] for d in cur.description]
         for row in cur:
@@ -707,7 +677,7 @@ class SQLiteStore:
 
     # -- people in the loop ----------------------------------------------------------------------
     def salt(self) -> str:
-        found = self.bulk_salt()
+        found = self._salt()
         if found is not None:
             return found
         with self._tx() as db:
@@ -716,11 +686,16 @@ class SQLiteStore:
 
     def add_audit(self, entries: Sequence[dict]) -> None:
         with self._tx() as db:
-            db.executemany(
-                "INSERT INTO audit (at, action, profile_id, by, reason, details) VALUES (?, ?, ?, ?, ?, ?)",
-                [(a["at"], a["action"], a.get("profile_id"), a.get("by"), a.get("reason"),
-                  json.dumps(a.get("details") or {}, sort_keys=True)) for a in entries],
-            )
+            self._append_audit(db, entries)
+
+    @staticmethod
+    def _append_audit(db: sqlite3.Connection, entries: Sequence[dict]) -> None:
+        """Numbered by AUTOINCREMENT inside the write, in the order given."""
+        db.executemany(
+            "INSERT INTO audit (at, action, profile_id, by, reason, details) VALUES (?, ?, ?, ?, ?, ?)",
+            [(a["at"], a["action"], a.get("profile_id"), a.get("by"), a.get("reason"),
+              json.dumps(a.get("details") or {}, sort_keys=True)) for a in entries],
+        )
 
     def add_suppression(self, rows: Sequence[tuple[str, str]], at: str) -> int:
         with self._tx() as db:
@@ -739,14 +714,6 @@ class SQLiteStore:
         for r in rows:
             r["shared"] = bool(r["shared"])
         return rows
-
-    @_reads
-    def links_touching(self, uids: Sequence[str]) -> list[LinkRow]:
-        cur = self.db.execute(
-            "SELECT a_uid, b_uid, score, evidence, kind FROM link WHERE a_uid IN (SELECT value FROM json_each(?)) "
-            "UNION SELECT a_uid, b_uid, score, evidence, kind FROM link WHERE b_uid IN (SELECT value FROM json_each(?)) "
-            "ORDER BY 1, 2", (_jl(uids), _jl(uids)))
-        return [LinkRow(*row) for row in cur]
 
     # -- erasure (graph/erasure.py decides; these read and write by key) --------------------------
     @_reads
@@ -885,7 +852,12 @@ class SQLiteStore:
         for row in cur:
             yield dict(zip(names, row))
 
-    def bulk_customers(self) -> Iterator[dict]:
+    def bulk(self, kind: str) -> Iterator:
+        if kind not in BULK_KINDS:
+            raise ValueError(f"unknown bulk kind {kind!r}: one of {', '.join(BULK_KINDS)}")
+        return getattr(self, f"_bulk_{kind}")()
+
+    def _bulk_customers(self) -> Iterator[dict]:
         for row in self._rows(
             "SELECT c.uid, c.source, c.source_id, c.first_name, c.last_name, c.full_name, c.dob, c.address, "
             "c.city, c.postcode, c.country, c.updated_at, c.row_hash, c.run_tag, c.seq, p.profile_id, "
@@ -895,17 +867,18 @@ class SQLiteStore:
             row["attributes"] = _attributes(row["attributes"])
             yield row
 
-    def bulk_attribute_keys(self) -> list[str]:
-        return [k for (k,) in self.db.execute(
-            "SELECT DISTINCT a.key FROM customer c, json_each(c.attributes) a WHERE c.attributes IS NOT NULL "
-            "ORDER BY 1")]
+    def _bulk_attribute_keys(self) -> Iterator[str]:
+        for (key,) in self.db.execute(
+                "SELECT DISTINCT a.key FROM customer c, json_each(c.attributes) a WHERE c.attributes IS NOT NULL "
+                "ORDER BY 1").fetchall():
+            yield key
 
-    def bulk_identifiers(self) -> Iterator[dict]:
+    def _bulk_identifiers(self) -> Iterator[dict]:
         for row in self._rows("SELECT kind, value, shared, shared_reason FROM identifier ORDER BY kind, value"):
             row["shared"] = bool(row["shared"])
             yield row
 
-    def bulk_identifier_ties(self) -> Iterator[tuple[str, str, str, str, str | None]]:
+    def _bulk_identifier_ties(self) -> Iterator[tuple[str, str, str, str, str | None]]:
         yield from self.db.execute(
             "SELECT 'customer', ci.customer_uid, ci.kind, ci.value, ci.origin FROM customer_identifier ci "
             "WHERE EXISTS (SELECT 1 FROM customer c WHERE c.uid = ci.customer_uid) "
@@ -917,15 +890,13 @@ class SQLiteStore:
             "AND EXISTS (SELECT 1 FROM identifier i WHERE i.kind = ii.kind AND i.value = ii.value) "
             "ORDER BY ii.interaction_uid, ii.kind, ii.value")
 
-    def bulk_interactions(self) -> Iterator[dict]:
-        for row in self._rows(
+    def _bulk_interactions(self) -> Iterator[dict]:
+        yield from self._rows(
             "SELECT i.uid, i.source, i.source_id, i.at, i.channel, i.type, i.customer_ref, i.attributes, "
             "i.row_hash, i.run_tag, i.profile_id, i.resolve_seq, c.uid AS by FROM interaction i "
-            "LEFT JOIN customer c ON c.uid = i.customer_ref ORDER BY i.uid"
-        ):
-            yield row
+            "LEFT JOIN customer c ON c.uid = i.customer_ref ORDER BY i.uid")
 
-    def bulk_links(self) -> Iterator[LinkRow]:
+    def _bulk_links(self) -> Iterator[LinkRow]:
         for row in self.db.execute(
             "SELECT l.a_uid, l.b_uid, l.score, l.evidence, l.kind FROM link l "
             "WHERE EXISTS (SELECT 1 FROM customer c WHERE c.uid = l.a_uid) "
@@ -933,26 +904,23 @@ class SQLiteStore:
         ):
             yield LinkRow(*row)
 
-    def bulk_profile_lineage(self) -> Iterator[tuple[str, str, str]]:
+    def _bulk_profile_lineage(self) -> Iterator[tuple[str, str, str]]:
         yield from self.db.execute(
             "SELECT p.profile_id, 'merged_into', p.merged_into FROM profile p "
             "JOIN profile q ON q.profile_id = p.merged_into "
             "UNION ALL SELECT p.profile_id, 'split_from', p.split_from FROM profile p "
             "JOIN profile q ON q.profile_id = p.split_from ORDER BY 1, 2")
 
-    def bulk_audit(self) -> Iterator[dict]:
+    def _bulk_audit(self) -> Iterator[dict]:
         return self._rows("SELECT seq, at, action, profile_id, by, reason, details FROM audit ORDER BY seq")
 
-    def bulk_suppression(self) -> Iterator[dict]:
-        return self._rows("SELECT hash, kind, at FROM suppression ORDER BY hash")
+    def _bulk_suppression(self) -> Iterator[dict]:
+        salt = self._salt()
+        if salt is not None:
+            yield {"hash": "salt", "kind": "salt", "at": None, "value": salt}
+        for row in self._rows("SELECT hash, kind, at FROM suppression ORDER BY hash"):
+            yield {**row, "value": None}
 
-    def bulk_salt(self) -> str | None:
+    def _salt(self) -> str | None:
         found = self.db.execute("SELECT value FROM meta WHERE key = 'salt'").fetchone()
         return found[0] if found else None
-
-    def bulk_marks(self) -> dict:
-        """The change sequence, the watermark of each job and the sequence of the last erasure."""
-        rows = dict(self.db.execute("SELECT key, CAST(value AS INTEGER) FROM meta WHERE key = 'seq' OR key = 'erased' "
-                                    "OR key LIKE 'watermark:%'").fetchall())
-        return {"sequence": rows.pop("seq", 0), "erased": rows.pop("erased", 0),
-                "watermarks": {k.split(":", 1)[1]: v for k, v in sorted(rows.items())}}

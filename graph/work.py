@@ -7,7 +7,7 @@ with it: a customer's `link_seq` (the link job must look at it), its `resolve_se
 interaction's `resolve_seq` (waiting for attribution). The counter only moves when a write commits, so
 it counts committed write transactions and is monotone in commit order.
 
-**Watermarks.** A job keeps the sequence it has read up to (`store.watermark(job)`). It reads the current
+**Watermarks.** A job keeps the sequence it has read up to (`watermark(store, job)`). It reads the current
 sequence W first, works on what is stamped after its watermark, and at the end advances its watermark to
 W in the same transaction as its write. Anything written after W has a stamp above W and stays to do;
 nothing is ever cleared wholesale, so a job overlapping an ingest, or killed half way, loses nothing.
@@ -105,6 +105,16 @@ def lease(store, job: str, *, wait: float = 0.0, ttl: float | None = None) -> It
         yield held
     finally:
         store.release_lease(job, held.owner)
+
+
+def sequence(store) -> int:
+    """The store's change sequence: what its last committed write transaction stamped."""
+    return store.marks()["sequence"]
+
+
+def watermark(store, job: str) -> int:
+    """The sequence `job` has read up to (0 before its first run)."""
+    return store.marks()["watermarks"].get(job, 0)
 
 
 def read_up_to(guarded_at: int, read_at: int, own_writes: int) -> int:

@@ -55,7 +55,8 @@ class _Clusters:
     def __init__(self, clusters: pl.DataFrame) -> None:
         self._rows = clusters.select("source", "record_id", pl.col("cluster").cast(pl.Utf8))
 
-    def export_records(self) -> Iterator[tuple[str, str, str, str | None]]:
+    def bulk(self, kind: str) -> Iterator[tuple[str, str, str, str | None]]:
+        assert kind == "records"
         for source, record_id, cluster in self._rows.iter_rows():
             yield "customer", source, record_id, cluster
 
@@ -119,7 +120,7 @@ def recall_ceiling(store: Store, truth_path: Path, candidates: pl.DataFrame) -> 
 
     candidates: the link job's candidate pairs as uids (:func:`blocking_pairs`)."""
     people = person_of_uid(truth_path)
-    records = pl.DataFrame(list(store.export_records()), orient="row",
+    records = pl.DataFrame(list(store.bulk("records")), orient="row",
                            schema={"kind": pl.Utf8, "source": pl.Utf8, "record_id": pl.Utf8, "profile_id": pl.Utf8})
     records = records.filter(pl.col("kind") == "customer").with_columns(
         pl.concat_str(["source", pl.lit(":"), "record_id"]).alias("uid"))

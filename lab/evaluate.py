@@ -57,7 +57,7 @@ def read_truth(path: Path) -> pl.DataFrame:
 
 def evaluate(store: Store, truth_path: Path) -> Evaluation:
     truth = read_truth(truth_path)
-    records = pl.DataFrame(list(store.export_records()), orient="row",
+    records = pl.DataFrame(list(store.bulk("records")), orient="row",
                            schema={"kind": pl.Utf8, "source": pl.Utf8, "record_id": pl.Utf8, "profile_id": pl.Utf8})
     joined = records.join(truth, on=["source", "record_id"], how="inner")
     cust = joined.filter(pl.col("kind") == "customer").with_columns(

@@ -20,9 +20,9 @@ match, so a forgotten person stays forgotten. Each node kind has an id space of 
 property the store looks it up by. Audit, Suppression, Sequence and Watermark nodes have no relationships,
 so no id. A group with
 no rows is left out. A customer's attributes are columns of the customer file, one per attribute name any
-record holds (the store lists them first: `bulk_attribute_keys`), with `attribute_keys:string[]`.
+record holds (the store lists them first: `bulk("attribute_keys")`), with `attribute_keys:string[]`.
 
-Every row is streamed from the store (`bulk_*` methods of the store contract) straight into its file:
+Every row is streamed from the store (`bulk(kind)` of the store contract) straight into its file:
 nothing is held in memory but one row. Strings are always quoted, so an empty string stays one and a
 missing value (an empty unquoted field) is no property at all; when some value holds a line break the
 command says `--multiline-fields=true` (slower, so only then).
@@ -146,7 +146,7 @@ class _Group:
 
 
 def _sources(text: str | None) -> list[str] | None:
-    """A profile's sources: a JSON list in text (both stores' export_profiles) -> a string array."""
+    """A profile's sources: a JSON list in text (both stores' bulk("profiles")) -> a string array."""
     if text is None:
         return None
     found = json.loads(text) if isinstance(text, str) else list(text)
@@ -166,7 +166,7 @@ def write_neo4j_import(store: Store, out_dir: Path, database: str = "neo4j") -> 
         groups[name] = _Group(kind, name, header, out_dir)
         return groups[name]
 
-    attributes = store.bulk_attribute_keys()
+    attributes = list(store.bulk("attribute_keys"))
     for name in attributes:
         if not name or any(ch in name for ch in ':,"\n') or name in {"attribute_keys", *(h.split(":")[0] for h in _CUSTOMER)}:
             raise IdgraphError(f"attribute {name!r} cannot be a column of the import files: rename it in the mapping")
@@ -230,7 +230,7 @@ def write_neo4j_import(store: Store, out_dir: Path, database: str = "neo4j") -> 
 def _write_all(store: Store, groups: dict[str, _Group], attributes: list[str]) -> None:
     customer = groups["customer"]
     in_profile = groups["in_profile"]
-    for c in store.bulk_customers():
+    for c in store.bulk("customers"):
         held = c["attributes"]
         customer.write((c["uid"], c["source"], c["source_id"], c["first_name"], c["last_name"], c["full_name"],
                         c["dob"], c["address"], c["city"], c["postcode"], c["country"], c["updated_at"],
@@ -239,7 +239,7 @@ def _write_all(store: Store, groups: dict[str, _Group], attributes: list[str]) -
         if c["profile_id"] is not None:
             in_profile.write((c["uid"], c["profile_id"], "IN_PROFILE"), "IN_PROFILE")
 
-    for d in store.bulk_identifiers():
+    for d in store.bulk("identifiers"):
         label = IDENTIFIER_LABEL.get(d["kind"])
         if label is None:
             groups["identifier"].write((f"{d['kind']}:{d['value']}", d["kind"], d["value"], d["shared"],
@@ -248,14 +248,14 @@ def _write_all(store: Store, groups: dict[str, _Group], attributes: list[str]) -
             groups[label.lower()].write((d["value"], d["shared"], d["shared_reason"], label), label)
 
     interaction, by = groups["interaction"], groups["by"]
-    for i in store.bulk_interactions():
+    for i in store.bulk("interactions"):
         interaction.write((i["uid"], i["source"], i["source_id"], i["at"], i["channel"], i["type"],
                            i["customer_ref"], i["attributes"], i["row_hash"], i["run_tag"], i["profile_id"],
                            i["resolve_seq"], "Interaction"), "Interaction")
         if i["by"] is not None:
             by.write((i["uid"], i["by"], "BY"), "BY")
 
-    for holder, uid, kind, value, origin in store.bulk_identifier_ties():
+    for holder, uid, kind, value, origin in store.bulk("identifier_ties"):
         end = value if kind in IDENTIFIER_LABEL else f"{kind}:{value}"
         if holder == "customer":
             rel = CUSTOMER_TIE.get(kind, DECLARED_CUSTOMER_TIE)
@@ -265,7 +265,7 @@ def _write_all(store: Store, groups: dict[str, _Group], attributes: list[str]) -
             groups[rel.lower()].write((uid, end, rel), rel)
 
     links = groups["links"]
-    for link in store.bulk_links():
+    for link in store.bulk("links"):
         rel = LINK_TYPE[link.kind]
         links.write((link.a_uid, link.b_uid, float(link.score), link.evidence, rel), rel)
 
@@ -280,34 +280,30 @@ def _write_all(store: Store, groups: dict[str, _Group], attributes: list[str]) -
                           j.get("deleted_at"), rel), rel)
 
     profile = groups["profile"]
-    for p in store.export_profiles():
+    for p in store.bulk("profiles"):
         profile.write((p["profile_id"], p["seq"], p["status"], p.get("merged_into"), p.get("split_from"),
                        p.get("created_at"), p.get("updated_at"), p.get("first_name"), p.get("last_name"),
                        p.get("dob"), p.get("email"), p.get("phone"), p.get("address"), p.get("city"),
                        p.get("postcode"), p.get("country"), p.get("customer_count"), p.get("interaction_count"),
                        _sources(p.get("sources")), "Profile"), "Profile")
     lineage = groups["lineage"]
-    for profile_id, kind, other in store.bulk_profile_lineage():
+    for profile_id, kind, other in store.bulk("profile_lineage"):
         rel = LINEAGE_TYPE[kind]
         lineage.write((profile_id, other, rel), rel)
 
     audit = groups["audit"]
     numbered = 0
-    for a in store.bulk_audit():
+    for a in store.bulk("audit"):
         audit.write((a["seq"], a["at"], a["action"], a["profile_id"], a["by"], a["reason"], a["details"], "Audit"),
                     "Audit")
         numbered = max(numbered, a["seq"])
-    marks = store.bulk_marks()  # the Neo4j store numbers audit entries after its counter: the highest one
+    marks = store.marks()  # the Neo4j store numbers audit entries after its counter: the highest one
     groups["sequence"].write(("change", marks["sequence"], numbered, marks["erased"], "Sequence"), "Sequence")
     for job, seq in marks["watermarks"].items():
         groups["watermark"].write((job, seq, "Watermark"), "Watermark")
-    suppression = groups["suppression"]
-    salt = store.bulk_salt()
-    if salt is not None:  # the Neo4j store keeps its salt on the Suppression node whose hash is 'salt'
-        suppression.write(("salt", "salt", None, salt, "Suppression"), "Suppression")
-    for s in store.bulk_suppression():
-        suppression.write((s["hash"], s["kind"], s["at"], None, "Suppression"), "Suppression")
-
+    suppression = groups["suppression"]  # the salt first: the Neo4j store keeps it on the 'salt' node
+    for row in store.bulk("suppression"):
+        suppression.write((row["hash"], row["kind"], row["at"], row["value"], "Suppression"), "Suppression")
 
 def _script(groups: list[_Group], multiline: bool) -> str:
     def rel(path: Path) -> str:

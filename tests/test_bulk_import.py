@@ -99,7 +99,7 @@ def embedded(tmp_path_factory):
         resolve(store, mapping)
         # Judgements, and the lineage they make: two profiles merged (MERGED_INTO), a profile of three
         # sources split (SPLIT_FROM), and a withdrawn judgement (deleted_at).
-        profiles = sorted(store.export_profiles(), key=lambda p: (-p["customer_count"], p["profile_id"]))
+        profiles = sorted(store.bulk("profiles"), key=lambda p: (-p["customer_count"], p["profile_id"]))
         first, second = (store.profile_members(p["profile_id"])[0]["uid"] for p in profiles[-2:])
         record_judgement(store, first, second, True, "analyst@example.com", "same person, two addresses")
         big = [m["uid"] for m in store.profile_members(profiles[0]["profile_id"])]
@@ -273,7 +273,7 @@ def test_first_load_into_neo4j(embedded, neo4j_launcher, tmp_path, monkeypatch):
                 store_class(server.uri, server.user, server.password, server.database) as graph:
             graph.init()  # the schema on the imported graph: every key constraint holds
             assert graph.stats() == local.stats()
-            biggest = max(local.export_profiles(), key=lambda p: (len(json.loads(p["sources"] or "[]")),
+            biggest = max(local.bulk("profiles"), key=lambda p: (len(json.loads(p["sources"] or "[]")),
                                                                    p["customer_count"], p["profile_id"]))
             pid = biggest["profile_id"]
             view = show_profile(graph, pid).model_dump()
@@ -287,10 +287,10 @@ def test_first_load_into_neo4j(embedded, neo4j_launcher, tmp_path, monkeypatch):
                 "accounts:AC1": {"gender": "f", "title": "ms"}, "accounts:AC2": {"gender": "f"}}
             assert ("national_id", "321549876") in {(i["kind"], i["value"]) for i in nora_view["identifiers"]}
             assert [e["source_id"] for e in nora_view["interactions"]] == ["K1"]
-            merged = next(p for p in local.export_profiles() if p["status"] == "merged")
+            merged = next(p for p in local.bulk("profiles") if p["status"] == "merged")
             assert show_profile(graph, merged["profile_id"]).profile_id == merged["merged_into"]
-            assert sorted(graph.export_records()) == sorted(local.export_records())
-            assert list(graph.export_profiles()) == list(local.export_profiles())
+            assert sorted(graph.bulk("records")) == sorted(local.bulk("records"))
+            assert list(graph.bulk("profiles")) == list(local.bulk("profiles"))
             assert graph.judgements(None, include_deleted=True) == local.judgements(None, include_deleted=True)
             assert graph.audit() == local.audit()
             assert graph.salt() == local.salt()  # suppression hashes keep matching

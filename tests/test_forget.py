@@ -19,6 +19,7 @@ from idgraph.ingest.jobs.resolve import resolve
 from idgraph.ingest.jobs.ingest import ingest
 from idgraph.ingest.mapping import load_mapping
 from idgraph.lab.synthetic import generate
+from idgraph.queries.profile import profile_identifiers
 from tests.helpers import person, small_project
 
 ZEB = [
@@ -74,7 +75,7 @@ def ready(store, path):
 
 
 def ids(store) -> dict[str, str]:
-    return {f"{s}:{r}": p for k, s, r, p in store.export_records() if k == "customer"}
+    return {f"{s}:{r}": p for k, s, r, p in store.bulk("records") if k == "customer"}
 
 
 @pytest.mark.parametrize("asked", [{"email": " Zeb.Q@hidden.org "}, {"identifier": ("national_id", "881000123")}],
@@ -177,13 +178,13 @@ def test_forget_on_generated_sources(store, tmp_path):
     mapping = ready(store, generated.mapping_path)
     # a person with several records, interactions and identifiers of their own
     best = None
-    for p in store.export_profiles():
+    for p in store.bulk("profiles"):
         if p["status"] == "active" and p["customer_count"] >= 3 and p["interaction_count"] >= 2:
             best = p["profile_id"]
             break
     assert best is not None
     members = [c["uid"] for c in store.profile_members(best)]
-    own = [(i["kind"], i["value"]) for i in store.profile_identifiers(best)
+    own = [(i["kind"], i["value"]) for i in profile_identifiers(store, best)
            if {c["uid"] for c in store.find_customers(i["kind"], i["value"])} <= set(members)]
     events = [e["uid"] for e in store.profile_interactions(best)]
     assert own and events

@@ -97,9 +97,9 @@ def test_a_store_file_with_boolean_marks_is_migrated(tmp_path):
         store.init()
         store.init()  # once is enough
         assert to_resolve(store) == ["crm:1"] and to_link(store) == ["crm:2"]
-        assert store.changed("attribution", 0) == ["web:1"] and store.sequence() == 1
+        assert store.changed("attribution", 0) == ["web:1"] and store.marks()["sequence"] == 1
         store.write_customers([], "t")
-        assert store.sequence() == 2
+        assert store.marks()["sequence"] == 2
 
 
 def test_a_graph_with_boolean_marks_is_migrated(neo4j_clean):
@@ -112,6 +112,6 @@ def test_a_graph_with_boolean_marks_is_migrated(neo4j_clean):
         store.init()
         store.init()
         assert to_resolve(store) == ["crm:1"] and to_link(store) == ["crm:2"]
-        assert store.changed("attribution", 0) == ["web:1"] and store.sequence() == 1
+        assert store.changed("attribution", 0) == ["web:1"] and store.marks()["sequence"] == 1
         store.add_audit([{"at": "2024-02-01", "action": "forgotten", "by": "dpo"}])
         assert [a["seq"] for a in store.audit()] == [7, 8]  # numbered after the entries already there

@@ -103,7 +103,7 @@ def project(folder, crm):
 
 def partition(store) -> set[frozenset[str]]:
     groups: dict[str, set[str]] = {}
-    for kind, source, record_id, pid in store.export_records():
+    for kind, source, record_id, pid in store.bulk("records"):
         if kind == "customer":
             groups.setdefault(pid or f"none:{source}:{record_id}", set()).add(f"{source}:{record_id}")
     return {frozenset(g) for g in groups.values()}
@@ -133,7 +133,7 @@ def test_a_whole_pass_resolve_leaves_what_was_ingested_meanwhile_to_do(store, st
     assert store.stats()["customers_to_resolve"] == len(LATE)
     again = resolve(store, both)
     assert again.scope != "none" and store.stats()["customers_to_resolve"] == 0
-    assert all(pid for kind, _, _, pid in store.export_records() if kind == "customer")
+    assert all(pid for kind, _, _, pid in store.bulk("records") if kind == "customer")
     overlapped = partition(store)
 
     sequential = fresh()
@@ -233,7 +233,7 @@ def test_resolve_judges_and_groups_one_state_of_the_records(store, stores, tmp_p
         final = resolve(target, paths["terri"])
         assert final.scope != "none", "the record changed during the last resolve is resolved again"
         assert resolve(target, paths["terri"]).scope == "none"
-        pid = {f"{s}:{r}": p for k, s, r, p in target.export_records() if k == "customer"}["crm:1"]
+        pid = {f"{s}:{r}": p for k, s, r, p in target.bulk("records") if k == "customer"}["crm:1"]
         return partition(target), target.profile(pid)["first_name"]
 
     overlapped = scenario(store, True)

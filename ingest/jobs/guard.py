@@ -11,6 +11,7 @@ from collections.abc import Sequence
 
 import polars as pl
 
+from idgraph.graph import work
 from idgraph.graph.store import Store
 from idgraph.ingest import guard
 from idgraph.ingest.jobs.model import MIN_RECORDS, without_identifiers
@@ -31,7 +32,7 @@ def run_guard(store: Store, mapping: Mapping, dirty: Sequence[str] | None, model
     """Re-judge the identifiers the changed customers touch (all when ``dirty`` is None); returns how
     many identifiers flipped. The verdicts are written only if nobody was erased since they were read
     (a reason names the records it judged): else ErasedMeanwhile, and the caller runs again."""
-    read_at = store.sequence()
+    read_at = work.sequence(store)
     members = store.identifier_members(None if dirty is None else list(dirty))
     if members.is_empty():
         return 0

@@ -112,8 +112,8 @@ def _link(store: Store, mapping: Mapping, full: bool, model_path: Path | None, p
     clock = _Clock()
     path = model_file.model_path_for(mapping, settings, model_path)
 
-    after = store.watermark("link")
-    guarded_at = store.sequence()
+    after = work.watermark(store, "link")
+    guarded_at = work.sequence(store)
     to_link = None if full else store.changed("link", after)
     if to_link is not None and not to_link:
         return LinkSummary(mode="none", records=store.customer_count(), model_path=str(path))
@@ -140,7 +140,7 @@ def _link(store: Store, mapping: Mapping, full: bool, model_path: Path | None, p
     with progress.step("guard shared identifiers"):
         # a new model judges every identifier afresh; otherwise those the new records touch
         shared = run_guard(store, mapping, None if trained else to_link, model)
-    read_at = store.sequence()
+    read_at = work.sequence(store)
     if to_link is not None and shared:
         to_link = store.changed("link", after)  # records whose identifiers the guard just changed, too
     mark = work.read_up_to(guarded_at, read_at, 1 if shared else 0)

@@ -22,7 +22,8 @@ from datetime import datetime, timezone
 import polars as pl
 from pydantic import BaseModel
 
-from idgraph.graph import hooks, stable_ids, work
+from idgraph.graph import attribution, hooks, stable_ids, work
+from idgraph.graph.closure import closure
 from idgraph.ingest import strangers
 from idgraph.ingest.jobs.guard import run_guard
 from idgraph.ingest.jobs.model import ensure_model
@@ -72,6 +73,7 @@ class _Read:
     comp: pl.DataFrame | None = None
     edges: pl.DataFrame | None = None
     customers: pl.DataFrame | None = None
+    facts: dict[str, pl.DataFrame] | None = None  # what attribution decides from
     next_seq: int = 1
 
 
@@ -94,8 +96,8 @@ def resolve(store: Store, mapping: Mapping, *, full: bool = False, progress: Pro
 
 def _resolve(store: Store, mapping: Mapping, full: bool, progress: Progress, by: str,
              held: work.Lease) -> ResolveSummary:
-    after = store.watermark("resolve")
-    guarded_at = store.sequence()
+    after = work.watermark(store, "resolve")
+    guarded_at = work.sequence(store)
     dirty = store.changed("resolve", after)
     if not dirty and not full and not store.changed("attribution", after):
         return ResolveSummary(scope="none")
@@ -113,7 +115,7 @@ def _resolve(store: Store, mapping: Mapping, full: bool, progress: Progress, by:
     if read.scope is None and read.before is None:
         # New events on known identifiers change no profile, but still need attributing.
         if read.waiting:
-            _attribute_only(store, after, mark, read.read_at)
+            _attribute_only(store, read.facts, mark, read.read_at)
         return ResolveSummary(scope="attribution" if read.waiting else "none", identifiers_marked_shared=shared,
                               interactions_attributed=len(read.waiting))
     scope, before, judged, customers = read.scope, read.before, read.judged, read.customers
@@ -143,10 +145,12 @@ def _resolve(store: Store, mapping: Mapping, full: bool, progress: Progress, by:
         pl.lit(stamp).alias("updated_at"))
     audit = _audit(members, profiles, retired, cuts, stamp, by)
     changed = members.filter(pl.col("profile_id").ne_missing(pl.col("old_profile_id")))
+    with progress.step("attribute interactions", total=None):
+        attributed, recount = attribution.decide(read.facts, members.select("uid", "profile_id"))
     held.renew()
     with progress.step("write profiles", total=None):
-        store.write_resolution(changed.select("uid", "profile_id"), rows, retired_rows, audit, scope,
-                               after=after, mark=mark, read_at=read.read_at)
+        store.write_resolution(changed.select("uid", "profile_id"), rows, retired_rows, audit, attributed,
+                               recount, mark=mark, read_at=read.read_at)
     return ResolveSummary(
         scope="full" if scope is None else "incremental",
         customers_in_scope=len(before),
@@ -165,13 +169,14 @@ def _resolve(store: Store, mapping: Mapping, full: bool, progress: Progress, by:
 def _read(store: Store, mapping: Mapping, full: bool, after: int) -> _Read:
     """Everything resolve reads, after the guard: inside store.snapshot, so on the embedded store one state
     of the file. The sequence is read first: what is stamped after it is looked at again next time."""
-    read = _Read(read_at=store.sequence(), dirty=store.changed("resolve", after),
+    read = _Read(read_at=work.sequence(store), dirty=store.changed("resolve", after),
                  waiting=store.changed("attribution", after))
     if not read.dirty and not full:
+        read.facts = store.attribution_facts([], after) if read.waiting else None
         return read
     total = store.customer_count()
     whole = full or len(read.dirty) > WHOLE_PASS_FRACTION * max(total, 1)
-    read.scope = None if whole else store.closure(read.dirty)
+    read.scope = None if whole else closure(store, read.dirty)
     read.before, read.profiles_before = store.profile_state(read.scope)
     read.judged = store.judgements(read.scope)
     # A store may compute the components itself (Neo4j with GDS: `components` answers None without);
@@ -180,6 +185,7 @@ def _read(store: Store, mapping: Mapping, full: bool, after: int) -> _Read:
     if read.comp is None:
         read.edges = store.link_edges(read.scope)
     read.customers = store.customers_frame(read.scope, **mapping.frame_columns())
+    read.facts = store.attribution_facts(read.scope, after)
     read.next_seq = store.max_profile_seq() + 1
     return read
 
@@ -191,23 +197,25 @@ def _judged_apart(comp: pl.DataFrame, judgements: list[dict]) -> list[str]:
     return comp.filter(pl.col("component").is_in(hit))["uid"].to_list()
 
 
-def _attribute_only(store: Store, after: int, mark: int, read_at: int) -> None:
-    """A resolution with no profile change: the store attributes the interactions stamped for it."""
+def _attribute_only(store: Store, facts: dict[str, pl.DataFrame], mark: int, read_at: int) -> None:
+    """A resolution with no profile change: only the interactions stamped for attribution."""
+    attributed, recount = attribution.decide(facts)
     text = {c: pl.Utf8 for c in ("profile_id", "status", "merged_into", "split_from", "created_at", "updated_at",
                                  *GOLDEN_FIELDS, "sources")}
     profiles = pl.DataFrame(schema={**text, "seq": pl.Int64, "customer_count": pl.Int64})
     store.write_resolution(pl.DataFrame(schema={"uid": pl.Utf8, "profile_id": pl.Utf8}), profiles,
                            pl.DataFrame(schema={"profile_id": pl.Utf8, "status": pl.Utf8, "merged_into": pl.Utf8,
-                                                "updated_at": pl.Utf8}), [], [], after=after, mark=mark,
+                                                "updated_at": pl.Utf8}), [], attributed, recount, mark=mark,
                            read_at=read_at)
 
 
 def _audit(members: pl.DataFrame, profiles: pl.DataFrame, retired: pl.DataFrame, cuts: list[dict],
            stamp: str, by: str) -> list[dict]:
-    """One entry per profile change: created, split from, merged into, absorbed, members changed."""
+    """One entry per profile change: created, split from, merged into, absorbed, members changed; in one
+    order on every run and store (by profile id), so that audit trails can be compared."""
     entries: list[dict] = []
     for pid, is_new, split_from, merged_from in profiles.select(
-            "profile_id", "is_new", "split_from", "merged_from").iter_rows():
+            "profile_id", "is_new", "split_from", "merged_from").sort("profile_id").iter_rows():
         if is_new and split_from:
             entries.append({"action": "split", "profile_id": pid, "details": {"split_from": split_from}})
             entries.append({"action": "split_off", "profile_id": split_from, "details": {"new_profile": pid}})
@@ -215,17 +223,18 @@ def _audit(members: pl.DataFrame, profiles: pl.DataFrame, retired: pl.DataFrame,
             entries.append({"action": "created", "profile_id": pid})
         if merged_from:
             entries.append({"action": "absorbed", "profile_id": pid, "details": {"merged_from": list(merged_from)}})
-    for pid, into in retired.select("profile_id", "merged_into").iter_rows():
+    for pid, into in retired.select("profile_id", "merged_into").sort("profile_id").iter_rows():
         entries.append({"action": "merged" if into else "emptied", "profile_id": pid,
                         "details": {"merged_into": into} if into else {}})
     kept = profiles.filter(~pl.col("is_new")).select("profile_id")
     added = (members.filter(pl.col("profile_id").ne_missing(pl.col("old_profile_id")))
-             .join(kept, on="profile_id").group_by("profile_id").agg(pl.col("uid").sort().alias("added")))
+             .join(kept, on="profile_id").group_by("profile_id").agg(pl.col("uid").sort().alias("added"))
+             .sort("profile_id"))  # one order on every run and store: the audit is compared across them
     for pid, uids in added.iter_rows():
         entries.append({"action": "members_added", "profile_id": pid, "details": {"records": list(uids)}})
     # A cut is recorded on the profiles of both sides (cuts name no profile themselves).
     new_of = dict(members.select("uid", "profile_id").iter_rows()) if cuts else {}
-    for cut in cuts:
+    for cut in sorted(cuts, key=lambda c: (c["a"], c["b"], c["judgement_id"])):
         for pid in sorted({new_of.get(cut["a"]), new_of.get(cut["b"])} - {None}) or [None]:
             entries.append({"action": "links_cut", "profile_id": pid, "details": cut})
     for e in entries:
