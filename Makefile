@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 LINT_STAMP := tools/cypher-lint/node_modules/.installed
 BROWSER_STAMP := tools/browser-test/node_modules/.installed
 
-.PHONY: setup demo test test-fast test-neo4j lint-cypher neo4j neo4j-stop bench clean
+.PHONY: setup demo test test-fast test-neo4j lint-cypher neo4j neo4j-stop bench bench-accuracy clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -52,6 +52,11 @@ neo4j-stop:
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_pipeline.py --people 100000
+
+# Accuracy on several data sets (own generator, FEBRL1-4, retail_eu) next to Splink; see docs/matching.md.
+bench-accuracy: $(STAMP)
+	$(BIN)/pip install --quiet -e '.[bench]'
+	$(BIN)/python benchmarks/bench_accuracy.py --splink
 
 clean:
 	rm -rf demo export quarantine .pytest_cache

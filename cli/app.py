@@ -14,7 +14,7 @@ import typer
 
 from idgraph import __version__
 from idgraph.cli import flags  # noqa: F401 - flags show no value placeholder in --help
-from idgraph.cli import inspect, link, people, pipeline, quarantine, query
+from idgraph.cli import inspect, link, people, pipeline, quarantine, query, report
 from idgraph.cli.context import State
 
 app = typer.Typer(
@@ -51,6 +51,7 @@ people.register(app)
 link.register(app)
 query.register(app)
 quarantine.register(app)
+report.register(app)
 
 
 def main() -> None:

@@ -16,6 +16,7 @@ from rich.table import Table
 from idgraph.cli.context import emit_json, guarded, out, progress, state
 from idgraph.ingest.jobs import review as review_lib
 from idgraph.ingest.jobs.link import LinkSummary, link as link_job, load_model, train_model
+from idgraph.ingest.matcher import settings_for
 
 JSON = Annotated[bool, typer.Option("--json", help="Print the result as JSON for scripts.")]
 
@@ -59,10 +60,16 @@ def render_link(s: LinkSummary) -> None:
         table.add_row(r["name"], " + ".join(r["keys"]), f"{r['pairs']:,}", f"{r['new_pairs']:,}",
                       f"{r['skipped_blocks']:,}", biggest)
     out.print(table)
+    for p in s.blocking_plan:
+        if p["decision"] == "tightened":
+            out.print(f"rule {p['name']} tightened to {' + '.join(p['keys'])}: {p['reason']}")
+        elif p["decision"] in ("dropped", "no data"):
+            out.print(f"rule {p['name']} {p['decision']}: {p['reason']}")
     stages = ", ".join(f"{k} {v:.2f} s" for k, v in s.seconds.items() if k != "total")
     out.print(f"stages: {stages}")
     if s.model_trained:
-        out.print(f"model trained and saved to {s.model_path}")
+        why = f" ({s.model_trained_because})" if s.model_trained_because else ""
+        out.print(f"model trained{why} and saved to {s.model_path}")
     if s.model_warning:
         out.print(f"[yellow]warning:[/] {s.model_warning}")
 
@@ -161,8 +168,9 @@ def review(
 @model_app.command("show")
 @guarded
 def model_show(ctx: typer.Context, as_json: JSON = False) -> None:
-    """The weight of every comparison level of the trained model."""
-    model, path = load_model(state(ctx).mapping())
+    """The weight of every comparison level of the trained model, and what it learned from people."""
+    mapping = state(ctx).mapping()
+    model, path = load_model(mapping)
     if as_json:
         emit_json(model)
         return
@@ -171,6 +179,11 @@ def model_show(ctx: typer.Context, as_json: JSON = False) -> None:
     out.print(f"prior: {p.probability:.3g} that two random records are one person "
               f"({p.matches_per_record:.2f} other records per person); thresholds: link >= {model.thresholds.upper}, "
               f"review >= {model.thresholds.lower}")
+    if "thresholds" in (getattr(mapping, "matching", None) or {}):
+        t = settings_for(mapping).thresholds
+        out.print(f"the mapping's thresholds win over the model's: link >= {t.upper}, review >= {t.lower}")
+    for line in label_lines(model.training.get("labels")):
+        out.print(line)
     table = Table(title_justify="left")
     for col in ("comparison", "level", "m", "u", "weight", "tf"):
         table.add_column(col, justify="right" if col in ("m", "u", "weight") else "left")
@@ -197,6 +210,30 @@ def model_show(ctx: typer.Context, as_json: JSON = False) -> None:
         out.print(t)
 
 
+def label_lines(labels: dict | None, most: int = 5) -> list[str]:
+    """What the model learned from people's judgements, in a few lines."""
+    if not labels or not (labels.get("same") or labels.get("not_same")):
+        return ["labels: none (learned from the data alone; judgements from `idgraph review`, `merge` and "
+                "`split` are labels)"]
+    gone = f"; {labels['ignored']:,} judgements about records no longer here" if labels.get("ignored") else ""
+    lines = [f"labels: learned from {labels['same']:,} same and {labels['not_same']:,} not-same judged pairs{gone}"]
+    moved = [c for c in labels.get("levels_changed", []) if abs(c["change"]) >= 0.01][:most]
+    if moved:
+        levels = "; ".join(f"{c['comparison']} {c['level']} {c['weight_em']:+.2f} -> {c['weight']:+.2f} "
+                           f"({c['labels']} labels)" for c in moved)
+        lines.append(f"  m from labels (EM's m worth {labels.get('prior_weight', 0):g} pairs); moved most: {levels}")
+    else:
+        lines.append("  m from labels: no level moved")
+    t = labels.get("thresholds") or {}
+    if t.get("from") == "labels":
+        lines.append(f"  thresholds from labels: link >= {t['upper']}, review >= {t['lower']} "
+                     f"(F{t['beta']:g} {t['f']:.3f}, precision {t['precision']:.3f}, recall {t['recall']:.3f} "
+                     "on the judged pairs)")
+    else:
+        lines.append(f"  thresholds from the settings: {t.get('why', 'not enough labels')}")
+    return lines
+
+
 @model_app.command("train")
 @guarded
 def model_train(ctx: typer.Context, as_json: JSON = False) -> None:
@@ -204,7 +241,11 @@ def model_train(ctx: typer.Context, as_json: JSON = False) -> None:
     st = state(ctx)
     model, path = train_model(st.store(), st.mapping(), progress=progress(as_json))
     if as_json:
-        emit_json({"model_path": str(path), "prior": model.prior.model_dump(), "training": model.training})
+        emit_json({"model_path": str(path), "prior": model.prior.model_dump(),
+                   "thresholds": model.thresholds.model_dump(), "labels": model.training.get("labels"),
+                   "training": model.training})
         return
     out.print(f"model trained on {model.prior.records:,} records and saved to {path}; "
-              f"see it with `idgraph model show`")
+              f"see it with `idgraph model show`, rescore every pair with `idgraph link --full`")
+    for line in label_lines(model.training.get("labels")):
+        out.print(line)

@@ -19,6 +19,7 @@ CREATE CONSTRAINT suppression_hash IF NOT EXISTS FOR (s:Suppression) REQUIRE s.h
 CREATE CONSTRAINT sequence_key IF NOT EXISTS FOR (s:Sequence) REQUIRE s.key IS UNIQUE;
 CREATE CONSTRAINT watermark_job IF NOT EXISTS FOR (w:Watermark) REQUIRE w.job IS UNIQUE;
 CREATE CONSTRAINT lease_job IF NOT EXISTS FOR (l:Lease) REQUIRE l.job IS UNIQUE;
+CREATE CONSTRAINT run_tag IF NOT EXISTS FOR (r:Run) REQUIRE r.run_tag IS UNIQUE;
 // Judgements are relationships; their id is unique per type (relationship uniqueness: Community 5.7+).
 CREATE CONSTRAINT same_as_judgement IF NOT EXISTS FOR ()-[j:SAME_AS]-() REQUIRE j.judgement_id IS UNIQUE;
 CREATE CONSTRAINT not_same_as_judgement IF NOT EXISTS FOR ()-[j:NOT_SAME_AS]-() REQUIRE j.judgement_id IS UNIQUE;
@@ -48,5 +49,6 @@ CREATE INDEX profile_status IF NOT EXISTS FOR (p:Profile) ON (p.status);
 CREATE INDEX profile_seq IF NOT EXISTS FOR (p:Profile) ON (p.seq);
 CREATE INDEX profile_updated_at IF NOT EXISTS FOR (p:Profile) ON (p.updated_at);
 CREATE INDEX audit_profile IF NOT EXISTS FOR (a:Audit) ON (a.profile_id);
+CREATE INDEX run_job IF NOT EXISTS FOR (r:Run) ON (r.job);
 CREATE INDEX probably_same_score IF NOT EXISTS FOR ()-[r:PROBABLY_SAME]-() ON (r.score);
 CREATE INDEX maybe_same_score IF NOT EXISTS FOR ()-[r:MAYBE_SAME]-() ON (r.score);

@@ -806,6 +806,19 @@ class Neo4jStore(Neo4jBulkExport):
 
         return self._read(work)
 
+    # -- run log -----------------------------------------------------------------------------------
+    def record_run(self, run_tag: str, job: str, started_at: str, summary: dict) -> None:
+        text = json.dumps(summary, sort_keys=True, default=str)
+        # stamps nothing, so it takes no change sequence (and does not wait for the writers that do)
+        self._write(lambda tx: self._run(tx, "write/run", run_tag=run_tag, job=job, started_at=started_at,
+                                         summary=text), counted=False)
+
+    def runs(self, job: str | None = None, limit: int | None = None) -> list[dict]:
+        rows = self._dicts("read/runs", job=job, limit=NO_LIMIT if limit is None else int(limit))
+        for r in rows:
+            r["summary"] = json.loads(r["summary"]) if r["summary"] else {}
+        return rows
+
     # -- people in the loop ----------------------------------------------------------------------
     def salt(self) -> str:
         found = self._salt()

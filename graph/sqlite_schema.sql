@@ -146,6 +146,7 @@ CREATE TABLE IF NOT EXISTS suppression (
     at   TEXT NOT NULL
 ) WITHOUT ROWID;
 
+-- The run log: one entry per run of ingest, replay and link, with its summary as JSON (idgraph report).
 CREATE TABLE IF NOT EXISTS run (
     run_tag    TEXT PRIMARY KEY,
     job        TEXT NOT NULL,

@@ -838,6 +838,20 @@ class SQLiteStore:
             raise ErasedMeanwhile(f"a person was erased (change {found[0]}) after this job read the store "
                                   f"(change {read_at}): it writes nothing and reads again")
 
+    # -- run log -----------------------------------------------------------------------------------
+    def record_run(self, run_tag: str, job: str, started_at: str, summary: dict) -> None:
+        with self._tx(counted=False) as db:  # stamps nothing: no change sequence
+            db.execute("INSERT OR REPLACE INTO run (run_tag, job, started_at, summary) VALUES (?, ?, ?, ?)",
+                       (run_tag, job, started_at, json.dumps(summary, sort_keys=True, default=str)))
+
+    def runs(self, job: str | None = None, limit: int | None = None) -> list[dict]:
+        rows = self._dicts(
+            "SELECT run_tag, job, started_at, summary FROM run WHERE ? IS NULL OR job = ? "
+            "ORDER BY started_at DESC, run_tag DESC LIMIT ?", (job, job, -1 if limit is None else limit))
+        for r in rows:
+            r["summary"] = json.loads(r["summary"]) if r["summary"] else {}
+        return rows
+
     # -- bulk export -----------------------------------------------------------------------------
     # Each stream is one query read row by row from its cursor (in primary-key order, so no sort), and
     # bulk_snapshot holds one read transaction: WAL gives it a fixed view while other processes write.

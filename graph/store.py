@@ -264,6 +264,19 @@ class Erasure(Protocol):
         """Add (hash, kind) suppression entries (idempotent); returns how many were new."""
 
 
+class RunLog(Protocol):
+    """What each run of a job did (ingest, replay, link), for `idgraph report`."""
+
+    def record_run(self, run_tag: str, job: str, started_at: str, summary: dict) -> None:
+        """Keep what one run of a job did in the store's run log: its tag, the job ("ingest", "replay",
+        "link"), when it started (ISO 8601, UTC) and its summary (plain JSON-able data, no personal
+        values). A second entry under the same tag replaces the first."""
+
+    def runs(self, job: str | None = None, limit: int | None = None) -> list[dict]:
+        """The run log, newest first (by started_at, then run_tag): run_tag, job, started_at and summary
+        (a dict); only the runs of `job` when given, at most `limit` of them."""
+
+
 class BulkExport(Protocol):
     """Whole-graph streams: `idgraph export` (records and profiles) and a first load into another store
     (`idgraph export --neo4j-import DIR`): every row of a kind, in a stable order, fetched lazily so that
@@ -299,12 +312,12 @@ class BulkExport(Protocol):
 
 @runtime_checkable
 class Store(Transactions, WorkMarks, RecordsIn, Links, Resolution, JudgementsAndAudit, PeopleReads, Erasure,
-            BulkExport, Protocol):
+            RunLog, BulkExport, Protocol):
     """The graph, as the jobs see it: every role."""
 
 
 ROLES = (Transactions, WorkMarks, RecordsIn, Links, Resolution, JudgementsAndAudit, PeopleReads, Erasure,
-         BulkExport)
+         RunLog, BulkExport)
 
 
 def contract_methods() -> dict[str, list[str]]:

@@ -11,7 +11,7 @@ Two diagnostics, read from a store after ``ingest -> link -> resolve`` and a tru
   shared or not) ∪ (true pairs the link job's blocking makes candidates), evaluated against the truth.
   A true pair with neither is out of reach of scoring, whatever the model.
 
-Also :func:`evaluate_clusters`: ``lab.evaluate.evaluate`` on any clustering of customer records (a table
+Also :func:`evaluate_clusters`: ``queries.truth.evaluate`` on any clustering of customer records (a table
 ``source, record_id, cluster``), so another system's output (Splink's) is measured by the same code.
 
 Records whose id the truth gives several persons (a junk newsletter address typed by several people)
@@ -28,7 +28,7 @@ from pydantic import BaseModel
 
 from idgraph.graph.components import components
 from idgraph.graph.store import Store
-from idgraph.lab.evaluate import Evaluation, evaluate
+from idgraph.queries.truth import Evaluation, evaluate
 
 
 class GuardDiagnostic(BaseModel):
@@ -62,7 +62,7 @@ class _Clusters:
 
 
 def evaluate_clusters(clusters: pl.DataFrame, truth_path: Path) -> Evaluation:
-    """``lab.evaluate.evaluate`` of a clustering: columns source, record_id, cluster (a null cluster is
+    """``queries.truth.evaluate`` of a clustering: columns source, record_id, cluster (a null cluster is
     a record of its own). Only customer records: the interaction figures are empty."""
     return evaluate(_Clusters(clusters), truth_path)  # type: ignore[arg-type]
 

@@ -37,7 +37,8 @@ def model(share: float = 0.9) -> Model:
         u.append(uc)
     built = Model.build(comps, m, u, [[""] * len(c.levels) for c in comps],
                         Prior(probability=1e-4, records=10_000, matches_per_record=1.0), MatchSettings().thresholds, {})
-    built.co_holder = CoHolderParams(probability=share, pairs=1000, comparisons=["first_name", "last_name", "dob"])
+    built.co_holder = CoHolderParams(probability=share, pairs=1000, comparisons=["first_name", "last_name", "dob"],
+                                     weight={c.name: [lv.weight for lv in c.levels] for c in built.comparisons})
     return built
 
 

@@ -63,9 +63,11 @@ def test_a_shared_home_stops_counting_where_households_share_identifiers():
     same_address = [lv.label for lv in built.comparisons[3].levels].index("same address")
     global_weight = built.comparisons[3].levels[same_address].weight
     crowded = estimate_co_holders(built, *co_holders(500, 500), LISTS, HOME)
-    quiet = estimate_co_holders(built, *co_holders(995, 5), LISTS, HOME)
-    assert crowded.home_weight["location"][same_address] < 0 < global_weight  # households: no evidence
-    assert quiet.home_weight["location"][same_address] == pytest.approx(global_weight, abs=0.01)  # too few: global
+    few = estimate_co_holders(built, *co_holders(995, 5), LISTS, HOME)
+    none = estimate_co_holders(built, *co_holders(1000, 0), LISTS, HOME)
+    assert crowded.weight["location"][same_address] < 0 < global_weight  # households: no evidence
+    assert 0 < few.weight["location"][same_address] < global_weight  # five say a little
+    assert none.weight["location"][same_address] == pytest.approx(global_weight, abs=0.01)  # none: global
 
 
 def test_too_few_pairs_keep_the_default_share():

@@ -39,6 +39,8 @@ CASES = [
     ("last_name", {"last_name": "smith"}, {"last_name": "smyth"}, "phonetic metaphone"),
     ("last_name", {"last_name": "johnson"}, {"last_name": "jonhson"}, "jaro_winkler >= 0.94"),
     ("last_name", {"last_name": "harrison"}, {"last_name": "harrington"}, "jaro_winkler >= 0.84"),
+    ("last_name", {"last_name": "lopez"}, {"last_name": "garcia lopez"}, "part of the other"),
+    ("last_name", {"last_name": "jones"}, {"last_name": "smith jones"}, "part of the other"),
     ("last_name", {"last_name": "smith"}, {"last_name": "patel"}, "else"),
     ("last_name", {"last_name": ""}, {"last_name": "patel"}, "null"),
     ("dob", {"dob": "1980-03-04"}, {"dob": "1980-03-04"}, "exact"),

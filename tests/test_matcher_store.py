@@ -19,7 +19,7 @@ from idgraph.ingest.jobs.link import link, load_model, model_path_for
 from idgraph.ingest.mapping import load_mapping
 from idgraph.ingest.matcher import settings_for
 from idgraph.lab.synthetic import generate
-from idgraph.lab.evaluate import evaluate
+from idgraph.queries.truth import evaluate
 from tests.helpers import to_link
 
 

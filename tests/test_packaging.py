@@ -21,7 +21,8 @@ def test_wheel_holds_nothing_outside_idgraph(tmp_path):
     assert {t for t in tops if not t.endswith(".dist-info")} == {"idgraph"}
     for needed in ("idgraph/graph/sqlite_schema.sql", "idgraph/ingest/normalise/phone.py",
                    "idgraph/ingest/data/junk.yaml", "idgraph/ingest/data/mapping_template.yaml",
-                   "idgraph/cypher/vocabulary.json", "idgraph/cli/app.py"):
+                   "idgraph/cypher/vocabulary.json", "idgraph/cli/app.py", "idgraph/queries/report/page.html",
+                   "idgraph/queries/report/charts/match_weights.json", "idgraph/cypher/read/runs.cypher"):
         assert needed in names, needed
 
 

@@ -9,7 +9,7 @@ from idgraph.graph.sqlite_store import SQLiteStore
 from idgraph.ingest.jobs.ingest import ingest
 from idgraph.ingest.mapping import load_mapping
 from idgraph.lab.synthetic import generate
-from idgraph.lab.evaluate import evaluate
+from idgraph.queries.truth import evaluate
 
 
 @pytest.fixture(scope="module")

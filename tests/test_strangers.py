@@ -32,7 +32,8 @@ def model() -> Model:
         u.append(np.array([0.0, 0.01, *[0.01 / (k - 3)] * (k - 3), 0.98]))
     built = Model.build(comps, m, u, [[""] * len(c.levels) for c in comps],
                         Prior(probability=1e-4, records=10_000, matches_per_record=1.0), MatchSettings().thresholds, {})
-    built.co_holder = CoHolderParams(probability=0.9, pairs=1000, comparisons=["first_name", "last_name", "dob"])
+    built.co_holder = CoHolderParams(probability=0.9, pairs=1000, comparisons=["first_name", "last_name", "dob"],
+                                     weight={c.name: [lv.weight for lv in c.levels] for c in built.comparisons})
     return built
 
 

@@ -12,7 +12,9 @@ import queue
 import threading
 import time
 import uuid
+from collections import Counter
 from collections.abc import Iterable
+from datetime import datetime, timezone
 from pathlib import Path
 
 from pydantic import BaseModel, Field
@@ -23,7 +25,7 @@ from idgraph.graph.store import Store
 from idgraph.graph.suppression import Suppressor
 from idgraph.ingest import normalise as norm
 from idgraph.ingest.mapping import Kind, Mapping, Source
-from idgraph.ingest.quarantine import Quarantine
+from idgraph.ingest.quarantine import Quarantine, reason_group
 from idgraph.ingest.readers import BadRow, RawRow, read_source
 from idgraph.ingest.rows import RowBuilder, RowRejected, merge_duplicate
 from idgraph.ingest.jobs.progress import Progress, silent
@@ -42,6 +44,7 @@ class SourceSummary(BaseModel):
     unchanged: int = 0
     duplicates: int = 0
     quarantined: int = 0
+    quarantined_by_reason: dict[str, int] = Field(default_factory=dict)  # reason (less any value it quotes) -> rows
     suppressed: int = 0  # a forgotten person's rows, skipped (suppression entries)
     values_set_aside: dict[str, int] = Field(default_factory=dict)  # "field: reason" -> count
     quarantine_file: str | None = None
@@ -55,6 +58,7 @@ class IngestSummary(BaseModel):
     run_tag: str
     sources: list[SourceSummary]
     seconds: float = 0.0
+    started_at: str = ""  # ISO 8601, UTC
 
     def total(self, field: str) -> int:
         return sum(getattr(s, field) for s in self.sources)
@@ -70,8 +74,9 @@ def junk_rules(mapping: Mapping) -> norm.JunkRules:
 
 def ingest(store: Store, mapping: Mapping, sources: list[str] | None = None, *, progress: Progress = silent,
            batch_size: int = BATCH_SIZE) -> IngestSummary:
-    """Ingest the named sources (all when None), customer sources first so events find their customers."""
-    started = time.perf_counter()
+    """Ingest the named sources (all when None), customer sources first so events find their customers.
+    The summary is kept in the store's run log (job "ingest")."""
+    started, started_at = time.perf_counter(), utc_now()
     run_tag = new_run_tag()
     chosen = [mapping.source(n) for n in sources] if sources else list(mapping.sources)
     chosen.sort(key=lambda s: s.kind is not Kind.customer)
@@ -90,11 +95,19 @@ def ingest(store: Store, mapping: Mapping, sources: list[str] | None = None, *, 
         writer.close()
     for summary in summaries:
         summary.stored = summary.new + summary.updated + summary.unchanged
-    return IngestSummary(run_tag=run_tag, sources=summaries, seconds=round(time.perf_counter() - started, 3))
+    done = IngestSummary(run_tag=run_tag, sources=summaries, seconds=round(time.perf_counter() - started, 3),
+                         started_at=started_at)
+    store.record_run(run_tag, "ingest", started_at, done.model_dump(mode="json"))
+    return done
 
 
 def new_run_tag() -> str:
     return time.strftime("%Y%m%dT%H%M%S") + "-" + uuid.uuid4().hex[:6]
+
+
+def utc_now() -> str:
+    """Now, as the run log keeps it: ISO 8601 in UTC to the microsecond, so runs sort in order."""
+    return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
 def quarantine_dir(mapping: Mapping) -> Path:
@@ -113,18 +126,21 @@ def ingest_rows(store: Store, mapping: Mapping, source: Source, rows: Iterable[t
     customers: dict[str, CustomerRow] = {}
     batch: list[InteractionRow] = []
     seen: set[str] = set()
+    reasons: Counter[str] = Counter()
     with progress.step(f"ingest {source.name}", total=None) as step:
         for path, item in rows:
             summary.rows_read += 1
             step.advance()
             if isinstance(item, BadRow):
                 quarantine.put(path, item.line, item.raw, item.reason, item.raw_base64, item.header)
+                reasons[reason_group(item.reason)] += 1
                 continue
             try:
                 record = builder.customer(item.values) if source.kind is Kind.customer \
                     else builder.interaction(item.values)
             except RowRejected as exc:
                 quarantine.put(path, item.line, item.raw, exc.reason, None, item.header)
+                reasons[reason_group(exc.reason)] += 1
                 continue
             if source.kind is Kind.customer:
                 # Customers are gathered per source so duplicates merge before anything is written.
@@ -148,6 +164,7 @@ def ingest_rows(store: Store, mapping: Mapping, source: Source, rows: Iterable[t
         for i in range(0, len(records), batch_size):
             writer.submit(_write, store.write_customers, suppressor, summary, records[i:i + batch_size], run_tag)
     summary.quarantined = quarantine.count
+    summary.quarantined_by_reason = dict(reasons.most_common())
     summary.quarantine_file = str(quarantine.path) if quarantine.count else None
     summary.values_set_aside = {f"{field}: {reason}": n for (field, reason), n in sorted(builder.problems.items())}
     return summary

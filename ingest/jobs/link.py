@@ -8,6 +8,10 @@ evidence), the customers frame, derived features, blocking, comparisons (the gam
 (loaded, or trained on first use), scoring, and one transaction that replaces the links and advances the
 watermark.
 
+The model is retrained when ``model.why_train`` gives a reason (no model, the data outgrew it, enough
+new judgements to learn from), even with no new records; a retrained model relinks every record, since
+the old links were scored by the old one. The summary says why (``model_trained_because``).
+
 Safe alongside other jobs (graph/work.py): one link at a time (the link lease); the watermark advances
 only to the change sequence read before the records, so records an ingest writes meanwhile, even during
 a full relink, are linked by the next run.
@@ -42,6 +46,7 @@ from idgraph.ingest.matcher import (
 )
 from idgraph.ingest.jobs import model as model_file
 from idgraph.ingest.jobs.guard import run_guard
+from idgraph.ingest.jobs.ingest import new_run_tag, utc_now
 from idgraph.ingest.jobs.progress import Progress, silent
 
 
@@ -61,10 +66,12 @@ class LinkSummary(BaseModel):
     review_queue: int = 0
     model_path: str = ""
     model_trained: bool = False
+    model_trained_because: str | None = None  # why it was (re)trained: no model yet, data grew, new judgements
     model_warning: str | None = None
     thresholds: dict[str, float] = Field(default_factory=dict)
     seconds: dict[str, float] = Field(default_factory=dict)
     pairs_per_second: dict[str, float] = Field(default_factory=dict)
+    started_at: str = ""  # ISO 8601, UTC
 
 
 class _Clock:
@@ -95,7 +102,8 @@ def link(
     wait: float = 0.0,
 ) -> LinkSummary:
     """Score candidate pairs and replace the probabilistic links and the review queue they touch. Waits up
-    to `wait` seconds for another link run to finish, then stops with work.Busy."""
+    to `wait` seconds for another link run to finish, then stops with work.Busy. A run that linked
+    something is kept in the store's run log (job "link", see `run_log_entry`)."""
     with work.lease(store, "link", wait=wait):
         for attempt in range(3):
             try:
@@ -108,20 +116,25 @@ def link(
 
 def _link(store: Store, mapping: Mapping, full: bool, model_path: Path | None, progress: Progress,
           retrain: bool) -> LinkSummary:
+    started_at = utc_now()
     settings = settings_for(mapping)
     clock = _Clock()
     path = model_file.model_path_for(mapping, settings, model_path)
 
     after = work.watermark(store, "link")
     guarded_at = work.sequence(store)
+    had_model = path.exists()
+    model = None if retrain else model_file.load(path)
+    records = store.customer_count()
+    why = "asked to retrain" if retrain else model_file.why_train(
+        model, records, model_file.judgement_count(store, settings))
     to_link = None if full else store.changed("link", after)
-    if to_link is not None and not to_link:
-        return LinkSummary(mode="none", records=store.customer_count(), model_path=str(path))
+    if to_link is not None and not to_link and (model is None or why is None):
+        return LinkSummary(mode="none", records=records, model_path=str(path))
 
     frame = None
-    model = None if retrain else model_file.load(path)
     trained = False
-    if retrain or model is None or model_file.needs_training(model, store.customer_count()):
+    if why is not None or model is None:
         with progress.step("read customer records"):
             frame = store.customers_frame(**mapping.frame_columns())
         clock.lap("read", frame.height)
@@ -129,6 +142,9 @@ def _link(store: Store, mapping: Mapping, full: bool, model_path: Path | None, p
             model = model_file.train_on(store, mapping, frame, settings)
             model.save(path)
         trained = True
+        why = why or "no model yet"
+        if had_model:
+            to_link = None  # the links were scored by the old model: rescore every pair
         clock.lap("train")
     warning = None
     changed = model.differs_from(settings.comparisons)
@@ -193,7 +209,7 @@ def _link(store: Store, mapping: Mapping, full: bool, model_path: Path | None, p
     clock.lap("write", len(rows))
 
     links = int((verdict == 2).sum())
-    return LinkSummary(
+    summary = LinkSummary(
         mode="full" if to_link is None else "incremental",
         records=n,
         records_considered=considered,
@@ -206,11 +222,24 @@ def _link(store: Store, mapping: Mapping, full: bool, model_path: Path | None, p
         review_queue=int((verdict == 1).sum()),
         model_path=str(path),
         model_trained=trained,
+        model_trained_because=why if trained else None,
         model_warning=warning,
         thresholds={"upper": thresholds.upper, "lower": thresholds.lower},
         seconds={**clock.seconds, "total": round(sum(clock.seconds.values()), 3)},
         pairs_per_second=clock.rates(),
+        started_at=started_at,
     )
+    store.record_run(new_run_tag(), "link", started_at, run_log_entry(summary))
+    return summary
+
+
+def run_log_entry(summary: LinkSummary) -> dict:
+    """The summary as the run log keeps it: without the example values of skipped blocks (a surname, a
+    postcode), which `idgraph forget` could not reach there."""
+    entry = summary.model_dump(mode="json")
+    for rule in entry["blocking"]:
+        rule["largest_skipped"] = [{"size": b["size"]} for b in rule.get("largest_skipped", [])]
+    return entry
 
 
 def _link_rows(frame, a, b, keep, verdict, scores, model, gamma) -> list[LinkRow]:

@@ -8,6 +8,11 @@ marked would take its own evidence out of the next training), and retrained when
 past ``RETRAIN_GROWTH`` times the records it was trained on: a model trained on the first thousand
 records of a project should not judge its millionth. Below ``MIN_RECORDS`` there is nothing to learn
 from and the guard uses its plain rule.
+
+People's judgements are labels (``matcher/labels.py``): training reads the live ones, and the model keeps
+how many there were, so that when enough have come or gone since (``LABELS_MIN_CHANGE`` and
+``LABELS_GROWTH`` of them) the link job retrains and rescores every pair. Resolve does not retrain for
+them: a new model is worth having only once it has rescored the pairs, and that is the link job's work.
 """
 
 from __future__ import annotations
@@ -22,9 +27,12 @@ from idgraph.ingest.guard import holder_pairs, suspect_identifiers
 from idgraph.ingest.mapping import Mapping
 from idgraph.ingest.matcher import FeatureTable, MatchSettings, Model, settings_for, train
 from idgraph.ingest.matcher.co_holders import estimate_co_holders
+from idgraph.ingest.matcher.labels import Labels
 
 MIN_RECORDS = 200
 RETRAIN_GROWTH = 4.0
+LABELS_MIN_CHANGE = 10  # judgements recorded or withdrawn since training, at least...
+LABELS_GROWTH = 0.2  # ...and at least this share of those the model learned from
 
 
 def model_path_for(mapping: Mapping, settings: MatchSettings, override: Path | None = None) -> Path:
@@ -72,7 +80,8 @@ def train_on(store: Store, mapping: Mapping, frame: pl.DataFrame, settings: Matc
     catches (``guard.suspect_identifiers``), and on the store's pairs of co-holders."""
     members = store.identifier_members(None)
     clean = without(frame, suspect_identifiers(members, mapping.guard.max_customers))
-    model = train(FeatureTable(clean, max_slots=settings.max_slots), settings)
+    labels = labels_for(store, clean["uid"]) if settings.training.labels else None
+    model = train(FeatureTable(clean, max_slots=settings.max_slots), settings, labels=labels)
     a, b = co_holder_positions(members, clean, mapping.guard.max_customers)
     lists = identifier_columns(clean)
     model.co_holder = estimate_co_holders(model, FeatureTable(without_identifiers(clean)), a, b, lists,
@@ -86,10 +95,54 @@ def without_identifiers(frame: pl.DataFrame) -> pl.DataFrame:
     return frame.with_columns([pl.lit([], dtype=frame.schema[c]).alias(c) for c in identifier_columns(frame)])
 
 
-def needs_training(model: Model | None, records: int) -> bool:
+def labels_for(store: Store, uids: pl.Series) -> Labels:
+    """The live judgements as labels: record positions in ``uids`` (the frame's uid column) and same or
+    not. A judgement about a record no longer in the frame is left out; a pair judged twice counts once."""
+    rows = store.judgements(None)
+    position = {u: i for i, u in enumerate(uids.to_list())}
+    pairs: dict[tuple[int, int], bool] = {}
+    ignored = 0
+    for r in rows:
+        a, b = position.get(r["a_uid"]), position.get(r["b_uid"])
+        if a is None or b is None:
+            ignored += 1
+            continue
+        pairs[(min(a, b), max(a, b))] = r["kind"] == "same"
+    return Labels.of([(a, b, same) for (a, b), same in sorted(pairs.items())], judgements=len(rows), ignored=ignored)
+
+
+def judgement_count(store: Store, settings: MatchSettings) -> int | None:
+    """The live judgements, or None when the settings do not learn from them."""
+    return len(store.judgements(None)) if settings.training.labels else None
+
+
+def learned_from(model: Model) -> int:
+    """How many live judgements there were when ``model`` was trained (0 for a model without labels)."""
+    return int((model.training.get("labels") or {}).get("judgements", 0))
+
+
+def why_train(model: Model | None, records: int, judgements: int | None = None) -> str | None:
+    """Why the model should be (re)trained now, or None: no model yet, the data outgrew it, or (with
+    ``judgements``, the live judgements now) enough were recorded or withdrawn since it was trained."""
     if records < MIN_RECORDS:
-        return False
-    return model is None or model.co_holder is None or records > RETRAIN_GROWTH * max(model.prior.records, 1)
+        return None
+    if model is None:
+        return "no model yet"
+    if model.co_holder is None:
+        return "the model has no weights for the guard (trained by an older version)"
+    if records > RETRAIN_GROWTH * max(model.prior.records, 1):
+        return f"the data grew from {model.prior.records:,} to {records:,} records"
+    if judgements is not None:
+        before = learned_from(model)
+        change = judgements - before
+        if abs(change) >= max(LABELS_MIN_CHANGE, LABELS_GROWTH * before):
+            what = f"{change:,} new judgements" if change > 0 else f"{-change:,} judgements withdrawn"
+            return f"{what} since the model was trained (it learned from {before:,}, there are {judgements:,})"
+    return None
+
+
+def needs_training(model: Model | None, records: int, judgements: int | None = None) -> bool:
+    return why_train(model, records, judgements) is not None
 
 
 def load(path: Path) -> Model | None:

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from idgraph.graph.store import Store
 from idgraph.ingest.jobs.ingest import (BATCH_SIZE, BackgroundWriter, IngestSummary, SourceSummary, ingest_rows,
-                                        new_run_tag, quarantine_dir)
+                                        new_run_tag, quarantine_dir, utc_now)
 from idgraph.ingest.jobs.progress import Progress, silent
 from idgraph.ingest.mapping import Mapping, Source
 from idgraph.ingest.quarantine import Quarantine, entries
@@ -25,7 +25,7 @@ from idgraph.ingest.readers import BadRow, RawRow, read_quarantined
 
 def replay(store: Store, mapping: Mapping, source_name: str, *, progress: Progress = silent,
            batch_size: int = BATCH_SIZE) -> IngestSummary:
-    started = time.perf_counter()
+    started, started_at = time.perf_counter(), utc_now()
     source = mapping.source(source_name)
     run_tag = new_run_tag()
     folder = quarantine_dir(mapping)
@@ -43,7 +43,10 @@ def replay(store: Store, mapping: Mapping, source_name: str, *, progress: Progre
         finally:
             writer.close()  # raises a failed write: the quarantine file is then left as it was
     summary.stored = summary.new + summary.updated + summary.unchanged
-    return IngestSummary(run_tag=run_tag, sources=[summary], seconds=round(time.perf_counter() - started, 3))
+    done = IngestSummary(run_tag=run_tag, sources=[summary], seconds=round(time.perf_counter() - started, 3),
+                         started_at=started_at)
+    store.record_run(run_tag, "replay", started_at, done.model_dump(mode="json"))
+    return done
 
 
 def _rows(path: Path, source: Source) -> Iterator[tuple[Path, RawRow | BadRow]]:

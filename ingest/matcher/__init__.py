@@ -8,6 +8,7 @@ from .blocking import Candidates, RuleStats, candidate_pairs, random_pairs
 from .blocking_plan import PlannedRule, plan_blocking, rules_to_run
 from .comparisons import LIBRARY, Comparison, compute_gamma, default_comparisons
 from .features import Feature, FeatureTable, records_frame
+from .labels import Labels
 from .model import Model, ModelError, Prior
 from .pairs import PairContext
 from .scoring import Scores, classify, evidence, score
@@ -22,6 +23,7 @@ __all__ = [
     "Comparison",
     "Feature",
     "FeatureTable",
+    "Labels",
     "MatchSettings",
     "Model",
     "ModelError",

@@ -8,9 +8,9 @@ weighs little at one address). The comparisons that describe a home (``training.
 the address) are different: two *different* people who share an email or a landline mostly share a
 home, so there "same address" is common among non-matches, unlike among random pairs. Their u is
 re-estimated among co-holders, together with the share of co-holder pairs that are one person, by EM
-with every other weight fixed. Where few co-holders are different people (FEBRL: an id shared only
-through a typo) a level keeps the global u, and the address keeps its weight; where households abound
-(family emails, landlines) the address stops counting. No rule is written for either case: the data
+with every other weight fixed; the global u enters as a prior worth ``PRIOR_PAIRS`` pairs. Where few
+co-holders are different people (FEBRL: an id shared only through a typo) the global u stands and the
+address keeps its weight; where households abound (family emails, landlines) the address stops counting. No rule is written for either case: the data
 decides.
 """
 
@@ -32,7 +32,7 @@ from .training import U_FLOOR, patterns
 # home comparisons keep their global weights.
 MIN_PAIRS = 100
 DEFAULT_SHARE = 0.9
-MIN_LEVEL_PAIRS = 5.0  # a home level seen less often among non-matching co-holders keeps the global u
+PRIOR_PAIRS = 50.0  # the global u counts as this many co-holders who are different people
 
 
 def _reads(comp: Comparison) -> set[str]:
@@ -59,59 +59,58 @@ def estimate_co_holders(model: Model, features: FeatureTable, a: np.ndarray, b: 
     definitions = model.definitions()
     person, home = person_comparisons(definitions, identifier_columns, household)
     names = [c.name for c in definitions]
+    used = [*person, *home]
+    jj = [names.index(c) for c in used]
     m, u = model.m_u()
-    global_home = {h: [0.0, *(lv.weight for lv in model.comparisons[names.index(h)].levels[1:])] for h in home}
-    params = CoHolderParams(probability=DEFAULT_SHARE, pairs=int(len(a)), comparisons=person,
-                            home_weight=global_home)
-    if len(a) < MIN_PAIRS or not (person or home):
+    thin = {c.name: [lv.m_source.startswith("too few") for lv in c.levels] for c in model.comparisons}
+
+    def weights(m_tables: list[np.ndarray], u_tables: list[np.ndarray]) -> dict[str, list[float]]:
+        return {c: [0.0] + [0.0 if thin[c][i] else round(math.log2(max(float(mt[i]), 1e-300) / max(float(ut[i]), U_FLOOR)), 4)
+                            for i in range(1, len(ut))]
+                for c, mt, ut in zip(used, m_tables, u_tables)}
+
+    params = CoHolderParams(probability=DEFAULT_SHARE, pairs=int(len(a)), comparisons=used,
+                            weight=weights([m[j] for j in jj], [u[j] for j in jj]))
+    if len(a) < MIN_PAIRS or not used:
         return params
     gamma = compute_gamma(PairContext(features, a, b), definitions)
     pats, counts = patterns(gamma)
-    levels = model.level_weights(pats)
-    fixed = levels[:, [names.index(c) for c in person]].sum(axis=1, dtype=np.float64)
-    hj = [names.index(h) for h in home]
-    # Start from "a shared home says nothing" (u = m): the person comparisons then decide who is one
-    # person, and the home's u among the others follows. Starting from the global u would call every
-    # household one person at once and never leave it.
-    u_home = [np.maximum(m[j].astype(np.float64), U_FLOOR) for j in hj]
+    # The person comparisons start from the global u (they tell one person from two); the home ones
+    # from "says nothing" (u = m): starting them at the global u would call every household one person
+    # at once and never leave it.
+    est_u = [u[j].astype(np.float64).copy() if c in person else np.maximum(m[j].astype(np.float64), U_FLOOR)
+             for c, j in zip(used, jj)]
+    est_m = [m[j].astype(np.float64).copy() for j in jj]
     share = 0.5
     w = counts.astype(np.float64)
+
+    def blend(mass: np.ndarray, prior: np.ndarray) -> np.ndarray:
+        # the global u as PRIOR_PAIRS pseudo-pairs: a few co-holders who are different people move it
+        # little (FEBRL: an id shared only through a typo), many decide it (family emails, landlines).
+        # (m stays the model's: freed as well, EM let one person's records pass for a household.)
+        mass = mass.copy()
+        mass[0] = 0.0
+        out = (mass + PRIOR_PAIRS * prior) / (mass.sum() + PRIOR_PAIRS * prior[1:].sum())
+        out[0] = 0.0
+        return out
+
     for _ in range(iterations):
-        logit = np.log2(share / (1 - share)) + fixed
-        for t, j in enumerate(hj):
-            table = np.log2(np.maximum(m[j], 1e-300) / np.maximum(u_home[t], U_FLOOR))
+        logit = np.full(len(pats), np.log2(share / (1 - share)))
+        for t, j in enumerate(jj):
+            table = np.log2(np.maximum(est_m[t], 1e-300) / np.maximum(est_u[t], U_FLOOR))
             table[0] = 0.0
-            logit += np.where(pats[:, j] == 0, 0.0, table[pats[:, j]])
+            logit += table[pats[:, j]]
         r = 1.0 / (1.0 + np.exp2(-np.clip(logit, -1000, 1000)))
         new_share = min(max(float((w * r).sum() / w.sum()), 1e-4), 1 - 1e-4)
         delta = abs(new_share - share)
-        for t, j in enumerate(hj):
-            mass = np.bincount(pats[:, j], weights=w * (1 - r), minlength=len(u[j]))
-            mass[0] = 0.0
-            if mass.sum() <= 0:
-                continue
-            thick = mass >= MIN_LEVEL_PAIRS
-            est = u[j].astype(np.float64).copy()
-            est[thick] = mass[thick] / mass.sum()
-            thin = ~thick
-            thin[0] = False
-            rest = max(1.0 - est[thick].sum(), U_FLOOR)
-            if u[j][thin].sum() > 0:
-                est[thin] = u[j][thin] / u[j][thin].sum() * rest
-            est[0] = 0.0
-            delta = max(delta, float(np.abs(est - u_home[t]).max()))
-            u_home[t] = est
+        for t, j in enumerate(jj):
+            nu = blend(np.bincount(pats[:, j], weights=w * (1 - r), minlength=len(u[j])), u[j])
+            delta = max(delta, float(np.abs(nu - est_u[t]).max()))
+            est_u[t] = nu
         share = new_share
         if delta < tolerance:
             break
-    thin_levels = {c.name: [lv.m_source.startswith("too few") for lv in c.levels] for c in model.comparisons}
-    home_weight = {}
-    for t, (h, j) in enumerate(zip(home, hj)):
-        home_weight[h] = [0.0] + [
-            0.0 if thin_levels[h][i] else round(math.log2(max(float(m[j][i]), 1e-300) / max(float(u_home[t][i]), U_FLOOR)), 4)
-            for i in range(1, len(u_home[t]))
-        ]
-    return params.model_copy(update={"probability": float(f"{share:.6g}"), "home_weight": home_weight})
+    return params.model_copy(update={"probability": float(f"{share:.6g}"), "weight": weights(est_m, est_u)})
 
 
 @dataclass
@@ -127,16 +126,16 @@ def weigh_people(model: Model, features: FeatureTable, a: np.ndarray, b: np.ndar
     """Weigh pairs (record positions ``a``, ``b``) as the guard weighs co-holders; ``against`` is filled
     for the pairs under ``below`` only."""
     co = model.co_holder
-    if co is None or not (co.comparisons or co.home_weight) or not len(a):
+    if co is None or not co.weight or not len(a):
         return PeopleWeights(np.ones(len(a)), [[] for _ in range(len(a))])
     definitions = model.definitions()
     gamma = compute_gamma(PairContext(features, a, b), definitions)
     names = [c.name for c in definitions]
-    levels = model.level_weights(gamma)
-    for h, weights in co.home_weight.items():
-        j = names.index(h)
-        levels[:, j] = np.asarray(weights, dtype=np.float32)[gamma[:, j]]
-    used = [names.index(c) for c in [*co.comparisons, *co.home_weight]]
+    levels = np.zeros(gamma.shape, dtype=np.float64)
+    for c, table in co.weight.items():
+        j = names.index(c)
+        levels[:, j] = np.asarray(table, dtype=np.float64)[gamma[:, j]]
+    used = [names.index(c) for c in co.weight]
     weight = levels[:, used].sum(axis=1, dtype=np.float64)
     prior = np.log2(co.probability / (1.0 - co.probability))
     probability = 1.0 / (1.0 + np.exp2(-(prior + weight)))

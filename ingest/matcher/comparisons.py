@@ -116,6 +116,8 @@ def first_name() -> Comparison:
             lv.ExactLevel(),
             lv.SwappedLevel(other="last_name"),
             lv.SwappedLevel(other="last_name", threshold=0.9),
+            # one name in the other's other field: a card typed "MULLER Markus" against "Markus" alone
+            lv.EitherWayLevel(feature="first_name", other="last_name", label="given name is the other's surname"),
             lv.NicknameLevel(),
             lv.ShortFormLevel(),
             lv.JaroWinklerLevel(threshold=0.92),
@@ -139,6 +141,7 @@ def last_name() -> Comparison:
             lv.SwappedLevel(column="last_name", other="first_name"),
             lv.SwappedLevel(column="last_name", other="first_name", threshold=0.9),
             lv.JaroWinklerLevel(threshold=0.94),
+            lv.TokenSubsetLevel(),
             lv.PhoneticLevel(algorithm="metaphone"),
             lv.JaroWinklerLevel(threshold=0.84),
             lv.ElseLevel(),
@@ -300,6 +303,47 @@ def profile() -> Comparison:
         description="graph evidence: both records already sit in the same profile",
         levels=[lv.NullLevel(), lv.ExactLevel(label="same profile"), lv.ElseLevel()],
     )
+
+
+def identifier(name: str, column: str | None = None) -> Comparison:
+    """A declared identifier kind (a national id, an account number): exact, one transposition, one or
+    two characters different. The exact value links the records anyway; the near values catch a typo."""
+    return Comparison(
+        name=name,
+        column=column or name,
+        description=f"{name}: exact, one transposition, one or two characters different",
+        levels=[
+            lv.NullLevel(),
+            lv.ExactLevel(),
+            lv.TranspositionLevel(transform=None),
+            lv.LevenshteinLevel(max_distance=1),
+            lv.LevenshteinLevel(max_distance=2),
+            lv.ElseLevel(),
+        ],
+    )
+
+
+def from_template(name: str, column: str, template: str) -> Comparison:
+    """A comparison of any column by a template (``matching.comparisons`` or ``extra_comparisons``):
+    ``exact`` (a category: gender, title), ``text`` (a free text: a city, a company), ``name``,
+    ``id`` (codes and numbers with typos) or ``date``."""
+    if template == "id":
+        return identifier(name, column)
+    if template == "name":
+        comp = first_name().model_copy(deep=True)
+        comp.levels = [lv.NullLevel(), lv.ExactLevel(), lv.NicknameLevel(), lv.ShortFormLevel(),
+                       lv.JaroWinklerLevel(threshold=0.92), lv.JaroWinklerLevel(threshold=0.8), lv.ElseLevel()]
+        return comp.model_copy(update={"name": name, "column": column, "description": f"{name}: a name"})
+    if template == "date":
+        return dob().model_copy(update={"name": name, "column": column, "description": f"{name}: a date"})
+    middle = {
+        "exact": [],
+        "text": [lv.JaroWinklerLevel(threshold=0.92), lv.TokenSimilarityLevel(threshold=0.8)],
+    }
+    if template not in middle:
+        raise ValueError(f"comparison {name!r}: unknown template {template!r}; use exact, text, name, id or date")
+    return Comparison(name=name, column=column, description=f"{name}: {template}", tf_adjustment=True,
+                      levels=[lv.NullLevel(), lv.ExactLevel(), *middle[template], lv.ElseLevel()])
 
 
 LIBRARY = {

@@ -184,6 +184,19 @@ class ShortFormLevel(Level):
         return np.nan_to_num(ctx.score(column, "short_form", rows), nan=0.0) >= self.min_length
 
 
+class TokenSubsetLevel(Level):
+    """Every word of one value is a word of the other: a second surname dropped ("fernandez vega" /
+    "fernandez vega fernandez"), one half of a double-barrelled name ("jones" / "smith jones")."""
+
+    type: Literal["token_subset"] = "token_subset"
+
+    def default_label(self):
+        return "part of the other"
+
+    def evaluate(self, ctx, column, rows):
+        return np.nan_to_num(ctx.score(column, "token_subset", rows), nan=0.0) >= 1.0
+
+
 class InitialLevel(Level):
     """One side is only an initial, and it is the other's initial (R / Robert)."""
 
@@ -380,6 +393,7 @@ AnyLevel = Annotated[
         PhoneticLevel,
         NicknameLevel,
         ShortFormLevel,
+        TokenSubsetLevel,
         InitialLevel,
         SwappedLevel,
         EitherWayLevel,

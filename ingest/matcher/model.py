@@ -74,16 +74,17 @@ class ContextParams(BaseModel):
 
 class CoHolderParams(BaseModel):
     """How the guard weighs two records that hold one identifier (``matcher/co_holders.py``): the
-    comparisons that describe the person (``comparisons``, weighed as the model weighs them), the weights
-    of the home comparisons among co-holders (``home_weight``, per level), and ``probability``, the share
-    of co-holder pairs that are one person, all estimated on this data."""
+    comparisons it weighs (those that describe the person and the home, not the identifiers), each
+    level's weight among co-holders (``weight``: the model's m over the u of co-holders who are different
+    people), and ``probability``, the share of co-holder pairs that are one person, all estimated on this
+    data."""
 
     model_config = ConfigDict(extra="forbid")
 
     probability: float
     pairs: int
     comparisons: list[str]
-    home_weight: dict[str, list[float]] = Field(default_factory=dict)
+    weight: dict[str, list[float]] = Field(default_factory=dict)
 
 
 class Prior(BaseModel):

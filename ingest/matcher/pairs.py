@@ -36,8 +36,19 @@ def short_form(x: str, y: str) -> float:
     return float(len(short)) if long.startswith(short) or long.endswith(short) else 0.0
 
 
+def token_subset(x: str, y: str) -> float:
+    """1 when every word of the shorter value is a word of the longer one ("fernandez vega" /
+    "fernandez vega fernandez", "jones" / "smith jones"), else 0; single letters do not count."""
+    a, b = set(x.split()), set(y.split())
+    short, long = (a, b) if len(a) <= len(b) else (b, a)
+    return 1.0 if short and short != long and short <= long and sum(map(len, short)) >= 3 else 0.0
+
+
 # Measures with no rapidfuzz scorer: run in Python, still only once per distinct pair of values.
-PYTHON_METRICS: dict[str, tuple[Callable[[str, str], float], str]] = {"short_form": (short_form, "max")}
+PYTHON_METRICS: dict[str, tuple[Callable[[str, str], float], str]] = {
+    "short_form": (short_form, "max"),
+    "token_subset": (token_subset, "max"),
+}
 
 
 class PairContext:

@@ -21,7 +21,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from idgraph.graph.errors import MappingError
 
-from .comparisons import LIBRARY, Comparison, default_comparisons
+from .comparisons import LIBRARY, Comparison, default_comparisons, from_template, identifier
 
 
 class BlockingRule(BaseModel):
@@ -142,9 +142,11 @@ def _default_contexts() -> list[Context]:
             keys=["first_name", "surname"],
             when={
                 "first_name": ["exact", "swapped with last_name", "swapped with last_name (jaro_winkler >= 0.9)",
-                               "nickname", "short form", "jaro_winkler >= 0.92", "jaro_winkler >= 0.8", "initial"],
+                               "given name is the other's surname", "nickname", "short form",
+                               "jaro_winkler >= 0.92", "jaro_winkler >= 0.8", "initial"],
                 "last_name": ["exact", "swapped with first_name", "swapped with first_name (jaro_winkler >= 0.9)",
-                              "jaro_winkler >= 0.94", "phonetic metaphone", "jaro_winkler >= 0.84"],
+                              "jaro_winkler >= 0.94", "part of the other", "phonetic metaphone",
+                              "jaro_winkler >= 0.84"],
             },
             comparisons=["dob", "location", "email", "phone"],
         ),
@@ -182,6 +184,23 @@ class Training(BaseModel):
     )
     tf_weight: float = Field(default=1.0, ge=0, le=1, description="1 = full term-frequency adjustment")
     tf_min_u: float = Field(default=0.0, ge=0, description="floor of a value's term frequency")
+    labels: bool = Field(default=True, description="learn from people's judgements (matcher/labels.py)")
+    label_prior_weight: float = Field(
+        default=50.0, ge=0, description="EM's m counts as this many labelled pairs when blended with the labels"
+    )
+    min_labels_per_level: int = Field(
+        default=5, ge=1, description="same labels a level needs before they move its m (fewer: EM's m)"
+    )
+    min_labels_for_thresholds: int = Field(
+        default=30, ge=1, description="labels of each kind (same, not same) needed to set the thresholds"
+    )
+    label_f_beta: float = Field(default=1.0, gt=0, description="the upper threshold maximises this F-beta on labels")
+    label_confidence: float = Field(
+        default=0.95, ge=0.5, lt=1, description="how sure the labels must be that a threshold is wrong to move it"
+    )
+    label_lower_quantile: float = Field(
+        default=0.02, ge=0, le=0.5, description="the lower threshold: this quantile of the same pairs' scores"
+    )
 
     _v = field_validator("sessions", mode="before")(classmethod(lambda cls, v: _rules(v)))
 
@@ -202,6 +221,8 @@ class Thresholds(BaseModel):
 
 
 def _comparisons(v: Any) -> Any:
+    """Built-in names, ``{name, column, template}`` shorthands (``comparisons.from_template``) or full
+    definitions with their levels."""
     if not isinstance(v, list):
         return v
     out = []
@@ -210,6 +231,11 @@ def _comparisons(v: Any) -> Any:
             if item not in LIBRARY:
                 raise ValueError(f"unknown comparison {item!r}; built in: {', '.join(LIBRARY)}")
             out.append(LIBRARY[item]())
+        elif isinstance(item, dict) and "template" in item:
+            extra = set(item) - {"name", "column", "template"}
+            if extra or "name" not in item:
+                raise ValueError(f"a template comparison takes name, column and template, got {sorted(item)}")
+            out.append(from_template(item["name"], item.get("column", item["name"]), item["template"]))
         else:
             out.append(item)
     return out
@@ -220,15 +246,21 @@ class MatchSettings(BaseModel):
 
     blocking: Blocking = Field(default_factory=Blocking)
     comparisons: list[Comparison] = Field(default_factory=default_comparisons)
+    extra_comparisons: list[Comparison] = Field(
+        default_factory=list, description="appended to the comparisons (the defaults when none are given)"
+    )
     training: Training = Field(default_factory=Training)
     thresholds: Thresholds = Field(default_factory=Thresholds)
     model_path: str | None = Field(default=None, description="model file, relative to the mapping file")
     max_slots: int = Field(default=3, ge=1, le=8, description="emails/phones/devices compared per record")
 
-    _v = field_validator("comparisons", mode="before")(classmethod(lambda cls, v: _comparisons(v)))
+    _v = field_validator("comparisons", "extra_comparisons", mode="before")(classmethod(lambda cls, v: _comparisons(v)))
 
     @model_validator(mode="after")
     def _unique(self) -> "MatchSettings":
+        if self.extra_comparisons:
+            self.comparisons = [*self.comparisons, *self.extra_comparisons]
+            self.extra_comparisons = []
         names = [c.name for c in self.comparisons]
         if len(set(names)) != len(names):
             raise ValueError(f"comparisons: names must differ, got {names}")
@@ -263,6 +295,15 @@ class MatchSettings(BaseModel):
 
 
 def settings_for(mapping: Any) -> MatchSettings:
-    """The settings of a mapping (``idgraph.ingest.mapping.Mapping``) or of a raw ``matching`` dict."""
+    """The settings of a mapping (``idgraph.ingest.mapping.Mapping``) or of a raw ``matching`` dict.
+
+    Unless the mapping lists its comparisons itself, every identifier kind it declares is compared too
+    (``comparisons.identifier``: a national id with one digit wrong is still strong evidence)."""
     raw = getattr(mapping, "matching", mapping)
-    return MatchSettings.from_dict(raw if isinstance(raw, dict) else None)
+    raw = raw if isinstance(raw, dict) else None
+    settings = MatchSettings.from_dict(raw)
+    kinds = mapping.identifier_kinds() if hasattr(mapping, "identifier_kinds") else ()
+    if kinds and "comparisons" not in (raw or {}):
+        have = {c.name for c in settings.comparisons}
+        settings.comparisons = [*settings.comparisons, *(identifier(k) for k in kinds if k not in have)]
+    return settings

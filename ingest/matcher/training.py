@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from . import labels as lb
 from . import levels as lv
 from .blocking import candidate_pairs, random_pairs, rule_pairs, sample
 from .blocking_plan import plan_blocking, rules_to_run
@@ -427,11 +428,13 @@ def train(
     features: FeatureTable,
     settings: MatchSettings,
     candidate_gamma: np.ndarray | None = None,
+    labels: lb.Labels | None = None,
 ) -> Model:
     """A model trained on ``features``: u, m by EM sessions, then lambda over the candidate pairs.
 
     ``candidate_gamma`` is the gamma matrix of the full set of blocked pairs when the caller has it
-    (the link job); otherwise it is computed here. The guard's weights are trained apart
+    (the link job); otherwise it is computed here. ``labels``: pairs people judged, blended into m and
+    used for the thresholds (``labels.py``). The guard's weights are trained apart
     (``co_holders.estimate_co_holders``).
     """
     t0 = time.perf_counter()
@@ -440,6 +443,10 @@ def train(
     u, u_sources, u_pairs = estimate_u(features, comparisons, tr.u_pairs, tr.seed)
     t_u = time.perf_counter()
     m, sessions, thin = estimate_m(features, comparisons, u, tr, settings.blocking.max_block_size)
+    learnt = None
+    if labels is not None:
+        learnt = lb.learn_m(features, labels, comparisons, m, u, thin, tr)
+        m, thin = learnt.m, learnt.thin
     t_m = time.perf_counter()
     contexts, context_reports = [], []
     for i, ctx in enumerate(tr.contexts):
@@ -450,17 +457,23 @@ def train(
         if u_ctx:
             contexts.append((ctx, u_ctx))
     t_c = time.perf_counter()
+    scale = 1.0
     if candidate_gamma is None:
+        # The prior needs the distribution of patterns over the candidate pairs, not every pair: a
+        # sample of them, counted up to the whole.
         rules = rules_to_run(plan_blocking(features, settings))
         cand = candidate_pairs(features, rules, settings.blocking.max_block_size)
-        candidate_gamma = compute_gamma(PairContext(features, cand.a, cand.b), comparisons)
+        a, b = sample(cand.a, cand.b, tr.max_pairs_per_session, tr.seed + 7)
+        scale = len(cand) / max(len(a), 1)
+        candidate_gamma = compute_gamma(PairContext(features, a, b), comparisons)
     pats, counts = patterns(candidate_gamma)
+    counts = counts * scale
     stats = {
         "records": features.n,
         "u_random_pairs": u_pairs,
         "sessions": [s.as_dict() for s in sessions],
         "contexts": context_reports,
-        "candidate_pairs": int(counts.sum()),
+        "candidate_pairs": int(round(counts.sum())),
         "candidate_patterns": int(len(pats)),
     }
     provisional = Prior(probability=1e-6, records=features.n, matches_per_record=1.0)
@@ -476,6 +489,8 @@ def train(
         matches_per_record=round(2.0 * expected / max(features.n, 1), 6),
     )
     model.training["expected_matches"] = round(expected, 1)
+    if learnt is not None:
+        lb.apply(model, features, labels, learnt, settings)
     model.training["seconds"] = {
         "u": round(t_u - t0, 3), "m": round(t_m - t_u, 3), "contexts": round(t_c - t_m, 3),
         "prior": round(t_p - t_c, 3),

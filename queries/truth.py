@@ -55,10 +55,17 @@ def read_truth(path: Path) -> pl.DataFrame:
     return truth.select("source", "record_id", "person_id").unique(["source", "record_id"])
 
 
+RECORD_SCHEMA = {"kind": pl.Utf8, "source": pl.Utf8, "record_id": pl.Utf8, "profile_id": pl.Utf8}
+
+
 def evaluate(store: Store, truth_path: Path) -> Evaluation:
-    truth = read_truth(truth_path)
-    records = pl.DataFrame(list(store.bulk("records")), orient="row",
-                           schema={"kind": pl.Utf8, "source": pl.Utf8, "record_id": pl.Utf8, "profile_id": pl.Utf8})
+    records = pl.DataFrame(list(store.bulk("records")), orient="row", schema=RECORD_SCHEMA)
+    return evaluate_records(records, read_truth(truth_path))
+
+
+def evaluate_records(records: pl.DataFrame, truth: pl.DataFrame) -> Evaluation:
+    """The evaluation of `records` (kind, source, record_id, profile_id: store.bulk("records")) against
+    `truth` (read_truth)."""
     joined = records.join(truth, on=["source", "record_id"], how="inner")
     cust = joined.filter(pl.col("kind") == "customer").with_columns(
         pl.coalesce("profile_id", pl.concat_str([pl.lit("unresolved:"), "source", pl.lit(":"), "record_id"]))
