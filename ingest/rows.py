@@ -84,6 +84,9 @@ class RowBuilder:
 
     def _normalised(self, values: dict, role: str, fn, *args) -> str | None:
         raw = self._joined(values, role) if role in JOINED_COLUMN_ROLES else self._one(values, role)
+        return self._apply(role, fn, raw, *args)
+
+    def _apply(self, role: str, fn, raw: str | None, *args) -> str | None:
         if raw is None:
             return None
         try:
@@ -170,19 +173,40 @@ class RowBuilder:
             first, last = first or f, last or l
         dob_col = self.source.columns("dob")
         dob = self._normalised(values, "dob", norm.date, dob_col[0].format) if dob_col else None
+        if self.junk.is_junk_date(dob):
+            self.problems[("dob", "junk")] += 1
+            dob = None
         upd_col = self.source.columns("updated_at")
         updated = self._normalised(values, "updated_at", norm.timestamp, upd_col[0].format) if upd_col else None
         country = self._normalised(values, "country", norm.country)
+        raw_address = self._joined(values, "address")
+        address = self._apply("address", norm.address, raw_address)
+        city = self._normalised(values, "city", norm.city)
+        postcode = self._normalised(values, "postcode", norm.postcode, country)
+        if address and postcode is None:
+            address, postcode, city = self._postcode_in_line(raw_address, country or self.region, address, city)
         row = CustomerRow(
             uid=record_uid(self.source.name, source_id), source=self.source.name, source_id=source_id,
             first_name=first, last_name=last, full_name=norm.name_part(full) if full else None, dob=dob,
-            address=self._normalised(values, "address", norm.address),
-            city=self._normalised(values, "city", norm.city),
-            postcode=self._normalised(values, "postcode", norm.postcode, country),
+            address=address, city=city, postcode=postcode,
             country=country, updated_at=updated, identifiers=identifiers, attributes=self._attributes(values),
         )
         row.row_hash = customer_hash(row)
         return row
+
+    @staticmethod
+    def _postcode_in_line(raw: str, region: str | None, address: str, city: str | None):
+        """A one-column address that holds its postcode and city gives them up, so it compares with a
+        source that keeps them apart ("Waldstr. 24 90446 Nurnberg" against "waldstr" in 90446)."""
+        found = norm.postcode_in_line(raw, region)
+        if found is None:
+            return address, None, city
+        line, code, town = found
+        try:
+            code = norm.postcode(code, region)
+        except norm.InvalidValue:
+            return address, None, city
+        return norm.address(line) or address, code, city or (norm.city(town) if town else None)
 
     def interaction(self, values: dict) -> InteractionRow:
         identifiers = self._identifiers(values)

@@ -28,7 +28,7 @@ from idgraph.ingest.normalise import (
 
 PUBLIC = {
     "InvalidValue", "JunkRules", "address", "attribute", "city", "clear_caches", "country", "date", "email",
-    "fold", "is_initial", "name_part", "phone", "postcode", "split_full_name", "timestamp",
+    "fold", "is_initial", "name_part", "phone", "postcode", "postcode_in_line", "split_full_name", "timestamp",
 }
 
 

@@ -69,7 +69,8 @@ class IngestSummary(BaseModel):
 
 
 def junk_rules(mapping: Mapping) -> norm.JunkRules:
-    return norm.JunkRules(emails=mapping.junk.emails, phones=mapping.junk.phones, values=mapping.junk.values)
+    return norm.JunkRules(emails=mapping.junk.emails, phones=mapping.junk.phones, values=mapping.junk.values,
+                          dates=[d.isoformat() for d in mapping.junk.dates])
 
 
 def ingest(store: Store, mapping: Mapping, sources: list[str] | None = None, *, progress: Progress = silent,
