@@ -10,7 +10,7 @@ import typer
 from idgraph.cli.context import emit_json, guarded, out, state
 from idgraph.cli.render import render_evaluation, render_profile, render_stats
 from idgraph.ingest.lookup import parse_identifier
-from idgraph.lab.evaluate import evaluate as evaluate_truth
+from idgraph.queries.truth import evaluate as evaluate_truth
 from idgraph.queries.export import export as export_store
 from idgraph.queries.neo4j_import import write_neo4j_import
 from idgraph.queries.profile import find_profile_id, show_profile

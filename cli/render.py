@@ -8,7 +8,7 @@ from rich.table import Table
 from idgraph.cli.context import out
 from idgraph.ingest.jobs.resolve import ResolveSummary
 from idgraph.ingest.jobs.ingest import IngestSummary
-from idgraph.lab.evaluate import Evaluation
+from idgraph.queries.truth import Evaluation
 from idgraph.queries.profile import ProfileView
 
 

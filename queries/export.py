@@ -47,8 +47,8 @@ def export(store: Store, out_dir: Path, fmt: str = "csv") -> ExportSummary:
         raise ValueError(f"unknown format {fmt!r}: csv or jsonl")
     out_dir.mkdir(parents=True, exist_ok=True)
     records_path, profiles_path = out_dir / f"records.{fmt}", out_dir / f"profiles.{fmt}"
-    records = (dict(zip(RECORD_COLUMNS, r)) for r in store.export_records())
+    records = (dict(zip(RECORD_COLUMNS, r)) for r in store.bulk("records"))
     n_records = _write(records_path, RECORD_COLUMNS, records, fmt)
-    n_profiles = _write(profiles_path, None, store.export_profiles(), fmt)
+    n_profiles = _write(profiles_path, None, store.bulk("profiles"), fmt)
     return ExportSummary(records_file=str(records_path), profiles_file=str(profiles_path),
                          records=n_records, profiles=n_profiles)

@@ -78,6 +78,19 @@ def find_profile_id(store: Store, *, email: str | None = None, phone: str | None
     return ids[0], f"{kind} {value}"
 
 
+def profile_identifiers(store: Store, profile_id: str, members: list[dict] | None = None) -> list[dict]:
+    """Every identifier (any kind) a record of the profile holds: kind, value, shared, shared_reason,
+    customers (the profile's records holding it, uids space-separated), by kind and value."""
+    uids = sorted(m["uid"] for m in (store.profile_members(profile_id) if members is None else members))
+    held: dict[tuple[str, str], dict] = {}
+    for row in store.customer_identifiers(uids) if uids else []:
+        entry = held.setdefault((row["kind"], row["value"]), {
+            "kind": row["kind"], "value": row["value"], "shared": bool(row["shared"]),
+            "shared_reason": row["shared_reason"], "customers": []})
+        entry["customers"].append(row["uid"])
+    return [{**e, "customers": " ".join(sorted(e["customers"]))} for _, e in sorted(held.items())]
+
+
 def show_profile(store: Store, profile_id: str, asked_for: str | None = None,
                  limit: int = TIMELINE_LIMIT) -> ProfileView:
     row, lineage = _follow(store, profile_id)
@@ -85,12 +98,11 @@ def show_profile(store: Store, profile_id: str, asked_for: str | None = None,
     golden = {k: row.get(k) for k in ("first_name", "last_name", "dob", "email", "phone", "address", "city",
                                        "postcode", "country")}
     golden["sources"] = json.loads(row["sources"]) if row.get("sources") else []
-    idents = store.profile_identifiers(pid)
-    for i in idents:
-        i["shared"] = bool(i["shared"])
+    customers = store.profile_members(pid)
+    idents = profile_identifiers(store, pid, customers)
     return ProfileView(
         profile_id=pid, asked_for=asked_for or profile_id, lineage=lineage, status=row["status"],
-        golden=golden, customers=store.profile_members(pid), identifiers=idents,
+        golden=golden, customers=customers, identifiers=idents,
         interactions=store.profile_interactions(pid, limit), interaction_count=row.get("interaction_count") or 0,
         created_at=row.get("created_at"), updated_at=row.get("updated_at"),
     )

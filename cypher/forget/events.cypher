@@ -1,12 +1,12 @@
-// Erasure, step 4: the interactions that go with the customers $uids: those that name them; and, unless
-// they name someone else still in the graph, those attributed to a profile only they made up ($whole)
-// and those that carry an identifier only they hold ($identifiers: [{kind, value}]).
+// Erasure: the interactions that may go with the erased records: those naming one of $refs, attributed to
+// one of the profiles $profiles, or carrying one of the identifiers $identifiers ([{kind, value}]); each
+// with the record it names and whether that record is in the graph.
 CALL () {
-  UNWIND $uids AS uid
+  UNWIND $refs AS uid
   MATCH (i:Interaction {customer_ref: uid})
   RETURN i
   UNION
-  UNWIND $whole AS pid
+  UNWIND $profiles AS pid
   MATCH (i:Interaction {profile_id: pid})
   RETURN i
   UNION
@@ -23,7 +23,5 @@ CALL () {
   MATCH (d)<-[:VIA_EMAIL|VIA_PHONE|ON_DEVICE|VIA_IDENTIFIER]-(i:Interaction)
   RETURN i
 }
-WITH i
-WHERE i.customer_ref IS NULL OR i.customer_ref IN $uids OR NOT EXISTS { (:Customer {uid: i.customer_ref}) }
-RETURN i.uid AS uid
-ORDER BY uid;
+RETURN i.uid AS uid, i.customer_ref AS customer_ref, EXISTS { (:Customer {uid: i.customer_ref}) } AS ref_exists,
+       i.profile_id AS profile_id;

@@ -1,5 +1,5 @@
-// One breadth-first step of resolve's scope: the customers $uids that are in the graph and every
-// customer one hop from them through what can put two records in one profile, old or new: a non-shared
+// One breadth-first step of resolve's scope (graph/closure.py walks it): the customers $uids that are in
+// the graph and every customer one hop from them through what can put two records in one profile, old or new: a non-shared
 // identifier, a PROBABLY_SAME link, a live judgement (either kind), the profile they are in now.
 // One list of uids.
 UNWIND $uids AS uid

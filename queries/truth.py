@@ -59,12 +59,12 @@ RECORD_SCHEMA = {"kind": pl.Utf8, "source": pl.Utf8, "record_id": pl.Utf8, "prof
 
 
 def evaluate(store: Store, truth_path: Path) -> Evaluation:
-    records = pl.DataFrame(list(store.export_records()), orient="row", schema=RECORD_SCHEMA)
+    records = pl.DataFrame(list(store.bulk("records")), orient="row", schema=RECORD_SCHEMA)
     return evaluate_records(records, read_truth(truth_path))
 
 
 def evaluate_records(records: pl.DataFrame, truth: pl.DataFrame) -> Evaluation:
-    """The evaluation of `records` (kind, source, record_id, profile_id: store.export_records()) against
+    """The evaluation of `records` (kind, source, record_id, profile_id: store.bulk("records")) against
     `truth` (read_truth)."""
     joined = records.join(truth, on=["source", "record_id"], how="inner")
     cust = joined.filter(pl.col("kind") == "customer").with_columns(
