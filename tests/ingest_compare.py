@@ -10,12 +10,13 @@ from idgraph.graph.sqlite_store import SQLiteStore
 from idgraph.ingest.jobs.ingest import ingest
 from idgraph.ingest.mapping import load_mapping
 
-TABLES = {  # every column but the run tag, which names the run
+TABLES = {  # every column but the run tag, which names the run; of the change sequences, whether set (batch
+    # sizes differ between the paths, so the numbers do)
     "customer": "uid, source, source_id, first_name, last_name, full_name, dob, address, city, postcode, country,"
-                " updated_at, row_hash, attributes, seq, dirty, link_dirty",
+                " updated_at, row_hash, attributes, seq, resolve_seq > 0, link_seq > 0",
     "identifier": "kind, value",
     "customer_identifier": "*",
-    "interaction": "uid, source, source_id, at, channel, type, customer_ref, attributes, row_hash, dirty",
+    "interaction": "uid, source, source_id, at, channel, type, customer_ref, attributes, row_hash, resolve_seq > 0",
     "interaction_identifier": "*",
 }
 
