@@ -35,6 +35,8 @@ def serve(
         help="Seconds between runs of the link job (0: with every batch). At a million records a link run "
              "reads every record: rows are then answered on their identifiers and linked soon after.")] = 0.0,
     max_body: Annotated[int, typer.Option(help="Largest request body in bytes.")] = 8 * 1024 * 1024,
+    read_threads: Annotated[int, typer.Option(help="Reads answered at once (each thread has its own connection "
+                                                   "to the embedded store).")] = 16,
     log_level: Annotated[str, typer.Option(help="debug, info, warning or error.")] = "info",
 ) -> None:
     """Serve profiles over HTTP: lookups in milliseconds, rows in and resolved as they arrive."""
@@ -45,7 +47,8 @@ def serve(
     st = state(ctx)
     config = ServeConfig(mapping_path=st.mapping_path, store_kind=st.store_kind, host=host, port=port,
                          tokens_file=tokens_file, no_auth=no_auth, batch_ms=batch_ms, max_batch_rows=max_batch_rows,
-                         link_interval_s=link_interval, max_body_bytes=max_body, log_level=log_level)
+                         link_interval_s=link_interval, max_body_bytes=max_body, read_threads=read_threads,
+                         log_level=log_level)
     logging.basicConfig(level=log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     app = create_app(config)
     # access_log off: uvicorn's would print query strings (an email); the service logs route templates

@@ -11,6 +11,7 @@ import logging
 import time
 from contextlib import asynccontextmanager
 
+import anyio
 from fastapi import Depends, FastAPI, Request
 from fastapi.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Match
@@ -41,6 +42,8 @@ def create_app(config: ServeConfig) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
+        # Reads run on anyio's thread pool; each thread holds its own connection to the embedded store.
+        anyio.to_thread.current_default_thread_limiter().total_tokens = config.read_threads
         commits = Commits()
         settings = Settings(str(config.mapping_path), config.store_kind, config.batch_ms, config.max_batch_rows,
                             config.link_interval_s)

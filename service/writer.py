@@ -144,7 +144,13 @@ class WriterProcess:
 
 # -- the writer process -----------------------------------------------------------------------------
 def _main(conn: Connection, settings: Settings, commits: Any) -> None:
+    import signal
+
     from idgraph.graph.stores import open_store
+
+    # Ctrl-C reaches the whole process group: the serving process shuts down and then stops the writer
+    # between batches, rather than the writer dying in the middle of one.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     from idgraph.ingest.mapping import load_mapping
     from idgraph.service.reads import Announcing
 
