@@ -774,6 +774,9 @@ class Neo4jStore(Neo4jBulkExport):
     def find_customers(self, kind: str, value: str) -> list[dict]:
         return self._dicts("read/find_customers", kind=kind, value=value)
 
+    def record_profiles(self, uids: Sequence[str]) -> dict[str, str | None]:
+        return dict(self._values("read/record_profiles", uids=list(uids)))
+
     def stats(self) -> dict:
         row = self._dicts("read/stats")[0]
         return {k: row[k] for k in _STAT_KEYS}

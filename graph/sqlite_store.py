@@ -638,6 +638,13 @@ class SQLiteStore:
             "WHERE ci.kind = ? AND ci.value = ? ORDER BY c.uid", (kind, value))
 
     @_reads
+    def record_profiles(self, uids: Sequence[str]) -> dict[str, str | None]:
+        cur = self.db.execute(
+            "SELECT uid, profile_id FROM customer WHERE uid IN (SELECT value FROM json_each(?1)) UNION ALL "
+            "SELECT uid, profile_id FROM interaction WHERE uid IN (SELECT value FROM json_each(?1))", (_jl(uids),))
+        return dict(cur.fetchall())
+
+    @_reads
     def stats(self) -> dict:
         one = lambda sql: self.db.execute(sql).fetchone()[0]  # noqa: E731
         return {

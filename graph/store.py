@@ -228,6 +228,10 @@ class PeopleReads(Protocol):
         """Customers by identifier (kind email|phone|device or any declared kind, value normalised) or by
         record (kind 'record', value uid)."""
 
+    def record_profiles(self, uids: Sequence[str]) -> dict[str, str | None]:
+        """The profile of each record (customer or interaction) named, by uid: a customer's profile, an
+        interaction's attribution (None when it has none); uids not in the store are left out."""
+
     def stats(self) -> dict: ...
 
 

@@ -14,6 +14,8 @@ from pydantic import BaseModel, Field
 from idgraph.graph.errors import NotFoundError
 from idgraph.graph.store import Store
 from idgraph.ingest import normalise as norm
+from idgraph.ingest.lookup import parse_identifier
+from idgraph.ingest.mapping import Mapping
 
 TIMELINE_LIMIT = 200
 
@@ -106,3 +108,35 @@ def show_profile(store: Store, profile_id: str, asked_for: str | None = None,
         interactions=store.profile_interactions(pid, limit), interaction_count=row.get("interaction_count") or 0,
         created_at=row.get("created_at"), updated_at=row.get("updated_at"),
     )
+
+
+def lookup(store: Store, mapping: Mapping, kind: str, value: str) -> tuple[str, str]:
+    """The profile id behind `value` of any kind: 'record' (a uid 'source:id') or an identifier kind,
+    built in or declared by the mapping, normalised as ingest normalises it; (profile_id, what was asked)."""
+    if kind == "record":
+        return find_profile_id(store, record=value)
+    return find_profile_id(store, identifier=parse_identifier(mapping, f"{kind}={value}", kind))
+
+
+def profiles_of_records(store: Store, uids: list[str]) -> dict[str, str | None]:
+    """The profile of each record (customer or event) by uid, in one read; unknown uids are left out."""
+    return store.record_profiles(uids) if uids else {}
+
+
+class Timeline(BaseModel):
+    profile_id: str
+    lineage: list[str] = Field(default_factory=list)
+    offset: int
+    limit: int
+    total: int  # interactions attributed to the profile
+    interactions: list[dict]
+
+
+def timeline(store: Store, profile_id: str, offset: int = 0, limit: int = 50) -> Timeline:
+    """One page of a profile's timeline, oldest first (an old id is followed). Pages by offset: the store
+    reads the first offset + limit events, so deep pages cost more than the first."""
+    row, lineage = _follow(store, profile_id)
+    pid = row["profile_id"]
+    events = store.profile_interactions(pid, offset + limit)[offset:]
+    return Timeline(profile_id=pid, lineage=lineage, offset=offset, limit=limit,
+                    total=row.get("interaction_count") or 0, interactions=events)

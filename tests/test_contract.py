@@ -205,6 +205,16 @@ def test_find_customers_by_identifier_and_record(store, tmp_path):
     assert store.find_customers("phone", "+449999") == []
 
 
+def test_record_profiles_names_the_profile_of_customers_and_events(store, tmp_path):
+    web = [{"event_id": "e1", "ts": "2024-03-01T10:05:00Z", "cookie": "dev-A", "event": "login", "user_id": "5"},
+           {"event_id": "e2", "ts": "2024-03-01T10:06:00Z", "cookie": "dev-nobody", "event": "page_view"}]
+    run(store, small_project(tmp_path, CRM, web))
+    ids = ids_by_record(store)
+    assert store.record_profiles(["crm:1", "crm:5", "web:e1", "web:e2", "crm:404"]) == {
+        "crm:1": ids["crm:1"], "crm:5": ids["crm:5"], "web:e1": ids["crm:5"], "web:e2": None}
+    assert store.record_profiles([]) == {}
+
+
 def test_new_anonymous_event_on_a_known_device_is_attributed(store, tmp_path):
     web = [{"event_id": "e1", "ts": "2024-03-01T10:05:00Z", "cookie": "dev-A", "event": "login", "user_id": "5"}]
     run(store, small_project(tmp_path, CRM, web))

@@ -13,7 +13,7 @@ import threading
 import time
 import uuid
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -130,10 +130,13 @@ def quarantine_dir(mapping: Mapping) -> Path:
 
 def ingest_rows(store: Store, mapping: Mapping, source: Source, rows: Iterable[tuple[Path, RawRow | BadRow]],
                 files: list[str], quarantine: Quarantine, run_tag: str, progress: Progress, batch_size: int,
-                writer: "BackgroundWriter") -> SourceSummary:
-    """The rows of one source (from its files, or from its quarantine) into records, batches and the
-    quarantine. The one path from a raw row to the store: ingest and replay both come through here.
-    `stored` is filled in by the caller once the writer has finished."""
+                writer: "BackgroundWriter", on_row: Callable[[int, str | None, str | None], None] | None = None,
+                ) -> SourceSummary:
+    """The rows of one source (from its files, its quarantine, or a request: jobs/incoming.py) into
+    records, batches and the quarantine. The one path from a raw row to the store: ingest, replay and
+    the service all come through here. `on_row(line, uid, reason)`, when given, hears what became of each
+    row: its record's uid, or the reason it was quarantined. `stored` is filled in by the caller once
+    the writer has finished."""
     summary = SourceSummary(source=source.name, kind=source.kind.value, files=files)
     builder = RowBuilder(mapping, source, junk_rules(mapping))
     suppressor = Suppressor(store)
@@ -148,6 +151,8 @@ def ingest_rows(store: Store, mapping: Mapping, source: Source, rows: Iterable[t
             if isinstance(item, BadRow):
                 quarantine.put(path, item.line, item.raw, item.reason, item.raw_base64, item.header)
                 reasons[reason_group(item.reason)] += 1
+                if on_row:
+                    on_row(item.line, None, item.reason)
                 continue
             try:
                 record = builder.customer(item.values) if source.kind is Kind.customer \
@@ -155,7 +160,11 @@ def ingest_rows(store: Store, mapping: Mapping, source: Source, rows: Iterable[t
             except RowRejected as exc:
                 quarantine.put(path, item.line, item.raw, exc.reason, None, item.header)
                 reasons[reason_group(exc.reason)] += 1
+                if on_row:
+                    on_row(item.line, None, exc.reason)
                 continue
+            if on_row:
+                on_row(item.line, record.uid, None)
             if source.kind is Kind.customer:
                 # Customers are gathered per source so duplicates merge before anything is written.
                 if record.uid in customers:
