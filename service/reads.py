@@ -57,9 +57,9 @@ class Announcing:
         with self._commits:
             return self._store.write_resolution(*args, **kwargs)
 
-    def forget_customers(self, *args: Any, **kwargs: Any) -> dict:
+    def erase(self, *args: Any, **kwargs: Any) -> dict:
         with self._commits:
-            return self._store.forget_customers(*args, **kwargs)
+            return self._store.erase(*args, **kwargs)
 
 
 class Reads:

@@ -195,9 +195,10 @@ class _Batcher:
 
     def catch_up(self) -> None:
         """What a killed run left: records written but not linked or resolved."""
+        from idgraph.graph import work
         from idgraph.ingest.jobs.link import link
 
-        if self.store.customers_to_link():
+        if self.store.changed("link", work.watermark(self.store, "link")):
             link(self.store, self.mapping)
         self._resolve(SERVICE_BY)
         self._last_link = time.monotonic()
