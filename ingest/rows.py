@@ -18,6 +18,7 @@ from collections import Counter
 
 from idgraph.graph.records import CustomerRow, InteractionRow, record_uid
 from idgraph.ingest import normalise as norm
+from idgraph.ingest.lookup import normalise_identifier
 from idgraph.ingest.mapping import JOINED_COLUMN_ROLES, Column, Mapping, Source
 from idgraph.ingest.readers import json_type
 
@@ -110,14 +111,7 @@ class RowBuilder:
         if raw is None:
             return None
         try:
-            if kind == "email":
-                value = norm.email(raw, gmail_rules=self.gmail)
-            elif kind == "phone":
-                value = norm.phone(raw, self.region)
-            elif kind == "device":
-                value = raw
-            else:
-                value = self.mapping.identifiers[kind].normalise_value(raw)
+            value = normalise_identifier(self.mapping, kind, raw, self.region, self.gmail)
         except norm.InvalidValue as exc:
             self.problems[(role, exc.reason)] += 1
             return None
