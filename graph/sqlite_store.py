@@ -218,7 +218,9 @@ class SQLiteStore:
     @_reads
     def changed(self, mark: str, after: int) -> list[str]:
         table, column = _MARK_COLUMN[mark]
-        return [u for (u,) in self.db.execute(f"SELECT uid FROM {table} WHERE {column} > ? ORDER BY uid", (after,))]
+        # Sorted here, not by ORDER BY: asked to order by uid, SQLite walks the whole primary key in uid
+        # order (a million records: 0.2 s per call) instead of the few entries the work-mark index holds.
+        return sorted(u for (u,) in self.db.execute(f"SELECT uid FROM {table} WHERE {column} > ?", (after,)))
 
     def take_lease(self, job: str, holder: dict, now: str, replaces: str | None = None) -> dict | None:
         with self._tx(counted=False) as db:

@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import multiprocessing
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any, TypeVar
 
 from idgraph.graph.store import Store
@@ -63,50 +64,62 @@ class Announcing:
 
 
 class Reads:
-    """Runs a read function on a store of this thread, consistently (see the module's docstring)."""
+    """Runs a read function on a store of the pool, consistently (see the module's docstring).
+
+    A pool rather than one store per thread: the thread pool that runs reads retires a thread idle for
+    ten seconds, and a store per thread would open a new connection (and run the schema) for each new
+    thread, leaving the old one open. Here a request borrows an idle store and gives it back; a store is
+    opened only when every one is busy, so there are at most as many as reads ever ran at once. An
+    embedded store is one SQLite connection, used by one request at a time; Neo4j's driver is
+    thread-safe, so one store (its pool of sessions) serves every request."""
 
     def __init__(self, open_store: Callable[[], Store], commits: Commits, on_retry: Callable[[], None]):
         self._open, self._commits, self._on_retry = open_store, commits, on_retry
-        self._local = threading.local()
+        self._idle: list[Store] = []
         self._stores: list[Store] = []
         self._guard = threading.Lock()
         self._shared: Store | None = None
 
-    def store(self) -> Store:
-        store = getattr(self._local, "store", None)
-        if store is None:
-            store = self._open_for_thread()
-            self._local.store = store
-        return store
-
-    def _open_for_thread(self) -> Store:
+    @contextmanager
+    def _borrowed(self) -> Iterator[Store]:
         with self._guard:
-            if self._shared is not None:
-                return self._shared
+            store = self._shared or (self._idle.pop() if self._idle else None)
+        if store is None:
             store = self._open()
-            self._stores.append(store)
-            if store.name != "embedded":  # a driver is thread-safe: one pool serves every thread
-                self._shared = store
-            return store
+            with self._guard:
+                self._stores.append(store)
+                if store.name != "embedded":  # a driver is thread-safe: one pool serves every thread
+                    self._shared = store
+        try:
+            yield store
+        finally:
+            if store is not self._shared:
+                with self._guard:
+                    self._idle.append(store)
 
     def run(self, work: Callable[[Store], T]) -> T:
-        store = self.store()
-        if store.name == "embedded":
-            with store.bulk_snapshot():
+        with self._borrowed() as store:
+            if store.name == "embedded":
+                with store.bulk_snapshot():
+                    return work(store)
+            for _ in range(TRIES):
+                before = self._commits.count
+                if before % 2 == 0:
+                    result = work(store)
+                    if self._commits.count == before:
+                        return result
+                self._on_retry()
+            with self._commits.lock:
                 return work(store)
-        for _ in range(TRIES):
-            before = self._commits.count
-            if before % 2 == 0:
-                result = work(store)
-                if self._commits.count == before:
-                    return result
-            self._on_retry()
-        with self._commits.lock:
-            return work(store)
+
+    def opened(self) -> int:
+        """How many stores the pool has opened (at most the reads that ever ran at once)."""
+        return len(self._stores)
 
     def close(self) -> None:
         with self._guard:
             for store in self._stores:
                 store.close()
             self._stores.clear()
+            self._idle.clear()
             self._shared = None
