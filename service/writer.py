@@ -162,7 +162,10 @@ def _main(conn: Connection, settings: Settings, commits: Any) -> None:
 
     try:
         mapping = load_mapping(settings.mapping_path)
-        store = Announcing(open_store(mapping, settings.store_kind), commits)
+        opened = open_store(mapping, settings.store_kind)
+        if hasattr(opened, "checkpoint_in_background"):  # embedded: checkpoints off the answer's path
+            opened.checkpoint_in_background()
+        store = Announcing(opened, commits)
         batcher = _Batcher(store, mapping, settings, conn)
         batcher.catch_up()
     except BaseException as exc:
