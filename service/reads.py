@@ -79,6 +79,7 @@ class Reads:
         self._stores: list[Store] = []
         self._guard = threading.Lock()
         self._shared: Store | None = None
+        self._kind: str | None = None
 
     @contextmanager
     def _borrowed(self) -> Iterator[Store]:
@@ -111,6 +112,14 @@ class Reads:
                 self._on_retry()
             with self._commits.lock:
                 return work(store)
+
+    def inline(self) -> bool:
+        """Whether reads are quick enough to run where they are asked (the embedded store), rather than
+        on a thread of their own (Neo4j, over the network)."""
+        if self._kind is None:
+            with self._borrowed() as store:
+                self._kind = store.name
+        return self._kind == "embedded"
 
     def opened(self) -> int:
         """How many stores the pool has opened (at most the reads that ever ran at once)."""
