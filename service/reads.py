@@ -1,11 +1,11 @@
 """Reads that never see a half-written profile, while the writer works.
 
-The writer is another process (writer.py). The embedded store gives snapshots: each reading thread has its own connection to the file, and a
-request's reads run in one read transaction (`bulk_snapshot`), so they see the store before a resolve or
-after it, never between. Neo4j Community reads at read-committed, so a request of several reads could
-see a resolve's commit land between two of them. There the writer announces each commit that changes
-profiles (`Commits`): a read that overlapped one is run again, and after a few tries it waits for the
-commit to finish while holding the writer off (a reader cannot starve).
+The writer is another process (writer.py). Each request's reads run in one read transaction of the
+store (`store.snapshot`). The embedded store gives snapshots: a request borrows a connection of the pool
+and sees the store before a resolve or after it, never between. Neo4j Community reads at read-committed,
+so a request of several reads could see a resolve's commit land between two of them. There the writer
+announces each commit that changes profiles (`Commits`): a read that overlapped one is run again, and
+after a few tries it waits for the commit to finish while holding the writer off (a reader cannot starve).
 """
 
 from __future__ import annotations
@@ -99,19 +99,22 @@ class Reads:
                     self._idle.append(store)
 
     def run(self, work: Callable[[Store], T]) -> T:
+        """`work` inside one read transaction of the store (`store.snapshot`): on Neo4j that is also one
+        session and one round of BEGIN and COMMIT for all the reads of a request rather than one per
+        read, a third of a lookup's time."""
         with self._borrowed() as store:
+            once = lambda: store.snapshot(lambda: work(store))  # noqa: E731
             if store.name == "embedded":
-                with store.bulk_snapshot():
-                    return work(store)
+                return once()
             for _ in range(TRIES):
                 before = self._commits.count
                 if before % 2 == 0:
-                    result = work(store)
+                    result = once()
                     if self._commits.count == before:
                         return result
                 self._on_retry()
             with self._commits.lock:
-                return work(store)
+                return once()
 
     def inline(self) -> bool:
         """Whether reads are quick enough to run where they are asked (the embedded store), rather than
