@@ -35,8 +35,8 @@ def serve(
         help="Seconds between runs of the link job (0: with every batch). At a million records a link run "
              "reads every record: rows are then answered on their identifiers and linked soon after.")] = 0.0,
     max_body: Annotated[int, typer.Option(help="Largest request body in bytes.")] = 8 * 1024 * 1024,
-    read_threads: Annotated[int, typer.Option(help="Reads answered at once (each thread has its own connection "
-                                                   "to the embedded store).")] = 16,
+    read_threads: Annotated[int, typer.Option(help="Neo4j reads answered at once, on threads (the embedded "
+                                                   "store's reads run on the event loop).")] = 16,
     log_level: Annotated[str, typer.Option(help="debug, info, warning or error.")] = "info",
 ) -> None:
     """Serve profiles over HTTP: lookups in milliseconds, rows in and resolved as they arrive."""

@@ -14,9 +14,11 @@ from idgraph.graph.store import Resolution
 def closure(store: Resolution, seeds: Sequence[str]) -> list[str]:
     """The seeds that are in the store and every customer reachable from them, sorted."""
     reached: set[str] = set()
+    asked: set[str] = set()  # uids whose neighbours were read: each is read once
     frontier = sorted(set(seeds))
     while frontier:
+        asked.update(frontier)
         found = set(store.neighbours(frontier))
-        frontier = sorted(found - reached)
         reached |= found
+        frontier = sorted(found - asked)
     return sorted(reached)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import json
+import logging
 import secrets
 import sqlite3
 import threading
@@ -29,6 +30,7 @@ from idgraph.graph.sqlite_frames import read_frame
 from idgraph.graph.store import BULK_KINDS, CUSTOMER_COLUMNS, frame_extras
 
 T = TypeVar("T")
+log = logging.getLogger("idgraph.store")
 
 _SCHEMA = files("idgraph.graph").joinpath("sqlite_schema.sql").read_text(encoding="utf-8")
 
@@ -78,6 +80,7 @@ class SQLiteStore:
         self._mode: str | None = None  # "write" | "read" while a transaction is open
         self._seq: int | None = None  # the change sequence of the open write transaction
         self._after_commit: list[Callable[[], None]] = []
+        self._checkpointer: _Checkpointer | None = None
         try:
             if not self.path.parent.exists():
                 raise StoreError(f"{self.path}: the folder for the store does not exist")
@@ -136,7 +139,20 @@ class SQLiteStore:
                 self.db.execute("ROLLBACK")
                 raise
 
+    def checkpoint_in_background(self, interval: float = 0.5) -> None:
+        """Copy the write-ahead log into the file from a thread of its own every `interval` seconds,
+        instead of inside whichever commit crosses SQLite's threshold (1,000 pages). For a long-lived
+        writer that answers people (the service's): at a million records a batch of 1,000 rows dirties
+        thousands of pages, and the checkpoint was three quarters of its commits' time. The checkpoint
+        is PASSIVE: it waits for no reader and no writer, and copies what they do not hold."""
+        if self._checkpointer is None:
+            self.db.execute("PRAGMA wal_autocheckpoint=0")
+            self._checkpointer = _Checkpointer(self.path, interval)
+
     def close(self) -> None:
+        if self._checkpointer is not None:
+            self._checkpointer.stop()
+            self._checkpointer = None
         self.db.close()
 
     def __enter__(self) -> "SQLiteStore":
@@ -219,7 +235,9 @@ class SQLiteStore:
     @_reads
     def changed(self, mark: str, after: int) -> list[str]:
         table, column = _MARK_COLUMN[mark]
-        return [u for (u,) in self.db.execute(f"SELECT uid FROM {table} WHERE {column} > ? ORDER BY uid", (after,))]
+        # Sorted here, not by ORDER BY: asked to order by uid, SQLite walks the whole primary key in uid
+        # order (a million records: 0.2 s per call) instead of the few entries the work-mark index holds.
+        return sorted(u for (u,) in self.db.execute(f"SELECT uid FROM {table} WHERE {column} > ?", (after,)))
 
     def take_lease(self, job: str, holder: dict, now: str, replaces: str | None = None) -> dict | None:
         with self._tx(counted=False) as db:
@@ -451,21 +469,27 @@ class SQLiteStore:
     def neighbours(self, uids: Sequence[str]) -> list[str]:
         # CROSS JOIN makes SQLite start from the given uids (json_each has no statistics): otherwise it
         # scans a whole index (every identifier edge, every probable link) on each hop, and an
-        # incremental resolve costs time in proportion to the graph instead of the batch.
+        # incremental resolve costs time in proportion to the graph instead of the batch. The identifiers
+        # and profiles the uids hold are taken once each (DISTINCT) before their holders are listed: a
+        # profile of n records in the frontier would otherwise list its n records n times. `+l.kind`
+        # keeps SQLite off the (kind, a_uid) index for the b_uid side, which would read every probable
+        # link for each uid.
         rows = self.db.execute(
-            "WITH f(uid) AS (SELECT value FROM json_each(?)) "
+            "WITH f(uid) AS (SELECT value FROM json_each(?)), "
+            "held(kind, value) AS (SELECT DISTINCT ci.kind, ci.value FROM f "
+            " CROSS JOIN customer_identifier ci ON ci.customer_uid = f.uid "
+            " CROSS JOIN identifier i ON i.kind = ci.kind AND i.value = ci.value AND i.shared = 0), "
+            "profiles(profile_id) AS (SELECT DISTINCT c.profile_id FROM f CROSS JOIN customer c ON c.uid = f.uid "
+            " WHERE c.profile_id IS NOT NULL) "
             "SELECT n.uid FROM ("
             " SELECT f.uid AS uid FROM f"
-            " UNION SELECT ci2.customer_uid FROM f "
-            " CROSS JOIN customer_identifier ci ON ci.customer_uid = f.uid "
-            " CROSS JOIN identifier i ON i.kind = ci.kind AND i.value = ci.value AND i.shared = 0 "
-            " CROSS JOIN customer_identifier ci2 ON ci2.kind = ci.kind AND ci2.value = ci.value "
+            " UNION SELECT ci2.customer_uid FROM held h "
+            " CROSS JOIN customer_identifier ci2 ON ci2.kind = h.kind AND ci2.value = h.value "
             " UNION SELECT l.b_uid FROM f CROSS JOIN link l ON l.a_uid = f.uid WHERE l.kind = 'probable' "
-            " UNION SELECT l.a_uid FROM f CROSS JOIN link l ON l.b_uid = f.uid WHERE l.kind = 'probable' "
+            " UNION SELECT l.a_uid FROM f CROSS JOIN link l ON l.b_uid = f.uid WHERE +l.kind = 'probable' "
             " UNION SELECT j.b_uid FROM f CROSS JOIN judgement j ON j.a_uid = f.uid WHERE j.deleted_at IS NULL "
             " UNION SELECT j.a_uid FROM f CROSS JOIN judgement j ON j.b_uid = f.uid WHERE j.deleted_at IS NULL "
-            " UNION SELECT c2.uid FROM f CROSS JOIN customer c ON c.uid = f.uid "
-            " CROSS JOIN customer c2 ON c2.profile_id = c.profile_id"
+            " UNION SELECT c2.uid FROM profiles p CROSS JOIN customer c2 ON c2.profile_id = p.profile_id"
             ") n CROSS JOIN customer c ON c.uid = n.uid", (_jl(uids),)).fetchall()
         return [u for (u,) in rows]
 
@@ -947,3 +971,31 @@ class SQLiteStore:
     def _salt(self) -> str | None:
         found = self.db.execute("SELECT value FROM meta WHERE key = 'salt'").fetchone()
         return found[0] if found else None
+
+
+class _Checkpointer:
+    """A thread with its own connection that checkpoints the write-ahead log every `interval` seconds."""
+
+    def __init__(self, path: Path, interval: float):
+        self._db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+        self._db.execute("PRAGMA busy_timeout=30000")
+        self._interval, self._stopping = interval, threading.Event()
+        self.rounds = 0  # checkpoints done (a test waits on it)
+        self._thread = threading.Thread(target=self._run, name="idgraph-checkpoint", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        while not self._stopping.wait(self._interval):
+            try:
+                self._db.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
+                self.rounds += 1
+            except sqlite3.Error as exc:  # the next round tries again; the log only grows meanwhile
+                log.warning("the write-ahead log checkpoint failed: %s", exc)
+
+    def stop(self) -> None:
+        self._stopping.set()
+        self._thread.join()
+        self._db.close()
+
+    def alive(self) -> bool:
+        return self._thread.is_alive()

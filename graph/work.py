@@ -68,6 +68,7 @@ class Lease:
     job: str
     owner: str
     ttl: float
+    taken: float = 0.0  # time.monotonic() when this run last took or renewed the lease
 
     def holder(self) -> dict:
         now = datetime.now(timezone.utc)
@@ -75,7 +76,12 @@ class Lease:
                 "expires_at": stamp(now + timedelta(seconds=self.ttl))}
 
     def renew(self) -> None:
-        """Extend the lease (a long job calls this between its steps)."""
+        """Extend the lease (a long job calls this between its steps). Not while most of it is left: a
+        short run (the service resolves every few milliseconds) would pay a write transaction for each
+        step, and a lease with nine tenths of its time to run cannot have been taken over."""
+        if time.monotonic() - self.taken < self.ttl / 10:
+            return
+        self.taken = time.monotonic()
         held = self.store.take_lease(self.job, self.holder(), stamp())  # type: ignore[attr-defined]
         if held is not None:
             raise Busy(f"the {self.job} lease was taken over by pid {held['pid']} on {held['host']} while this "
@@ -101,6 +107,7 @@ def lease(store, job: str, *, wait: float = 0.0, ttl: float | None = None) -> It
                        f"{other.get('taken_at')} (its lease runs until {other.get('expires_at')}); wait for it to "
                        f"finish, or run with --wait SECONDS")
         time.sleep(POLL_SECONDS)
+    held.taken = time.monotonic()
     try:
         yield held
     finally:

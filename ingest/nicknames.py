@@ -56,3 +56,14 @@ def nickname_groups() -> dict[str, tuple[str, ...]]:
         groups.setdefault(name, set()).add(name)
         groups.setdefault(nick, set()).add(name)
     return {k: tuple(sorted(v)) for k, v in groups.items()}
+
+
+@lru_cache(maxsize=1)
+def group_members() -> dict[str, tuple[str, ...]]:
+    """Formal name -> every name of its group (itself included), sorted: the inverse of nickname_groups,
+    built once, as resolve asks for it on every batch the service writes."""
+    members: dict[str, set[str]] = {}
+    for name, formal in nickname_groups().items():
+        for f in formal:
+            members.setdefault(f, set()).add(name)
+    return {k: tuple(sorted(v)) for k, v in members.items()}

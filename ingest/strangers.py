@@ -36,7 +36,7 @@ def conflicts(comp: pl.DataFrame, frame: pl.DataFrame, model: Model | None, *, m
     """Pairs of records that share a component but look like different people, as split judgements
     (``kind`` not_same, ``judgement_id`` "evidence", with the probability and the comparisons against);
     and the number of components too large to check."""
-    if model is None or model.co_holder is None:
+    if model is None or model.co_holder is None or min_probability <= 0:  # 0: the check is off
         return [], 0
     pairs, unchecked = component_pairs(comp, max_size)
     if not pairs.height:

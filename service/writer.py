@@ -23,6 +23,7 @@ from __future__ import annotations
 import itertools
 import logging
 import multiprocessing
+import os
 import threading
 import time
 from concurrent.futures import Future
@@ -33,6 +34,7 @@ from typing import Any
 from idgraph.graph.errors import IdgraphError, StoreError
 
 log = logging.getLogger("idgraph.serve")
+WRITER_NICE = 5  # the writer process's priority below the serving process's (os.nice)
 SERVICE_BY = "idgraph serve"  # `by` of the resolves that follow rows (a judgement's names its caller)
 
 
@@ -151,12 +153,19 @@ def _main(conn: Connection, settings: Settings, commits: Any) -> None:
     # Ctrl-C reaches the whole process group: the serving process shuts down and then stops the writer
     # between batches, rather than the writer dying in the middle of one.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    # Reads are short and must answer in milliseconds; a batch's resolve is long and waits for nobody's
+    # click. At a lower priority the writer takes what the reads leave of the cores: on a busy machine a
+    # write is answered a little later, and a lookup is not queued behind a resolve.
+    os.nice(WRITER_NICE)
     from idgraph.ingest.mapping import load_mapping
     from idgraph.service.reads import Announcing
 
     try:
         mapping = load_mapping(settings.mapping_path)
-        store = Announcing(open_store(mapping, settings.store_kind), commits)
+        opened = open_store(mapping, settings.store_kind)
+        if hasattr(opened, "checkpoint_in_background"):  # embedded: checkpoints off the answer's path
+            opened.checkpoint_in_background()
+        store = Announcing(opened, commits)
         batcher = _Batcher(store, mapping, settings, conn)
         batcher.catch_up()
     except BaseException as exc:

@@ -41,6 +41,32 @@ def test_a_second_resolve_says_who_runs_or_waits(store, tmp_path):
         assert resolve(store, mapping).scope == "none"
 
 
+def test_a_lease_is_renewed_once_a_tenth_of_it_has_run_and_a_taken_over_one_stops_the_run(store):
+    taken: list[str] = []
+    real = store.take_lease
+
+    def counted(job, holder, now, replaces=None):
+        taken.append(job)
+        return real(job, holder, now, replaces)
+
+    store.take_lease = counted
+    try:
+        with work.lease(store, "resolve", ttl=900) as held:
+            held.renew()
+            held.renew()
+            assert taken == ["resolve"]  # most of the lease is left: no write for the renewals
+            held.taken -= 90  # a tenth of it has run
+            held.renew()
+            assert taken == ["resolve", "resolve"]
+            real("resolve", {**held.holder(), "owner": "Lother", "expires_at": "2999-01-01T00:00:00.000000Z"},
+                 "2999-01-01T00:00:00.000000Z")  # another run took it (as after an expiry)
+            held.taken -= 90
+            with pytest.raises(work.Busy, match="was taken over"):
+                held.renew()
+    finally:
+        store.take_lease = real
+
+
 def test_an_expired_lease_is_taken_over(store):
     stale = {"owner": "Lother", "pid": 1, "host": "elsewhere.example", "taken_at": "2024-01-01T00:00:00.000000Z",
              "expires_at": "2024-01-01T00:15:00.000000Z"}

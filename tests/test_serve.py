@@ -272,3 +272,57 @@ def test_kill_9_in_the_middle_of_writes_loses_no_acknowledged_row(served):
     served.start()  # the same store: the writer catches up on what the killed run left
     missing = [uid for uid in acked if served.get(f"/v1/profiles?record={uid}").status_code != 200]
     assert missing == []
+
+
+def test_reads_during_writes_see_every_acknowledged_row_and_whole_profiles(served):
+    """Lookups run on pooled connections while the writer writes: once a row is acknowledged, every
+    lookup that starts afterwards finds it in its profile, and a profile is never seen half written (the
+    records holding its email are all of its records)."""
+    served.start()
+    acked: list[str] = []
+    problems: list[str] = []
+    done = threading.Event()
+
+    def write() -> None:
+        with httpx.Client(base_url=served.url, headers=HEADERS_W, timeout=60) as http:
+            for i in range(2, 7):  # eight holders of the email in all: under the guard's ten
+                rows = [{"id": f"{i}-{j}", "first": "Ann", "last": "Lee", "email": "ann@mailbox.co.uk"}
+                        for j in range(1 + i % 2)]
+                resp = http.post("/v1/sources/crm/records", json={"rows": rows})
+                assert resp.status_code == 200, resp.text
+                acked.extend(r["uid"] for r in resp.json()["rows"])
+        done.set()
+
+    def read() -> None:
+        with httpx.Client(base_url=served.url, headers=HEADERS_R, timeout=60) as http:
+            while not done.is_set():
+                before = list(acked)
+                resp = http.get("/v1/profiles", params={"email": "ann@mailbox.co.uk", "limit": 0})
+                if resp.status_code != 200:
+                    problems.append(f"{resp.status_code} {resp.text}")
+                    continue
+                view = resp.json()
+                members = {c["uid"] for c in view["customers"]}
+                holders = next(set(i["customers"].split()) for i in view["identifiers"] if i["kind"] == "email")
+                if not set(before) <= members:
+                    problems.append(f"acknowledged rows missing: {sorted(set(before) - members)}")
+                if holders != members:
+                    problems.append(f"half written: members {sorted(members)}, email holders {sorted(holders)}")
+
+    threads = [threading.Thread(target=write), *(threading.Thread(target=read) for _ in range(3))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(120)
+    assert len(acked) == 7 and problems == []
+
+
+def test_the_writer_process_runs_below_the_serving_process(served):
+    """Lookups must not queue behind a resolve: the writer takes what the reads leave of the cores."""
+    from idgraph.service.writer import WRITER_NICE
+
+    served.start()
+    children = Path(f"/proc/{served.proc.pid}/task/{served.proc.pid}/children").read_text().split()
+    nice = {int(c): int(Path(f"/proc/{c}/stat").read_text().rsplit(")", 1)[1].split()[16]) for c in children}
+    server = int(Path(f"/proc/{served.proc.pid}/stat").read_text().rsplit(")", 1)[1].split()[16])
+    assert server + WRITER_NICE in nice.values()

@@ -13,7 +13,7 @@ from typing import Callable
 
 import polars as pl
 
-from idgraph.ingest.nicknames import nickname_groups
+from idgraph.ingest.nicknames import group_members, nickname_groups
 
 
 # Columns derived from several record columns, usable like record columns in feature names.
@@ -29,16 +29,12 @@ def _name_pair(frame: pl.DataFrame) -> pl.Series:
 
 def _given_forms(first: pl.Series) -> pl.DataFrame:
     """Each distinct given name with its nickname-group forms (joe -> joe, joseph, jo, joey...), at most 16."""
-    groups = nickname_groups()
-    members: dict[str, set[str]] = {}
-    for name, formal in groups.items():
-        for f in formal:
-            members.setdefault(f, set()).add(name)
+    groups, members = nickname_groups(), group_members()
     rows_first, rows_form = [], []
     for v in first.drop_nulls().unique().to_list():
         forms = [v]
         for f in groups.get(v, ()):
-            forms += [f, *sorted(members.get(f, ()))]
+            forms += [f, *members.get(f, ())]
         seen: list[str] = []
         for f in forms:
             f = re.sub(r"[^a-z]", "", f)

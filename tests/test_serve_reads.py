@@ -1,0 +1,80 @@
+"""How the service shares the embedded store: reads borrow connections from a pool, and the writer's
+store checkpoints its write-ahead log from a thread of its own. Real SQLite files, no server."""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+import threading
+import time
+
+from idgraph.graph.records import CustomerRow
+from idgraph.graph.sqlite_store import SQLiteStore
+from idgraph.service.reads import Commits, Reads
+
+
+def _rows(n: int, start: int = 0) -> list[CustomerRow]:
+    return [CustomerRow(uid=f"crm:{i}", source="crm", source_id=str(i), first_name="Ann", row_hash=f"h{i}",
+                        identifiers=[("email", f"p{i}@mailbox.co.uk")]) for i in range(start, start + n)]
+
+
+def _store(path) -> SQLiteStore:
+    store = SQLiteStore(path)
+    store.init()
+    return store
+
+
+def _in_a_new_thread(fn) -> None:
+    thread = threading.Thread(target=fn)
+    thread.start()
+    thread.join()
+
+
+def test_reads_borrow_from_a_pool_as_many_stores_as_ran_at_once_not_one_per_thread(tmp_path):
+    """The thread pool retires idle threads: a store per thread would open a connection for each new one."""
+    _store(tmp_path / "s.db").close()
+    reads = Reads(lambda: _store(tmp_path / "s.db"), Commits(), lambda: None)
+    try:
+        counts: list[int] = []
+        for _ in range(10):
+            _in_a_new_thread(lambda: counts.append(reads.run(lambda s: s.customer_count())))
+        assert counts == [0] * 10 and reads.opened() == 1
+        together = threading.Barrier(3)
+
+        def held(store):
+            together.wait(30)  # three reads at once: each holds its own connection
+            return store.customer_count()
+
+        threads = [threading.Thread(target=reads.run, args=(held,)) for _ in range(3)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        assert reads.opened() == 3
+        writer = _store(tmp_path / "s.db")
+        writer.write_customers(_rows(5), "t")
+        writer.close()
+        for _ in range(10):  # a borrowed store reads what was committed since it was last used
+            _in_a_new_thread(lambda: counts.append(reads.run(lambda s: s.customer_count())))
+        assert counts[-10:] == [5] * 10 and reads.opened() == 3
+    finally:
+        reads.close()
+
+
+def test_the_writer_checkpoints_in_the_background_and_stops_with_its_store(tmp_path):
+    store = _store(tmp_path / "s.db")
+    store.checkpoint_in_background(0.02)
+    assert store.db.execute("PRAGMA wal_autocheckpoint").fetchone()[0] == 0  # commits no longer checkpoint
+    store.write_customers(_rows(200), "t")
+    checkpointer = store._checkpointer
+    seen = checkpointer.rounds
+    deadline = time.monotonic() + 60
+    while checkpointer.rounds < seen + 2 and time.monotonic() < deadline:
+        time.sleep(0.02)
+    # the database file alone, without its log, holds the rows: the thread copied them there
+    shutil.copy(tmp_path / "s.db", tmp_path / "copy.db")
+    copy = sqlite3.connect(tmp_path / "copy.db")
+    assert copy.execute("SELECT COUNT(*) FROM customer").fetchone()[0] == 200
+    copy.close()
+    store.close()
+    assert not checkpointer.alive()
