@@ -21,6 +21,7 @@ import polars as pl
 from idgraph.graph import redact
 from idgraph.graph.errors import StoreError
 from idgraph.graph.records import CustomerRow, InteractionRow, LinkRow, WriteCounts
+from idgraph.graph.sqlite_households import SQLiteHouseholds
 from idgraph.graph.store import CUSTOMER_COLUMNS, frame_extras
 
 _SCHEMA = files("idgraph.graph").joinpath("sqlite_schema.sql").read_text(encoding="utf-8")
@@ -45,8 +46,8 @@ def _attributes(text: str | None) -> dict[str, str]:
     return json.loads(text) if text else {}
 
 
-class SQLiteStore:
-    """The Store contract on an SQLite file."""
+class SQLiteStore(SQLiteHouseholds):
+    """The Store contract on an SQLite file (households and traits: graph/sqlite_households.py)."""
 
     name = "embedded"
 

@@ -158,6 +158,18 @@ class RowBuilder:
             parts.append(text)
         return "|".join(parts)
 
+    def _purchase(self, values: dict) -> dict:
+        """The roles amount, currency and order_id of an event, kept among its attributes under those names
+        (graph/traits.py reads them); an unusable amount or currency is left out and counted."""
+        found: dict = {}
+        for role, fn in (("amount", norm.amount), ("currency", norm.currency), ("order_id", None)):
+            if not self.source.columns(role):
+                continue
+            value = self._one(values, role) if fn is None else self._normalised(values, role, fn)
+            if value is not None:
+                found[role] = value
+        return found
+
     # -- records ---------------------------------------------------------------------------------
     def customer(self, values: dict) -> CustomerRow:
         identifiers = self._identifiers(values)
@@ -200,6 +212,7 @@ class RowBuilder:
         for key, value in kept.items():
             if isinstance(value, float) and not math.isfinite(value):
                 raise RowRejected(f"field 'keep' (column {key!r}): expected a finite number, got {json_type(value)}")
+        kept.update(self._purchase(values))
         row = InteractionRow(
             uid=record_uid(self.source.name, source_id), source=self.source.name, source_id=source_id, at=at,
             channel=self._one(values, "channel"), type=self._one(values, "event_type"),

@@ -16,6 +16,8 @@ from pydantic import BaseModel
 from idgraph.graph import stable_ids
 from idgraph.ingest import strangers
 from idgraph.ingest.jobs.guard import run_guard
+from idgraph.ingest.jobs.households import HouseholdSummary, update_households
+from idgraph.ingest.jobs.traits import TraitSummary, update_traits
 from idgraph.ingest.jobs.model import ensure_model
 from idgraph.graph.components import components
 from idgraph.graph.golden import GOLDEN_FIELDS, golden_records
@@ -40,6 +42,8 @@ class ResolveSummary(BaseModel):
     components_unchecked: int = 0  # components too large for that check
     interactions_attributed: int = 0  # when only new events waited (scope "attribution")
     components_by: str = "in-process"  # or "gds": the store computed them (Neo4j with Graph Data Science)
+    households: HouseholdSummary = HouseholdSummary()
+    traits: TraitSummary = TraitSummary()
     seconds: float = 0.0
 
 
@@ -63,10 +67,15 @@ def resolve(store: Store, mapping: Mapping, *, full: bool = False, progress: Pro
     if not dirty and not full:
         # New events on known identifiers change no profile, but still need attributing.
         waiting = store.dirty_interaction_count()
+        traits = TraitSummary()
         if waiting:
+            events = store.dirty_interactions()
             _attribute_only(store)
+            with progress.step("compute traits", total=None):
+                traits = update_traits(store, mapping, store.interaction_profiles(events))
         return ResolveSummary(scope="attribution" if waiting else "none", identifiers_marked_shared=shared,
-                              interactions_attributed=waiting, seconds=round(time.perf_counter() - started, 3))
+                              interactions_attributed=waiting, traits=traits,
+                              seconds=round(time.perf_counter() - started, 3))
     with progress.step("find affected components", total=None):
         scope = None if whole else store.closure(dirty)
         before, profiles_before = store.profile_state(scope)
@@ -102,8 +111,17 @@ def resolve(store: Store, mapping: Mapping, *, full: bool = False, progress: Pro
         pl.lit(stamp).alias("updated_at"))
     audit = _audit(members, profiles, retired, cuts, stamp, by)
     changed = members.filter(pl.col("profile_id").ne_missing(pl.col("old_profile_id")))
+    events = None if scope is None else store.dirty_interactions()  # their profiles' traits change too
     with progress.step("write profiles", total=None):
         store.write_resolution(changed.select("uid", "profile_id"), rows, retired_rows, audit, scope)
+    # Households and traits of the profiles this run touched (every profile on a whole pass).
+    touched = None if scope is None else sorted({*rows["profile_id"], *retired["profile_id"]})
+    with progress.step("find households", total=None):
+        household_summary = update_households(store, mapping, touched, stamp)
+    with progress.step("compute traits", total=None):
+        trait_summary = update_traits(
+            store, mapping, None if touched is None else sorted({*touched, *store.interaction_profiles(events)}),
+            retired["profile_id"].to_list())
     return ResolveSummary(
         scope="full" if scope is None else "incremental",
         customers_in_scope=len(before),
@@ -116,6 +134,8 @@ def resolve(store: Store, mapping: Mapping, *, full: bool = False, progress: Pro
         strangers_cut=sum(1 for c in cuts if "evidence" in c),
         components_unchecked=unchecked,
         components_by=components_by,
+        households=household_summary,
+        traits=trait_summary,
         seconds=round(time.perf_counter() - started, 3),
     )
 
