@@ -1,7 +1,8 @@
 """Households: the second level above profiles, from evidence that different people share.
 
 Evidence is a key a profile's records hold: a dwelling (`dwelling:` + postcode + `|` + the normalised
-address line) or an identifier of a kind the mapping names (`phone:...`, `email:...`): the household
+address line), a surname at a postcode (`surname_postcode:`, for records with a postcode but no
+address line, as a loyalty card often has) or an identifier of a kind the mapping names (`phone:...`, `email:...`): the household
 landline and the family email, which the guard keeps out of person linking because different people
 hold them. A key held by one profile says nothing; a key held by more than `max_size` profiles (a care
 home, a block of flats without flat numbers, a shop's phone) never makes a household.
@@ -27,13 +28,25 @@ import polars as pl
 from idgraph.graph import stable_ids
 from idgraph.graph.components import components
 
-DWELLING_PREFIX = "dwelling:"
+# Evidence a record holds in its fields rather than as an identifier: a postcode with a second field.
+RECORD_EVIDENCE = {"dwelling": "address", "surname_postcode": "last_name"}
 EVIDENCE_SCHEMA = {"profile_id": pl.Utf8, "key": pl.Utf8}
 MEMBER_SCHEMA = {"household_id": pl.Utf8, "profile_id": pl.Utf8, "seq": pl.Int64, "status": pl.Utf8}
 
 
-def dwelling_key(postcode: str, address: str) -> str:
-    return f"{DWELLING_PREFIX}{postcode}|{address}"
+def record_key(kind: str, postcode: str, value: str) -> str:
+    """The key of record evidence: `dwelling:` + postcode + `|` + address line (or `surname_postcode:`
+    + postcode + `|` + last name)."""
+    return f"{kind}:{postcode}|{value}"
+
+
+def split_key(key: str) -> tuple[str, str, str | None]:
+    """(kind, value, None) for an identifier key; (kind, postcode, second value) for record evidence."""
+    kind, _, rest = key.partition(":")
+    if kind in RECORD_EVIDENCE:
+        postcode, _, value = rest.partition("|")
+        return kind, postcode, value
+    return kind, rest, None
 
 
 def usable(evidence: pl.DataFrame, max_size: int) -> pl.DataFrame:

@@ -51,6 +51,7 @@ from idgraph.graph import redact
 from idgraph.graph.cypher_files import statement, statements
 from idgraph.graph.errors import NotFoundError, StoreError
 from idgraph.graph.neo4j_bulk import Neo4jBulkExport
+from idgraph.graph.neo4j_households import Neo4jHouseholds
 from idgraph.graph.records import CustomerRow, InteractionRow, LinkRow, WriteCounts
 from idgraph.graph.store import CUSTOMER_COLUMNS, frame_extras
 
@@ -135,8 +136,9 @@ def _complete(rows: Sequence, what: str) -> list:
     return list(rows)
 
 
-class Neo4jStore(Neo4jBulkExport):
-    """The Store contract on a Neo4j database (the bulk export streams come from Neo4jBulkExport)."""
+class Neo4jStore(Neo4jBulkExport, Neo4jHouseholds):
+    """The Store contract on a Neo4j database (the bulk export streams come from Neo4jBulkExport; households
+    and traits from Neo4jHouseholds)."""
 
     name = "neo4j"
 

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 
 import polars as pl
 
-from idgraph.graph.households import DWELLING_PREFIX, EVIDENCE_SCHEMA, MEMBER_SCHEMA
+from idgraph.graph.households import EVIDENCE_SCHEMA, MEMBER_SCHEMA, RECORD_EVIDENCE, split_key
 from idgraph.graph.traits import EVENT_SCHEMA
 
 
@@ -23,34 +23,35 @@ class SQLiteHouseholds:
     """Households and traits on the SQLite file."""
 
     # -- households ------------------------------------------------------------------------------
-    def household_evidence(self, profile_ids: Sequence[str] | None, kinds: Sequence[str],
-                           dwelling: bool) -> pl.DataFrame:
-        """profile_id, key: the evidence the records of these profiles (all profiles when None) hold:
-        their dwellings (when `dwelling`) and their identifiers of `kinds`."""
+    def household_evidence(self, profile_ids: Sequence[str] | None, kinds: Sequence[str]) -> pl.DataFrame:
+        """profile_id, key: the evidence of `kinds` the records of these profiles (all when None) hold:
+        identifiers, and record evidence (graph/households.py RECORD_EVIDENCE: a postcode with a field)."""
         scope = "1" if profile_ids is None else "c.profile_id IN (SELECT value FROM json_each(:ids))"
         params = {"ids": _jl(profile_ids or []), "kinds": _jl(kinds)}
-        parts = [f"SELECT c.profile_id, ci.kind || ':' || ci.value FROM customer c "
-                 f"JOIN customer_identifier ci ON ci.customer_uid = c.uid "
+        parts = ["SELECT c.profile_id, ci.kind || ':' || ci.value FROM customer c "
+                 "JOIN customer_identifier ci ON ci.customer_uid = c.uid "
                  f"WHERE c.profile_id IS NOT NULL AND {scope} AND ci.kind IN (SELECT value FROM json_each(:kinds))"]
-        if dwelling:
-            parts.append(f"SELECT c.profile_id, '{DWELLING_PREFIX}' || c.postcode || '|' || c.address FROM customer c "
-                         f"WHERE c.profile_id IS NOT NULL AND {scope} AND c.postcode IS NOT NULL "
-                         "AND c.address IS NOT NULL")
+        for kind, column in RECORD_EVIDENCE.items():
+            if kind in kinds:  # column and kind come from the fixed table above, never from input
+                parts.append(f"SELECT c.profile_id, '{kind}:' || c.postcode || '|' || c.{column} FROM customer c "
+                             f"WHERE c.profile_id IS NOT NULL AND {scope} AND c.postcode IS NOT NULL "
+                             f"AND c.{column} IS NOT NULL")
         rows = self.db.execute(" UNION ".join(parts), params).fetchall()
         return pl.DataFrame(rows, orient="row", schema=EVIDENCE_SCHEMA)
 
     def household_holders(self, keys: Sequence[str]) -> pl.DataFrame:
         """profile_id, key: every profile whose records hold one of these evidence keys."""
-        dwellings = [k[len(DWELLING_PREFIX):].split("|", 1) for k in keys if k.startswith(DWELLING_PREFIX)]
-        identifiers = [k.split(":", 1) for k in keys if not k.startswith(DWELLING_PREFIX)]
-        rows = self.db.execute(
-            "SELECT c.profile_id, ci.kind || ':' || ci.value FROM json_each(:ids) j "
-            "CROSS JOIN customer_identifier ci ON ci.kind = j.value ->> 0 AND ci.value = j.value ->> 1 "
-            "CROSS JOIN customer c ON c.uid = ci.customer_uid WHERE c.profile_id IS NOT NULL "
-            f"UNION SELECT c.profile_id, '{DWELLING_PREFIX}' || c.postcode || '|' || c.address FROM json_each(:dw) j "
-            "CROSS JOIN customer c ON c.postcode = j.value ->> 0 AND c.address = j.value ->> 1 "
-            "WHERE c.profile_id IS NOT NULL",
-            {"ids": _jl(identifiers), "dw": _jl(dwellings)}).fetchall()
+        parsed = [split_key(k) for k in keys]
+        parts = ["SELECT c.profile_id, ci.kind || ':' || ci.value FROM json_each(:ids) j "
+                 "CROSS JOIN customer_identifier ci ON ci.kind = j.value ->> 0 AND ci.value = j.value ->> 1 "
+                 "CROSS JOIN customer c ON c.uid = ci.customer_uid WHERE c.profile_id IS NOT NULL"]
+        params = {"ids": _jl([[k, v] for k, v, second in parsed if second is None])}
+        for kind, column in RECORD_EVIDENCE.items():
+            params[kind] = _jl([[v, second] for k, v, second in parsed if k == kind])
+            parts.append(f"SELECT c.profile_id, '{kind}:' || c.postcode || '|' || c.{column} FROM json_each(:{kind}) j "
+                         f"CROSS JOIN customer c ON c.postcode = j.value ->> 0 AND c.{column} = j.value ->> 1 "
+                         "WHERE c.profile_id IS NOT NULL")
+        rows = self.db.execute(" UNION ".join(parts), params).fetchall()
         return pl.DataFrame(rows, orient="row", schema=EVIDENCE_SCHEMA)
 
     def household_members(self, profile_ids: Sequence[str] | None) -> pl.DataFrame:

@@ -19,7 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from idgraph.graph.errors import MappingError
 from idgraph.ingest import mapping_checks as checks
 from idgraph.ingest.declared import IdentifierKind, check_name
-from idgraph.ingest.profile_settings import DWELLING, Households, Traits
+from idgraph.ingest.profile_settings import RECORD_EVIDENCE_KINDS, Households, Traits
 
 
 class Kind(str, Enum):
@@ -346,7 +346,7 @@ class Mapping(BaseModel):
 
     @model_validator(mode="after")
     def _household_evidence_known(self) -> "Mapping":
-        known = {DWELLING, "email", "phone", "device", *self.identifiers}
+        known = {*RECORD_EVIDENCE_KINDS, "email", "phone", "device", *self.identifiers}
         for kind in self.households.evidence:
             if kind not in known:
                 raise ValueError(f"households.evidence: unknown kind {kind!r}; known: {', '.join(sorted(known))}")

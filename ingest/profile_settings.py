@@ -2,7 +2,8 @@
 
 ```yaml
 households:
-  evidence: [dwelling, phone, email]   # a shared address line with its postcode, landline, family email
+  evidence: [dwelling, surname_postcode, phone, email]   # a shared address line with its postcode, landline, family email;
+                                       # also surname_postcode (a surname at a postcode) or any identifier kind
   max_size: 8                          # an identifier or dwelling held by more profiles never makes one
 traits:
   as_of: today                         # or a date (YYYY-MM-DD): windows and recency are measured to it
@@ -24,8 +25,11 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-# Evidence kinds: the dwelling (normalised address line + postcode of a record) and identifier kinds.
+# Evidence kinds: the dwelling (normalised address line + postcode of a record), a surname at a
+# postcode, and identifier kinds.
 DWELLING = "dwelling"
+SURNAME_POSTCODE = "surname_postcode"
+RECORD_EVIDENCE_KINDS = (DWELLING, SURNAME_POSTCODE)
 # Fields of an event a declared trait may filter on or aggregate.
 FILTER_FIELDS = ("event_type", "channel", "source", "currency")
 NUMERIC_FIELDS = ("amount",)
@@ -51,7 +55,7 @@ class Households(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    evidence: list[str] = Field(default_factory=lambda: [DWELLING, "phone", "email"])
+    evidence: list[str] = Field(default_factory=lambda: [DWELLING, SURNAME_POSTCODE, "phone", "email"])
     max_size: Annotated[int, Field(ge=2, le=100)] = 8
 
     @field_validator("evidence")
@@ -59,12 +63,15 @@ class Households(BaseModel):
     def _kinds(cls, v: list[str]) -> list[str]:
         for kind in v:
             if not isinstance(kind, str) or not re.match(r"^[a-z][a-z0-9_]*$", kind):
-                raise ValueError(f"households.evidence: {kind!r} is not a kind: use dwelling, email, phone, "
-                                 "device or a declared identifier kind")
+                raise ValueError(f"households.evidence: {kind!r} is not a kind: use dwelling, surname_postcode, "
+                                 "email, phone, device or a declared identifier kind")
         return sorted(set(v))
 
     def identifier_kinds(self) -> list[str]:
-        return [k for k in self.evidence if k != DWELLING]
+        return [k for k in self.evidence if k not in RECORD_EVIDENCE_KINDS]
+
+    def record_kinds(self) -> list[str]:
+        return [k for k in self.evidence if k in RECORD_EVIDENCE_KINDS]
 
 
 def _filter(v: object, where: str) -> dict[str, list[str]]:

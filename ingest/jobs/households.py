@@ -16,7 +16,6 @@ from pydantic import BaseModel
 from idgraph.graph import households
 from idgraph.graph.households import EVIDENCE_SCHEMA
 from idgraph.ingest.mapping import Mapping
-from idgraph.ingest.profile_settings import DWELLING
 
 
 class HouseholdSummary(BaseModel):
@@ -29,13 +28,13 @@ class HouseholdSummary(BaseModel):
 def update_households(store, mapping: Mapping, touched: Sequence[str] | None, stamp: str) -> HouseholdSummary:
     """Recompute the households of the touched profiles (every profile when None) and write them."""
     settings = mapping.households
-    kinds, dwelling = settings.identifier_kinds(), DWELLING in settings.evidence
+    kinds = settings.evidence
     if touched is None:
-        evidence = store.household_evidence(None, kinds, dwelling)
+        evidence = store.household_evidence(None, kinds)
         before = store.household_members(None)
         scope = None
     else:
-        scope, evidence, before = _closure(store, list(touched), kinds, dwelling, settings.max_size)
+        scope, evidence, before = _closure(store, list(touched), kinds, settings.max_size)
         if not scope:
             return HouseholdSummary()
     found = households.find(evidence, settings.max_size)
@@ -52,8 +51,7 @@ def update_households(store, mapping: Mapping, touched: Sequence[str] | None, st
                             households_retired=retired.height)
 
 
-def _closure(store, touched: list[str], kinds: list[str], dwelling: bool,
-             max_size: int) -> tuple[list[str], pl.DataFrame, pl.DataFrame]:
+def _closure(store, touched: list[str], kinds: list[str], max_size: int) -> tuple[list[str], pl.DataFrame, pl.DataFrame]:
     """(scope profiles, the evidence of their keys with every holder, their old households' members)."""
     scope: set[str] = set(touched)
     frontier = sorted(scope)
@@ -61,7 +59,7 @@ def _closure(store, touched: list[str], kinds: list[str], dwelling: bool,
     evidence = [pl.DataFrame(schema=EVIDENCE_SCHEMA)]
     before = [store.household_members(frontier)]
     while frontier:
-        held = store.household_evidence(frontier, kinds, dwelling)
+        held = store.household_evidence(frontier, kinds)
         new_keys = sorted(set(held["key"].to_list()) - keys_seen)
         keys_seen.update(new_keys)
         holders = store.household_holders(new_keys) if new_keys else pl.DataFrame(schema=EVIDENCE_SCHEMA)

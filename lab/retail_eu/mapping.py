@@ -93,7 +93,10 @@ sources:
       email: buyer_email
       phone: delivery_phone
       customer_ref: {column: shop_account_id, source: shop_accounts}
-    keep: [marketplace, amount, currency, status]
+      order_id: order_id
+      amount: amount
+      currency: currency
+    keep: [marketplace, status]
 
   support_cases:          # the contact centre in Germany, all countries
     path: support_cases.csv
