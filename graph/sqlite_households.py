@@ -15,6 +15,11 @@ from idgraph.graph.households import EVIDENCE_SCHEMA, MEMBER_SCHEMA, RECORD_EVID
 from idgraph.graph.traits import EVENT_SCHEMA
 
 
+# A dwelling is an address line with a house number: a street alone ("high st", a shop that keeps the
+# number in a column the mapping does not read) is many dwellings.
+_DWELLING_HAS_NUMBER = " AND c.address GLOB '*[0-9]*'"
+
+
 def _jl(values: Sequence) -> str:
     return json.dumps(list(values))
 
@@ -30,12 +35,13 @@ class SQLiteHouseholds:
         params = {"ids": _jl(profile_ids or []), "kinds": _jl(kinds)}
         parts = ["SELECT c.profile_id, ci.kind || ':' || ci.value FROM customer c "
                  "JOIN customer_identifier ci ON ci.customer_uid = c.uid "
-                 f"WHERE c.profile_id IS NOT NULL AND {scope} AND ci.kind IN (SELECT value FROM json_each(:kinds))"]
+                 f"WHERE c.profile_id IS NOT NULL AND {scope} AND ci.origin = 'record' "
+                 "AND ci.kind IN (SELECT value FROM json_each(:kinds))"]
         for kind, column in RECORD_EVIDENCE.items():
             if kind in kinds:  # column and kind come from the fixed table above, never from input
                 parts.append(f"SELECT c.profile_id, '{kind}:' || c.postcode || '|' || c.{column} FROM customer c "
                              f"WHERE c.profile_id IS NOT NULL AND {scope} AND c.postcode IS NOT NULL "
-                             f"AND c.{column} IS NOT NULL")
+                             f"AND c.{column} IS NOT NULL{_DWELLING_HAS_NUMBER if kind == 'dwelling' else ''}")
         rows = self.db.execute(" UNION ".join(parts), params).fetchall()
         return pl.DataFrame(rows, orient="row", schema=EVIDENCE_SCHEMA)
 
@@ -44,7 +50,7 @@ class SQLiteHouseholds:
         parsed = [split_key(k) for k in keys]
         parts = ["SELECT c.profile_id, ci.kind || ':' || ci.value FROM json_each(:ids) j "
                  "CROSS JOIN customer_identifier ci ON ci.kind = j.value ->> 0 AND ci.value = j.value ->> 1 "
-                 "CROSS JOIN customer c ON c.uid = ci.customer_uid WHERE c.profile_id IS NOT NULL"]
+                 "CROSS JOIN customer c ON c.uid = ci.customer_uid WHERE c.profile_id IS NOT NULL AND ci.origin = 'record'"]
         params = {"ids": _jl([[k, v] for k, v, second in parsed if second is None])}
         for kind, column in RECORD_EVIDENCE.items():
             params[kind] = _jl([[v, second] for k, v, second in parsed if k == kind])

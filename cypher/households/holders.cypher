@@ -1,6 +1,6 @@
 // Every profile whose records hold one of these evidence keys, as [profile_id, key] in three lists:
 // identifiers ($identifiers: [kind, value]), dwellings ($dwellings: [postcode, address line]) and
-// surnames at a postcode ($surnames: [postcode, last name]).
+// surnames at a postcode ($surnames: [postcode, last name]); identifiers only as records give them.
 UNWIND $identifiers AS pair
 CALL (pair) {
   MATCH (d:Email {address: pair[1]}) WHERE pair[0] = 'email' RETURN d
@@ -11,7 +11,8 @@ CALL (pair) {
   UNION
   MATCH (d:Identifier {key: pair[0] + ':' + pair[1]}) RETURN d
 }
-MATCH (d)<-[:HAS_EMAIL|HAS_PHONE|USES_DEVICE|HAS_IDENTIFIER]-(:Customer)-[:IN_PROFILE]->(p:Profile)
+MATCH (d)<-[r:HAS_EMAIL|HAS_PHONE|USES_DEVICE|HAS_IDENTIFIER]-(:Customer)-[:IN_PROFILE]->(p:Profile)
+WHERE r.origin = 'record'
 RETURN collect(DISTINCT [p.profile_id, pair[0] + ':' + pair[1]]) AS rows;
 
 UNWIND $dwellings AS pair
