@@ -1,4 +1,4 @@
-"""Commands that read the graph: show, stats, export, evaluate."""
+"""Commands that read the graph: show, household, stats, export, evaluate."""
 
 from __future__ import annotations
 
@@ -8,11 +8,12 @@ from typing import Annotated, Optional
 import typer
 
 from idgraph.cli.context import emit_json, guarded, out, state
-from idgraph.cli.render import render_evaluation, render_profile, render_stats
+from idgraph.cli.render import render_evaluation, render_household, render_profile, render_stats
 from idgraph.ingest.lookup import parse_identifier
 from idgraph.lab.evaluate import evaluate as evaluate_truth
 from idgraph.queries.export import export as export_store
 from idgraph.queries.neo4j_import import write_neo4j_import
+from idgraph.queries.household import show_household
 from idgraph.queries.profile import find_profile_id, show_profile
 
 JSON = Annotated[bool, typer.Option("--json", help="Print the result as JSON for scripts.")]
@@ -20,6 +21,7 @@ JSON = Annotated[bool, typer.Option("--json", help="Print the result as JSON for
 
 def register(app: typer.Typer) -> None:
     app.command()(show)
+    app.command()(household)
     app.command()(stats)
     app.command()(export)
     app.command()(evaluate)
@@ -52,6 +54,20 @@ def show(
         emit_json(view)
     else:
         render_profile(view)
+
+
+@guarded
+def household(
+    ctx: typer.Context,
+    household_id: Annotated[str, typer.Argument(help="A household id (a merged one is followed).")],
+    as_json: JSON = False,
+) -> None:
+    """Show one household: its members, the evidence that makes it (dwelling, landline, family email)."""
+    view = show_household(state(ctx).store(), household_id)
+    if as_json:
+        emit_json(view)
+    else:
+        render_household(view)
 
 
 @guarded

@@ -9,6 +9,7 @@ from idgraph.cli.context import out
 from idgraph.ingest.jobs.resolve import ResolveSummary
 from idgraph.ingest.jobs.ingest import IngestSummary
 from idgraph.lab.evaluate import Evaluation
+from idgraph.queries.household import HouseholdView
 from idgraph.queries.profile import ProfileView
 
 
@@ -92,6 +93,35 @@ def render_profile(view: ProfileView) -> None:
     for e in view.interactions:
         timeline.add_row(e["at"] or "", e["source"], e["channel"] or "", e["type"] or "", e["source_id"])
     out.print(timeline)
+    render_traits(view.traits)
+    for household in view.households:
+        render_household(household, of=view.profile_id)
+
+
+def render_traits(traits: dict) -> None:
+    if not traits:
+        return
+    table = Table(title="traits", title_justify="left")
+    table.add_column("trait")
+    table.add_column("value")
+    for name, value in traits.items():
+        if value is not None:
+            table.add_row(name, escape(", ".join(map(str, value)) if isinstance(value, list) else str(value)))
+    out.print(table)
+
+
+def render_household(view: HouseholdView, of: str | None = None) -> None:
+    for line in view.lineage:
+        out.print(f"[yellow]{line}[/]")
+    table = Table(title=f"household {view.household_id} ({view.size} profiles; evidence: "
+                        f"{', '.join(view.evidence)})", title_justify="left")
+    for col in ("profile", "first", "last", "city", "postcode"):
+        table.add_column(col)
+    for m in view.members:
+        mark = " (this profile)" if m["profile_id"] == of else ""
+        table.add_row(m["profile_id"] + mark, m.get("first_name") or "", m.get("last_name") or "", m.get("city") or "",
+                      m.get("postcode") or "")
+    out.print(table)
 
 
 def render_evaluation(ev: Evaluation) -> None:

@@ -2,7 +2,7 @@
 
 Found by profile id (an old id is followed along its lineage to the current profile), by email, phone,
 device, any identifier (`kind, value`, a kind the mapping declares included) or record. The records come
-with their attributes, the identifiers are of every kind. Returns a pydantic model: the CLI prints it, `--json` dumps it, a program uses it.
+with their attributes, the identifiers are of every kind; the traits and the households come along. Returns a pydantic model: the CLI prints it, `--json` dumps it, a program uses it.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from pydantic import BaseModel, Field
 from idgraph.graph.errors import NotFoundError
 from idgraph.graph.store import Store
 from idgraph.ingest import normalise as norm
+from idgraph.queries.household import HouseholdView, profile_households
 
 TIMELINE_LIMIT = 200
 
@@ -30,6 +31,8 @@ class ProfileView(BaseModel):
     interaction_count: int
     created_at: str | None = None
     updated_at: str | None = None
+    traits: dict = Field(default_factory=dict)  # graph/traits.py: behaviour and value
+    households: list[HouseholdView] = Field(default_factory=list)
 
 
 def _follow(store: Store, profile_id: str) -> tuple[dict, list[str]]:
@@ -93,4 +96,5 @@ def show_profile(store: Store, profile_id: str, asked_for: str | None = None,
         golden=golden, customers=store.profile_members(pid), identifiers=idents,
         interactions=store.profile_interactions(pid, limit), interaction_count=row.get("interaction_count") or 0,
         created_at=row.get("created_at"), updated_at=row.get("updated_at"),
+        traits=store.profile_traits(pid), households=profile_households(store, pid),
     )

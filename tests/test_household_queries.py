@@ -1,9 +1,16 @@
-"""The household and segment queries of cypher/queries/, each run on a small known graph in a real Neo4j."""
+"""The household and segment queries of cypher/queries/, each run on a small known graph in a real Neo4j;
+`idgraph show`, `idgraph household` and the export on the embedded store."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
 import yaml
+from typer.testing import CliRunner
+
+from idgraph.cli.app import app
+from idgraph.graph.sqlite_store import SQLiteStore
 
 from idgraph.graph.neo4j_store import Neo4jStore
 from idgraph.ingest.jobs.ingest import ingest
@@ -107,3 +114,32 @@ def test_segments(known):
     (new,) = run(store, "segment_new_customers", since="2024-12-01")
     assert new["profile_id"] == pid["C1"] and new["first_seen"] == "2024-12-01T09:00:00Z"
     assert store.profile_traits(pid["C1"])["calls_30d"] == 2
+
+
+def test_show_household_and_export_on_the_embedded_store(tmp_path):
+    mapping = project(tmp_path)
+    store = SQLiteStore(mapping.store_path())
+    store.init()
+    ingest(store, mapping)
+    resolve(store, mapping)
+    ann = store.find_customers("record", "crm:A1")[0]["profile_id"]
+    (household,) = store.profile_households(ann)
+    store.close()
+    runner = CliRunner()
+    base = ["-m", str(tmp_path / "idgraph.yaml")]
+    shown = runner.invoke(app, [*base, "show", ann])
+    assert shown.exit_code == 0, shown.output
+    assert household in shown.output and "bob" in shown.output.lower()
+    assert "revenue" in shown.output and "150.0" in shown.output
+    listed = runner.invoke(app, [*base, "household", household, "--json"])
+    assert listed.exit_code == 0, listed.output
+    view = json.loads(listed.output)
+    assert view["evidence"] == ["dwelling"] and view["size"] == 2
+    assert sorted(m["first_name"] for m in view["members"]) == ["ann", "bob"]
+    missing = runner.invoke(app, [*base, "household", "Hnope"])
+    assert missing.exit_code == 1 and "no household" in missing.output.lower()
+    exported = runner.invoke(app, [*base, "export", "--out", str(tmp_path / "out"), "--format", "jsonl"])
+    assert exported.exit_code == 0, exported.output
+    rows = [json.loads(line) for line in (tmp_path / "out" / "profiles.jsonl").read_text().splitlines()]
+    by_id = {r["profile_id"]: r["household_ids"] for r in rows}
+    assert by_id[ann] == household and list(by_id.values()).count("") == 1  # cat lives alone
