@@ -25,7 +25,7 @@ sources:
       last_name: family_name
       dob: {column: birth_date, format: iso}
       phone: mobile
-      address: street     # house_number and address_extra are separate keys; address takes one column
+      address: [house_number, street, address_extra]  # joined with spaces, the number first as most sources write it
       postcode: postcode
       city: city
       country: country_code
