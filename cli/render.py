@@ -49,6 +49,9 @@ def render_resolve(summary: ResolveSummary) -> None:
         f"{summary.profiles_written:,} profiles written, {summary.profiles_created:,} new, "
         f"{summary.profiles_merged:,} merged away, {summary.profiles_split:,} split off; "
         f"{summary.identifiers_marked_shared:,} identifiers newly marked shared")
+    out.print(f"  households: {summary.households.households_written:,} written, "
+              f"{summary.households.households_created:,} new, {summary.households.households_retired:,} retired; "
+              f"traits of {summary.traits.profiles:,} profiles" + (" (all)" if summary.traits.whole else ""))
     for cut in summary.links_cut:
         links = ", ".join(f"{link['from']}-{link['to']} ({link['kind']})" for link in cut["links"])
         out.print(f"  kept {cut['a']} and {cut['b']} apart (judgement {cut['judgement_id']}): cut {links}")
