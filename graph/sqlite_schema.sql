@@ -187,3 +187,9 @@ CREATE TABLE IF NOT EXISTS profile_trait (
     stamp      TEXT NOT NULL,
     traits     TEXT NOT NULL
 ) WITHOUT ROWID;
+-- A profile deleted (an erasure) takes its traits and memberships with it, in the same transaction, as a
+-- Profile node's properties and IN_HOUSEHOLD relationships go with it on Neo4j.
+CREATE TRIGGER IF NOT EXISTS profile_deleted AFTER DELETE ON profile BEGIN
+    DELETE FROM profile_trait WHERE profile_id = OLD.profile_id;
+    DELETE FROM household_member WHERE profile_id = OLD.profile_id;
+END;

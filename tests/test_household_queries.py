@@ -143,3 +143,16 @@ def test_show_household_and_export_on_the_embedded_store(tmp_path):
     rows = [json.loads(line) for line in (tmp_path / "out" / "profiles.jsonl").read_text().splitlines()]
     by_id = {r["profile_id"]: r["household_ids"] for r in rows}
     assert by_id[ann] == household and list(by_id.values()).count("") == 1  # cat lives alone
+
+
+def test_forgetting_a_person_takes_their_traits_and_memberships(store, tmp_path):
+    from idgraph.ingest.jobs.forget import forget
+
+    mapping = project(tmp_path)
+    ingest(store, mapping)
+    resolve(store, mapping)
+    ann = store.find_customers("record", "crm:A1")[0]["profile_id"]
+    assert store.profile_traits(ann)["orders"] == 2 and len(store.profile_households(ann)) == 1
+    forget(store, record="crm:A1", by="dpo")
+    assert store.profile_traits(ann) == {} and store.profile_households(ann) == []
+    assert ann not in {p for p, _ in store.export_households()} | {p for p, _ in store.export_traits()}
