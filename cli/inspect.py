@@ -11,6 +11,7 @@ from idgraph.cli.context import emit_json, guarded, out, state
 from idgraph.cli.render import render_evaluation, render_household, render_profile, render_stats
 from idgraph.ingest.lookup import parse_identifier
 from idgraph.lab.evaluate import evaluate as evaluate_truth
+from idgraph.lab.evaluate import evaluate_households
 from idgraph.queries.export import export as export_store
 from idgraph.queries.neo4j_import import write_neo4j_import
 from idgraph.queries.household import show_household
@@ -114,11 +115,16 @@ def export(
 def evaluate(
     ctx: typer.Context,
     truth: Annotated[Path, typer.Argument(help="CSV with source,record_id,person_id.")],
+    households: Annotated[Optional[Path], typer.Option(
+        help="Also households against this CSV with person_id,household_id (the generators write one).")] = None,
     as_json: JSON = False,
 ) -> None:
-    """Pairwise and B-cubed precision, recall, F1 of profiles against a truth file."""
+    """Pairwise and B-cubed precision, recall, F1 of profiles against a truth file (and of households)."""
     result = evaluate_truth(state(ctx).store(), truth)
+    homes = evaluate_households(state(ctx).store(), truth, households) if households else None
     if as_json:
-        emit_json(result)
+        emit_json({**result.model_dump(), "households": homes.model_dump()} if homes else result)
     else:
         render_evaluation(result)
+        if homes:
+            render_evaluation(homes, "households against the household truth")

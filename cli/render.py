@@ -8,7 +8,7 @@ from rich.table import Table
 from idgraph.cli.context import out
 from idgraph.ingest.jobs.resolve import ResolveSummary
 from idgraph.ingest.jobs.ingest import IngestSummary
-from idgraph.lab.evaluate import Evaluation
+from idgraph.lab.evaluate import Evaluation, HouseholdEvaluation
 from idgraph.queries.household import HouseholdView
 from idgraph.queries.profile import ProfileView
 
@@ -127,8 +127,8 @@ def render_household(view: HouseholdView, of: str | None = None) -> None:
     out.print(table)
 
 
-def render_evaluation(ev: Evaluation) -> None:
-    table = Table(title="evaluation against the truth file", title_justify="left")
+def render_evaluation(ev: Evaluation | HouseholdEvaluation, title: str = "evaluation against the truth file") -> None:
+    table = Table(title=title, title_justify="left")
     table.add_column("measure")
     table.add_column("value", justify="right")
     for key, value in ev.model_dump().items():

@@ -140,6 +140,14 @@ def test_show_household_and_export_on_the_embedded_store(tmp_path):
     assert missing.exit_code == 1 and "no household" in missing.output.lower()
     exported = runner.invoke(app, [*base, "export", "--out", str(tmp_path / "out"), "--format", "jsonl"])
     assert exported.exit_code == 0, exported.output
+    (tmp_path / "truth.csv").write_text("source,record_id,person_id\ncrm,A1,ann\ncrm,B1,bob\ncrm,C1,cat\n")
+    (tmp_path / "homes.csv").write_text("person_id,household_id\nann,h1\nbob,h1\ncat,h2\n")
+    judged = runner.invoke(app, [*base, "evaluate", str(tmp_path / "truth.csv"), "--households",
+                                 str(tmp_path / "homes.csv"), "--json"])
+    assert judged.exit_code == 0, judged.output
+    homes = json.loads(judged.output)["households"]
+    assert (homes["true_pairs"], homes["predicted_pairs"], homes["pairwise_precision"], homes["pairwise_recall"]) == (
+        1, 1, 1.0, 1.0)
     rows = [json.loads(line) for line in (tmp_path / "out" / "profiles.jsonl").read_text().splitlines()]
     by_id = {r["profile_id"]: r["household_ids"] for r in rows}
     assert by_id[ann] == household and list(by_id.values()).count("") == 1  # cat lives alone
