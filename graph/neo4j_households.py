@@ -111,6 +111,10 @@ class Neo4jHouseholds:
     def export_households(self) -> list[tuple[str, str]]:
         return [tuple(r) for r in self._collected("households/export", None)]
 
+    def export_household_rows(self) -> list[dict]:
+        return [dict(row, evidence=list(row.get("evidence") or []))
+                for row in self._collected("households/export_rows", None)]
+
     # -- traits ----------------------------------------------------------------------------------
     def profile_events(self, profile_ids: Sequence[str] | None) -> pl.DataFrame:
         if profile_ids is None:
@@ -153,8 +157,9 @@ class Neo4jHouseholds:
         found = self._read(lambda tx: tx.run(query, profile_id=profile_id).values())
         return {k: _plain_trait(v) for k, v in found[0][0]} if found else {}
 
-    def export_traits(self) -> list[tuple[str, dict]]:
-        return [(pid, {k: _plain_trait(v) for k, v in pairs}) for pid, pairs in self._collected("traits/export", None)]
+    def export_traits(self) -> list[tuple[str, str, dict]]:
+        return [(pid, stamp, {k: _plain_trait(v) for k, v in pairs})
+                for pid, stamp, pairs in self._collected("traits/export", None)]
 
 
 def _plain_trait(value):

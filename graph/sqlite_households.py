@@ -130,6 +130,13 @@ class SQLiteHouseholds:
         return self.db.execute("SELECT profile_id, household_id FROM household_member "
                                "ORDER BY profile_id, household_id").fetchall()
 
+    def export_household_rows(self) -> list[dict]:
+        """Every household (any status), by id: the household table's columns, evidence as a list."""
+        rows = self._dicts("SELECT * FROM household ORDER BY household_id")
+        for row in rows:
+            row["evidence"] = json.loads(row["evidence"]) if row["evidence"] else []
+        return rows
+
     # -- traits ----------------------------------------------------------------------------------
     def profile_events(self, profile_ids: Sequence[str] | None) -> pl.DataFrame:
         """The interactions attributed to these profiles (all when None): graph/traits.py EVENT_SCHEMA."""
@@ -172,7 +179,7 @@ class SQLiteHouseholds:
         found = self.db.execute("SELECT traits FROM profile_trait WHERE profile_id = ?", (profile_id,)).fetchone()
         return json.loads(found[0]) if found else {}
 
-    def export_traits(self) -> list[tuple[str, dict]]:
-        """(profile_id, traits) for every profile with traits, by profile."""
-        return [(p, json.loads(t)) for p, t in self.db.execute(
-            "SELECT profile_id, traits FROM profile_trait ORDER BY profile_id")]
+    def export_traits(self) -> list[tuple[str, str, dict]]:
+        """(profile_id, stamp, traits) for every profile with traits, by profile."""
+        return [(p, stamp, json.loads(t)) for p, stamp, t in self.db.execute(
+            "SELECT profile_id, stamp, traits FROM profile_trait ORDER BY profile_id")]

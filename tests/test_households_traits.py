@@ -239,9 +239,9 @@ def test_both_stores_agree_traits_are_brute_force_true_and_incremental_equals_wh
     as_of = mapping.traits.as_of_date(date.today())
     events = store.profile_events(None).to_dicts()
     expected = brute_force(events, store.active_profiles(), mapping.traits, as_of)
-    assert {pid for pid, _ in stored} == set(expected)
-    assert sum(t["orders"] for _, t in stored) > 0
-    for pid, found in stored:
+    assert {pid for pid, _, _ in stored} == set(expected)
+    assert sum(t["orders"] for _, _, t in stored) > 0
+    for pid, _, found in stored:
         assert set(found) == set(traits.trait_names(mapping.traits))
         for name, value in found.items():
             assert _close(value, expected[pid][name]), (pid, name, value, expected[pid][name])
