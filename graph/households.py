@@ -92,17 +92,31 @@ def assign(found: pl.DataFrame, before: pl.DataFrame, next_seq: int,
     """Stable ids for the households `find` returned, given the memberships before (MEMBER_SCHEMA: the
     old households of the profiles in scope, every member of them).
 
+    A household whose members are exactly those of an old one keeps its id first: a profile in two
+    households would otherwise let an old id go to the other household it shares members with. The rest
+    follow the lineage rules of profiles (graph/stable_ids.py).
     Returns (members: household_id, profile_id), (households: household_id, seq, is_new, split_from,
     merged_from, size, evidence), (retired: household_id, merged_into)."""
-    comp = found.select(pl.col("profile_id").alias("uid"), pl.col("household").alias("component"))
-    old = before.select(pl.col("profile_id").alias("uid"), pl.col("seq"), pl.col("household_id").alias("profile_id"))
+    old_sets = before.group_by("household_id").agg(pl.col("profile_id").sort().str.join(" ").alias("seed"),
+                                                   pl.col("seq").first())
+    exact = (found.select("household", "seed").unique().join(old_sets, on="seed")
+             .sort("seq", "household_id").unique("household", keep="first", maintain_order=True)
+             .unique("household_id", keep="first", maintain_order=True))
+    rest = found.filter(~pl.col("household").is_in(exact["household"].implode()))
+    rest_before = before.filter(~pl.col("household_id").is_in(exact["household_id"].implode()))
+    comp = rest.select(pl.col("profile_id").alias("uid"), pl.col("household").alias("component"))
+    old = rest_before.select(pl.col("profile_id").alias("uid"), "seq", pl.col("household_id").alias("profile_id"))
     # A profile in no old household still takes part (a null old id), as a new record does for profiles.
     old = pl.concat([old, comp.select("uid").unique().join(old.select("uid"), on="uid", how="anti").with_columns(
         pl.lit(None, dtype=pl.Int64).alias("seq"), pl.lit(None, dtype=pl.Utf8).alias("profile_id"))])
-    old_households = before.select(pl.col("household_id").alias("profile_id"), "seq", "status").unique("profile_id")
-    seeds = found.select(pl.col("household").alias("component"), "seed").unique("component")
+    old_households = rest_before.select(pl.col("household_id").alias("profile_id"), "seq", "status").unique("profile_id")
+    seeds = rest.select(pl.col("household").alias("component"), "seed").unique("component")
     _, rows, retired = stable_ids.assign(comp, old.with_columns(pl.col("seq").fill_null(0)), old_households,
                                          next_seq, taken, prefix="H", seeds=seeds)
+    kept = exact.select(pl.col("household").alias("component"), pl.col("household_id").alias("profile_id"), "seq",
+                        pl.lit(False).alias("is_new"), pl.lit(None, dtype=pl.Utf8).alias("split_from"),
+                        pl.lit([], dtype=pl.List(pl.Utf8)).alias("merged_from"))
+    rows = pl.concat([kept, rows.select(kept.columns)], how="vertical_relaxed")
     info = found.group_by("household").agg(pl.len().alias("size"), pl.col("evidence").first())
     households = rows.join(info, left_on="component", right_on="household").select(
         pl.col("profile_id").alias("household_id"), "seq", "is_new", "split_from", "merged_from", "size", "evidence")

@@ -70,6 +70,21 @@ def test_household_ids_follow_the_lineage_rules_of_profiles():
     assert ret3.is_empty() and m3.equals(members)
 
 
+def test_a_profile_in_two_households_keeps_both_ids_on_a_second_pass():
+    found = households.find(_evidence({"k:1": ["P1", "P2", "P3"], "k:2": ["P1", "P2", "P3"], "k:3": ["P1", "P2"]}
+                                      | {"k:4": ["P1", "P4"], "k:5": ["P1", "P4"]}), 8)
+    assert _groups(found) == {("P1", "P2", "P3"), ("P1", "P4")}
+    # past the cap each key is its own household: one inside the others
+    found = households.find(_evidence({"k:1": ["P1", "P2", "P3"], "k:2": ["P2", "P3", "P4"], "k:3": ["P2", "P3"]}), 3)
+    assert _groups(found) == {("P1", "P2", "P3"), ("P2", "P3", "P4"), ("P2", "P3")}
+    members, rows, _ = households.assign(found, pl.DataFrame(schema=households.MEMBER_SCHEMA), 1, lambda ids: set())
+    before = members.join(rows.select("household_id", "seq"), on="household_id").with_columns(
+        pl.lit("active").alias("status")).select(list(households.MEMBER_SCHEMA))
+    for _ in range(2):
+        again, rows2, retired = households.assign(found, before, 3, lambda ids: set(rows["household_id"]) & set(ids))
+        assert again.equals(members) and not rows2["is_new"].any() and retired.is_empty()
+
+
 def test_the_mapping_refuses_unknown_evidence_and_bad_traits(tmp_path):
     base = {"sources": {"crm": {"path": "c.csv", "id": "id", "fields": {"email": "e"}}}}
 
