@@ -31,17 +31,17 @@ class SQLiteHouseholds:
     def household_evidence(self, profile_ids: Sequence[str] | None, kinds: Sequence[str]) -> pl.DataFrame:
         """profile_id, key: the evidence of `kinds` the records of these profiles (all when None) hold:
         identifiers, and record evidence (graph/households.py RECORD_EVIDENCE: a postcode with a field)."""
-        scope = "1" if profile_ids is None else "c.profile_id IN (SELECT value FROM json_each(:ids))"
+        # CROSS JOIN: start from the profiles asked for (by index), not from a scan of every record.
+        records = ("customer c WHERE c.profile_id IS NOT NULL" if profile_ids is None else
+                   "json_each(:ids) j CROSS JOIN customer c ON c.profile_id = j.value WHERE 1")
         params = {"ids": _jl(profile_ids or []), "kinds": _jl(kinds)}
-        parts = ["SELECT c.profile_id, ci.kind || ':' || ci.value FROM customer c "
-                 "JOIN customer_identifier ci ON ci.customer_uid = c.uid "
-                 f"WHERE c.profile_id IS NOT NULL AND {scope} AND ci.origin = 'record' "
-                 "AND ci.kind IN (SELECT value FROM json_each(:kinds))"]
+        parts = [f"SELECT c.profile_id, ci.kind || ':' || ci.value FROM {records.replace(' WHERE', ' CROSS JOIN customer_identifier ci ON ci.customer_uid = c.uid WHERE', 1)} "
+                 "AND ci.origin = 'record' AND ci.kind IN (SELECT value FROM json_each(:kinds))"]
         for kind, column in RECORD_EVIDENCE.items():
             if kind in kinds:  # column and kind come from the fixed table above, never from input
-                parts.append(f"SELECT c.profile_id, '{kind}:' || c.postcode || '|' || c.{column} FROM customer c "
-                             f"WHERE c.profile_id IS NOT NULL AND {scope} AND c.postcode IS NOT NULL "
-                             f"AND c.{column} IS NOT NULL{_DWELLING_HAS_NUMBER if kind == 'dwelling' else ''}")
+                parts.append(f"SELECT c.profile_id, '{kind}:' || c.postcode || '|' || c.{column} FROM {records} "
+                             f"AND c.postcode IS NOT NULL AND c.{column} IS NOT NULL"
+                             f"{_DWELLING_HAS_NUMBER if kind == 'dwelling' else ''}")
         rows = self.db.execute(" UNION ".join(parts), params).fetchall()
         return pl.DataFrame(rows, orient="row", schema=EVIDENCE_SCHEMA)
 
