@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 LINT_STAMP := tools/cypher-lint/node_modules/.installed
 BROWSER_STAMP := tools/browser-test/node_modules/.installed
 
-.PHONY: setup demo test test-fast test-neo4j lint-cypher neo4j neo4j-stop bench bench-accuracy clean
+.PHONY: setup demo test test-fast test-neo4j lint-cypher neo4j neo4j-stop bench bench-splink bench-accuracy clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -50,8 +50,15 @@ neo4j:
 neo4j-stop:
 	tools/neo4j/neo4j.sh stop
 
+# The pipeline at 100,000 people: each stage with seconds, rows/s and peak memory (benchmarks/bench_pipeline.py).
 bench: $(STAMP)
+	$(BIN)/pip install --quiet -e '.[bench]'
 	$(BIN)/python benchmarks/bench_pipeline.py --people 100000
+
+# The same, then Splink on the same records in the same run, and the ratio pipeline / Splink.
+bench-splink: $(STAMP)
+	$(BIN)/pip install --quiet -e '.[bench]'
+	$(BIN)/python benchmarks/bench_pipeline.py --people 100000 --splink
 
 # Accuracy on several data sets (own generator, FEBRL1-4, retail_eu) next to Splink; see docs/matching.md.
 bench-accuracy: $(STAMP)

@@ -44,7 +44,7 @@ from idgraph.ingest.jobs.resolve import resolve  # noqa: E402
 from idgraph.ingest.mapping import load_mapping  # noqa: E402
 from idgraph.ingest.matcher import settings_for  # noqa: E402
 from idgraph.lab.diagnostics import blocking_pairs, guard_diagnostic, recall_ceiling  # noqa: E402
-from idgraph.lab.evaluate import Evaluation, evaluate  # noqa: E402
+from idgraph.queries.truth import Evaluation, evaluate  # noqa: E402
 
 DEFAULT_SETS = ["own:20000:11", "febrl1", "febrl2", "febrl3", "febrl4", "retail_eu:10000:5"]
 FEBRL_VARIANTS = ["names_dob_address", "with_ssn"]

@@ -80,7 +80,7 @@ def main(argv: list[str] | None = None) -> int:
     }
     if args.evaluate:
         from idgraph.ingest.jobs.resolve import resolve
-        from idgraph.lab.evaluate import evaluate
+        from idgraph.queries.truth import evaluate
 
         resolve(store, mapping, full=True)
         ev = evaluate(store, args.work_dir / "truth.csv")

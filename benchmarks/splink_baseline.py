@@ -21,7 +21,7 @@ Splink is a benchmark dependency, not a runtime one (``pip install splink``). Tw
   random sampling, EM on names and on date of birth, as in Splink's ``deduplicate_50k_synthetic``).
 
 Both predict, cluster at a match probability of 0.9 (``cluster_pairwise_predictions_at_threshold``) and
-are evaluated by ``idgraph.lab.evaluate`` on the clusters. The best F1 over thresholds 0.5-0.99
+are evaluated by ``idgraph.queries.truth`` on the clusters. The best F1 over thresholds 0.5-0.99
 (connected components of the predictions above each) is also reported: an oracle figure, since the
 threshold is chosen with the truth. Seconds are Splink's linkage only: training, predict and clustering.
 """
@@ -40,7 +40,7 @@ from pydantic import BaseModel
 
 from idgraph.graph.components import components
 from idgraph.lab.diagnostics import evaluate_clusters
-from idgraph.lab.evaluate import Evaluation
+from idgraph.queries.truth import Evaluation
 from idgraph.lab.febrl import Dataset
 
 THRESHOLD = 0.9

@@ -14,7 +14,7 @@ import typer
 
 from idgraph import __version__
 from idgraph.cli import flags  # noqa: F401 - flags show no value placeholder in --help
-from idgraph.cli import inspect, link, people, pipeline, quarantine, query, report
+from idgraph.cli import inspect, link, people, pipeline, quarantine, query, report, serve
 from idgraph.cli.context import State
 
 app = typer.Typer(
@@ -52,6 +52,7 @@ link.register(app)
 query.register(app)
 quarantine.register(app)
 report.register(app)
+serve.register(app)
 
 
 def main() -> None:

@@ -10,8 +10,8 @@ import typer
 from idgraph.cli.context import emit_json, guarded, out, state
 from idgraph.cli.render import render_evaluation, render_household, render_profile, render_stats
 from idgraph.ingest.lookup import parse_identifier
-from idgraph.lab.evaluate import evaluate as evaluate_truth
-from idgraph.lab.evaluate import evaluate_households
+from idgraph.queries.truth import evaluate as evaluate_truth
+from idgraph.queries.truth import evaluate_households
 from idgraph.queries.export import export as export_store
 from idgraph.queries.neo4j_import import write_neo4j_import
 from idgraph.queries.household import show_household

@@ -35,11 +35,12 @@ def register(app: typer.Typer) -> None:
 def link(
     ctx: typer.Context,
     full: Annotated[bool, typer.Option("--full", help="Relink every record, not just new or changed ones.")] = False,
+    wait: Annotated[float, typer.Option("--wait", help="Seconds to wait for another link run to finish.")] = 0.0,
     as_json: JSON = False,
 ) -> None:
     """Score candidate pairs: PROBABLY_SAME links above the upper threshold, the review queue between."""
     st = state(ctx)
-    summary = link_job(st.store(), st.mapping(), full=full, progress=progress(as_json))
+    summary = link_job(st.store(), st.mapping(), full=full, progress=progress(as_json), wait=wait)
     emit_json(summary) if as_json else render_link(summary)
 
 

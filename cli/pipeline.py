@@ -61,11 +61,12 @@ def ingest(
 def resolve(
     ctx: typer.Context,
     full: Annotated[bool, typer.Option("--full", help="Recompute every profile, not just what changed.")] = False,
+    wait: Annotated[float, typer.Option("--wait", help="Seconds to wait for another resolve to finish.")] = 0.0,
     as_json: JSON = False,
 ) -> None:
     """Compute profiles: components over the links, judgements applied, stable ids, golden records."""
     st = state(ctx)
-    summary = resolve_job(st.store(), st.mapping(), full=full, progress=progress(as_json))
+    summary = resolve_job(st.store(), st.mapping(), full=full, progress=progress(as_json), wait=wait)
     if as_json:
         emit_json(summary)
     else:

@@ -8,8 +8,8 @@ from rich.table import Table
 from idgraph.cli.context import out
 from idgraph.ingest.jobs.resolve import ResolveSummary
 from idgraph.ingest.jobs.ingest import IngestSummary
-from idgraph.lab.evaluate import Evaluation, HouseholdEvaluation
 from idgraph.queries.household import HouseholdView
+from idgraph.queries.truth import Evaluation, HouseholdEvaluation
 from idgraph.queries.profile import ProfileView
 
 

@@ -15,16 +15,24 @@ CREATE CONSTRAINT interaction_uid IF NOT EXISTS FOR (i:Interaction) REQUIRE i.ui
 CREATE CONSTRAINT profile_id IF NOT EXISTS FOR (p:Profile) REQUIRE p.profile_id IS UNIQUE;
 CREATE CONSTRAINT audit_seq IF NOT EXISTS FOR (a:Audit) REQUIRE a.seq IS UNIQUE;
 CREATE CONSTRAINT suppression_hash IF NOT EXISTS FOR (s:Suppression) REQUIRE s.hash IS UNIQUE;
+// The change sequence (one node, key 'change'), each job's watermark, each job's lease (graph/work.py).
+CREATE CONSTRAINT sequence_key IF NOT EXISTS FOR (s:Sequence) REQUIRE s.key IS UNIQUE;
+CREATE CONSTRAINT watermark_job IF NOT EXISTS FOR (w:Watermark) REQUIRE w.job IS UNIQUE;
+CREATE CONSTRAINT lease_job IF NOT EXISTS FOR (l:Lease) REQUIRE l.job IS UNIQUE;
 CREATE CONSTRAINT run_tag IF NOT EXISTS FOR (r:Run) REQUIRE r.run_tag IS UNIQUE;
 CREATE CONSTRAINT household_id IF NOT EXISTS FOR (h:Household) REQUIRE h.household_id IS UNIQUE;
 // Judgements are relationships; their id is unique per type (relationship uniqueness: Community 5.7+).
 CREATE CONSTRAINT same_as_judgement IF NOT EXISTS FOR ()-[j:SAME_AS]-() REQUIRE j.judgement_id IS UNIQUE;
 CREATE CONSTRAINT not_same_as_judgement IF NOT EXISTS FOR ()-[j:NOT_SAME_AS]-() REQUIRE j.judgement_id IS UNIQUE;
 
-// -- work marks: what the link job and resolve must look at ---------------------------------------------
-CREATE INDEX customer_dirty IF NOT EXISTS FOR (c:Customer) ON (c.dirty);
-CREATE INDEX customer_link_dirty IF NOT EXISTS FOR (c:Customer) ON (c.link_dirty);
-CREATE INDEX interaction_dirty IF NOT EXISTS FOR (i:Interaction) ON (i.dirty);
+// -- work marks: what the link job and resolve must look at (changed after their watermark) -------------
+// (the boolean marks of older graphs, and their indexes, go: Neo4jStore.init migrates them)
+DROP INDEX customer_dirty IF EXISTS;
+DROP INDEX customer_link_dirty IF EXISTS;
+DROP INDEX interaction_dirty IF EXISTS;
+CREATE INDEX customer_resolve_seq IF NOT EXISTS FOR (c:Customer) ON (c.resolve_seq);
+CREATE INDEX customer_link_seq IF NOT EXISTS FOR (c:Customer) ON (c.link_seq);
+CREATE INDEX interaction_resolve_seq IF NOT EXISTS FOR (i:Interaction) ON (i.resolve_seq);
 
 // -- lookups ---------------------------------------------------------------------------------------------
 CREATE INDEX customer_seq IF NOT EXISTS FOR (c:Customer) ON (c.seq);

@@ -33,3 +33,10 @@ class JudgementConflict(IdgraphError):
     """A judgement contradicts others (A=B, B=C, A≠C)."""
 
     exit_code = 3
+
+
+class ErasedMeanwhile(IdgraphError):
+    """A person was erased after the job read the store: what it computed may name them, so it writes
+    nothing and reads again (resolve and the guard do so by themselves)."""
+
+    exit_code = 3

@@ -35,7 +35,7 @@ def record_judgement(store: Store, a: str, b: str, same: bool, by: str, reason: 
         "a_uid": min(a, b), "b_uid": max(a, b),
         "by": by, "at": datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ"), "reason": reason,
     }
-    store.add_judgement(row)
+    store.add_judgements([row])
     return row
 
 

@@ -1,4 +1,4 @@
-"""The bulk export streams of the store contract (`# -- bulk export --` in graph/store.py) on Neo4j.
+"""The bulk export streams of the store contract (`BulkExport` in graph/store.py) on Neo4j.
 
 A mixin for `Neo4jStore` (`class Neo4jStore(Neo4jBulkExport): ...`): it uses only the store's `_stream`
 (a long read fetched lazily in batches of `batch_size`) and `_values`. The statements are the files of
@@ -11,12 +11,13 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from idgraph.graph.records import LinkRow
+from idgraph.graph.store import BULK_KINDS
 
 _CUSTOMER_KEYS = ("uid", "source", "source_id", "first_name", "last_name", "full_name", "dob", "address", "city",
-                  "postcode", "country", "updated_at", "row_hash", "run_tag", "seq", "profile_id", "dirty",
-                  "link_dirty", "attributes")
+                  "postcode", "country", "updated_at", "row_hash", "run_tag", "seq", "profile_id", "resolve_seq",
+                  "link_seq", "attributes")
 _INTERACTION_KEYS = ("uid", "source", "source_id", "at", "channel", "type", "customer_ref", "attributes", "row_hash",
-                     "run_tag", "profile_id", "dirty", "by")
+                     "run_tag", "profile_id", "resolve_seq", "by")
 
 
 class Neo4jBulkExport:
@@ -30,43 +31,53 @@ class Neo4jBulkExport:
     def bulk_snapshot(self):
         yield
 
-    def bulk_customers(self) -> Iterator[dict]:
+    def bulk(self, kind: str) -> Iterator:
+        if kind not in BULK_KINDS:
+            raise ValueError(f"unknown bulk kind {kind!r}: one of {', '.join(BULK_KINDS)}")
+        return getattr(self, f"_bulk_{kind}")()
+
+    def _bulk_customers(self) -> Iterator[dict]:
         for row in self._stream("bulk/customers"):
             found = dict(zip(_CUSTOMER_KEYS, row))
             found["attributes"] = dict(found["attributes"])
             yield found
 
-    def bulk_attribute_keys(self) -> list[str]:
-        return [row[0] for row in self._values("bulk/attribute_keys")]
+    def _bulk_attribute_keys(self) -> Iterator[str]:
+        for row in self._values("bulk/attribute_keys"):
+            yield row[0]
 
-    def bulk_identifiers(self) -> Iterator[dict]:
+    def _bulk_identifiers(self) -> Iterator[dict]:
         for kind, value, shared, reason in self._stream("bulk/identifiers"):
             yield {"kind": kind, "value": value, "shared": shared, "shared_reason": reason}
 
-    def bulk_identifier_ties(self) -> Iterator[tuple[str, str, str, str, str | None]]:
+    def _bulk_identifier_ties(self) -> Iterator[tuple[str, str, str, str, str | None]]:
         for holder, uid, kind, value, origin in self._stream("bulk/identifier_ties"):
             yield holder, uid, kind, value, origin
 
-    def bulk_interactions(self) -> Iterator[dict]:
+    def _bulk_interactions(self) -> Iterator[dict]:
         for row in self._stream("bulk/interactions"):
             yield dict(zip(_INTERACTION_KEYS, row))
 
-    def bulk_links(self) -> Iterator[LinkRow]:
+    def _bulk_links(self) -> Iterator[LinkRow]:
         for a, b, score, evidence, kind in self._stream("bulk/links"):
             yield LinkRow(a, b, score, evidence, kind)
 
-    def bulk_profile_lineage(self) -> Iterator[tuple[str, str, str]]:
+    def _bulk_profile_lineage(self) -> Iterator[tuple[str, str, str]]:
         for profile_id, kind, other in self._stream("bulk/profile_lineage"):
             yield profile_id, kind, other
 
-    def bulk_audit(self) -> Iterator[dict]:
+    def _bulk_audit(self) -> Iterator[dict]:
         for seq, at, action, profile_id, by, reason, details in self._stream("bulk/audit"):
             yield {"seq": seq, "at": at, "action": action, "profile_id": profile_id, "by": by, "reason": reason,
                    "details": details}
 
-    def bulk_suppression(self) -> Iterator[dict]:
+    def _bulk_suppression(self) -> Iterator[dict]:
+        salt = self._salt()
+        if salt is not None:
+            yield {"hash": "salt", "kind": "salt", "at": None, "value": salt}
         for hash_, kind, at in self._stream("bulk/suppression"):
-            yield {"hash": hash_, "kind": kind, "at": at}
+            yield {"hash": hash_, "kind": kind, "at": at, "value": None}
 
-    def bulk_salt(self) -> str | None:
+    def _salt(self) -> str | None:
+        """The store's salt if one was made, without making one (an export writes nothing)."""
         return self._values("bulk/salt")[0][0]

@@ -4,12 +4,14 @@ A mixin of Neo4jStore (it brings `_read`, `_write`, `_run` and `batch_size`). Ho
 `(:Household {household_id, seq, status, merged_into, split_from, created_at, updated_at, size,
 evidence})` with `(:Profile)-[:IN_HOUSEHOLD]->(:Household)`; traits are Profile properties of their own
 names (so `WHERE p.orders > 3` reads as written), their names in `trait_keys`. Cypher in
-cypher/households/ and cypher/traits/.
+cypher/households/ and cypher/traits/. The roles `Households` and `Traits` of graph/store.py, and three
+streams of `bulk`. Resolve calls the writes inside the transaction that advances its watermark
+(`write_resolution(..., then=...)`): `_read` and `_write` join the transaction open on the thread.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 
 import neo4j
 import polars as pl
@@ -108,12 +110,18 @@ class Neo4jHouseholds:
         query = statement("households/of_profile")
         return [r[0] for r in self._read(lambda tx: tx.run(query, profile_id=profile_id).values())]
 
-    def export_households(self) -> list[tuple[str, str]]:
-        return [tuple(r) for r in self._collected("households/export", None)]
+    # -- bulk streams (BulkExport.bulk: households, household_members, traits) ---------------------
+    def _bulk_household_members(self) -> Iterator[tuple[str, str]]:
+        for row in self._collected("households/export", None):
+            yield tuple(row)
 
-    def export_household_rows(self) -> list[dict]:
-        return [dict(row, evidence=list(row.get("evidence") or []))
-                for row in self._collected("households/export_rows", None)]
+    def _bulk_households(self) -> Iterator[dict]:
+        for row in self._collected("households/export_rows", None):
+            yield dict(row, evidence=list(row.get("evidence") or []))
+
+    def _bulk_traits(self) -> Iterator[tuple[str, str, dict]]:
+        for pid, stamp, pairs in self._collected("traits/export", None):
+            yield pid, stamp, {k: _plain_trait(v) for k, v in pairs}
 
     # -- traits ----------------------------------------------------------------------------------
     def profile_events(self, profile_ids: Sequence[str] | None) -> pl.DataFrame:
@@ -122,9 +130,6 @@ class Neo4jHouseholds:
         else:
             rows = self._collected("traits/events", list(profile_ids)) if profile_ids else []
         return pl.DataFrame(rows, schema=EVENT_SCHEMA, orient="row")
-
-    def dirty_interactions(self) -> list[str]:
-        return sorted(self._collected("read/dirty_interactions", None))
 
     def interaction_profiles(self, uids: Sequence[str]) -> list[str]:
         return sorted(set(self._collected("traits/interaction_profiles", list(uids), key="uids"))) if uids else []
@@ -146,7 +151,7 @@ class Neo4jHouseholds:
                 traits = new.get(pid, {})
                 # a trait no longer computed (a retired profile, a definition removed) is removed: null
                 props = {**{k: None for k in old.get(pid, [])}, **traits}
-                out.append({"profile_id": pid, "props": props, "keys": sorted(traits),
+                out.append({"profile_id": pid, "props": props, "keys": sorted(traits) or None,  # none: cleared
                             "stamp": stamp if pid in new else None})
             self._run(tx, "traits/write", out)
 
@@ -156,10 +161,6 @@ class Neo4jHouseholds:
         query = statement("traits/profile")
         found = self._read(lambda tx: tx.run(query, profile_id=profile_id).values())
         return {k: _plain_trait(v) for k, v in found[0][0]} if found else {}
-
-    def export_traits(self) -> list[tuple[str, str, dict]]:
-        return [(pid, stamp, {k: _plain_trait(v) for k, v in pairs})
-                for pid, stamp, pairs in self._collected("traits/export", None)]
 
 
 def _plain_trait(value):

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import json
 import os
+import threading
 import uuid
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -47,13 +48,14 @@ from neo4j.exceptions import (
     TransientError,
 )
 
-from idgraph.graph import redact
+from idgraph.graph import erasure, hooks
 from idgraph.graph.cypher_files import statement, statements
-from idgraph.graph.errors import NotFoundError, StoreError
+from idgraph.graph.errors import ErasedMeanwhile, NotFoundError, StoreError
 from idgraph.graph.neo4j_bulk import Neo4jBulkExport
 from idgraph.graph.neo4j_households import Neo4jHouseholds
 from idgraph.graph.records import CustomerRow, InteractionRow, LinkRow, WriteCounts
-from idgraph.graph.store import CUSTOMER_COLUMNS, frame_extras
+from idgraph.graph.attribution import CARRIED as ATTRIBUTION_CARRIED, EVENTS as ATTRIBUTION_EVENTS
+from idgraph.graph.store import CUSTOMER_COLUMNS, MARKS, frame_extras
 
 T = TypeVar("T")
 
@@ -127,6 +129,11 @@ def _customer_props(row: CustomerRow, run_tag: str, gone: Sequence[str] = ()) ->
     return props
 
 
+def _audit_props(entry: dict) -> dict:
+    return {"at": entry["at"], "action": entry["action"], "profile_id": entry.get("profile_id"), "by": entry.get("by"),
+            "reason": entry.get("reason"), "details": json.dumps(entry.get("details") or {}, sort_keys=True)}
+
+
 def _complete(rows: Sequence, what: str) -> list:
     """Refuse a batch with a record that lacks a key, before anything of it is written."""
     for r in rows:
@@ -156,6 +163,9 @@ class Neo4jStore(Neo4jBulkExport, Neo4jHouseholds):
         self.uri, self.user, self.database, self.batch_size = _safe_uri(uri), user, database or "neo4j", batch_size
         self.gds = gds
         self._gds_version: str | None | bool = False  # False: not asked yet
+        # The transaction open on this thread (atomic, snapshot, or a method's own): its mode and, for a
+        # counted write, its change sequence (what it stamps: $stamp in the statements).
+        self._local = threading.local()
         scheme = uri.split("://", 1)[0].lower() if "://" in uri else ""
         if scheme not in _SCHEMES:
             raise StoreError(f"NEO4J_URI {_safe_uri(uri)!r} is not a Neo4j URI: use neo4j://host:7687 or "
@@ -224,13 +234,52 @@ class Neo4jStore(Neo4jBulkExport, Neo4jHouseholds):
         except ConfigurationError as exc:
             raise StoreError(f"{where}: {exc.__class__.__name__} ({exc})") from None
 
-    def _write(self, work: Callable[[neo4j.ManagedTransaction], T]) -> T:
+    def _write(self, work: Callable[[neo4j.ManagedTransaction], T], counted: bool = True) -> T:
+        """`work` in a managed write transaction (retried on transient errors), or in the one open on this
+        thread (atomic). A counted one first takes the next change sequence: the statement locks the one
+        Sequence node until the commit, so write transactions commit one after the other."""
+        local = self._local
+        if getattr(local, "tx", None) is not None:
+            if local.mode != "write":
+                raise StoreError("a write inside a read snapshot (store.snapshot): write after it")
+            if counted and local.seq is None:
+                raise StoreError("a counted write inside an uncounted transaction")
+            return work(local.tx)
+
+        def outer(tx: neo4j.ManagedTransaction) -> T:
+            local.tx, local.mode = tx, "write"
+            try:
+                local.seq = tx.run(statement("write/sequence_next")).single()[0] if counted else None
+                result = work(tx)
+                if counted:
+                    hooks.at("store.commit")
+                return result
+            finally:
+                local.tx = local.mode = local.seq = None
+
         with self._errors(), self.driver.session(database=self.database) as session:
-            return session.execute_write(work)
+            return session.execute_write(outer)
 
     def _read(self, work: Callable[[neo4j.ManagedTransaction], T]) -> T:
+        local = self._local
+        if getattr(local, "tx", None) is not None:
+            return work(local.tx)
+
+        def outer(tx: neo4j.ManagedTransaction) -> T:
+            local.tx, local.mode, local.seq = tx, "read", None
+            try:
+                return work(tx)
+            finally:
+                local.tx = local.mode = None
+
         with self._errors(), self.driver.session(database=self.database) as session:
-            return session.execute_read(work)
+            return session.execute_read(outer)
+
+    def atomic(self, work: Callable[[], T]) -> T:
+        return self._write(lambda tx: work())
+
+    def snapshot(self, work: Callable[[], T]) -> T:
+        return self._read(lambda tx: work())
 
     def _values(self, name: str, **params: Any) -> list[list]:
         """One read statement's rows as lists of values."""
@@ -250,6 +299,9 @@ class Neo4jStore(Neo4jBulkExport, Neo4jHouseholds):
         returns the rows of all results (results consumed inside the transaction)."""
         out: list[list] = []
         batches = [None] if rows is None else list(_chunks(rows, self.batch_size))
+        stamp = getattr(self._local, "seq", None)
+        if stamp is not None:
+            params = {"stamp": stamp, **params}
         for batch in batches:
             args = params if batch is None else {**params, key: list(batch)}
             for query in statements(name):
@@ -289,6 +341,9 @@ class Neo4jStore(Neo4jBulkExport, Neo4jHouseholds):
             for query in statements("schema"):
                 session.run(query).consume()  # schema commands run in auto-commit transactions
             session.run(statement("read/await_indexes")).consume()
+            for query in statements("write/migrate_marks"):  # CALL IN TRANSACTIONS: auto-commit too
+                session.run(query).consume()
+            session.run(statement("write/sequence_init")).consume()
 
     def close(self) -> None:
         self.driver.close()
@@ -302,9 +357,36 @@ class Neo4jStore(Neo4jBulkExport, Neo4jHouseholds):
     def wipe(self) -> None:
         """Delete the whole identity graph, in batches (benchmarks and tests on a database of their own)."""
         while True:
-            deleted = self._write(lambda tx: tx.run(statement("write/wipe"), batch=10_000).single()[0])
+            deleted = self._write(lambda tx: tx.run(statement("write/wipe"), batch=10_000).single()[0], counted=False)
             if not deleted:
                 return
+
+    # -- work marks and leases (graph/work.py) ---------------------------------------------------
+    def marks(self) -> dict:
+        sequence, erased, watermarks = self._values("read/marks")[0]
+        return {"sequence": sequence, "erased": erased, "watermarks": {job: seq for job, seq in watermarks}}
+
+    def advance_watermark(self, job: str, seq: int) -> None:
+        self._write(lambda tx: self._run(tx, "write/watermark", job=job, mark=int(seq)))
+
+    def changed(self, mark: str, after: int) -> list[str]:
+        if mark not in MARKS:
+            raise ValueError(f"unknown work mark {mark!r}: one of {', '.join(MARKS)}")
+        return sorted(self._list(f"read/changed_{mark}", after=int(after)))
+
+    def take_lease(self, job: str, holder: dict, now: str, replaces: str | None = None) -> dict | None:
+        def work(tx: neo4j.ManagedTransaction) -> dict | None:
+            found = tx.run(statement("write/lease_lock"), job=job).data()[0]
+            if found["owner"] is not None and found["owner"] not in (holder["owner"], replaces) \
+                    and (found["expires_at"] or "") > now:
+                return found
+            tx.run(statement("write/lease_take"), job=job, holder=dict(holder)).consume()
+            return None
+
+        return self._write(work, counted=False)
+
+    def release_lease(self, job: str, owner: str) -> None:
+        self._write(lambda tx: tx.run(statement("write/lease_release"), job=job, owner=owner).consume(), counted=False)
 
     # -- ingest ----------------------------------------------------------------------------------
     def _new_and_changed(self, tx: neo4j.ManagedTransaction, hashes: str,
@@ -375,11 +457,16 @@ class Neo4jStore(Neo4jBulkExport, Neo4jHouseholds):
                             "first_name": pl.Utf8, "last_name": pl.Utf8, "dob": pl.Utf8},
                            uids=_uids(uids))
 
-    def set_shared(self, rows: Sequence[tuple[str, str, bool, str | None]]) -> int:
+    def set_shared(self, rows: Sequence[tuple[str, str, bool, str | None]], read_at: int | None = None) -> int:
         payload = [{"kind": k, "value": v, "shared": bool(s), "reason": r} for k, v, s, r in rows]
         if not payload:
             return 0
-        return self._write(lambda tx: sum(row[0] for row in self._run(tx, "write/set_shared", payload)))
+
+        def work(tx: neo4j.ManagedTransaction) -> int:
+            self._erased_after(tx, read_at)
+            return sum(row[0] for row in self._run(tx, "write/set_shared", payload))
+
+        return self._write(work)
 
     # -- link job --------------------------------------------------------------------------------
     def customers_frame(self, uids: Sequence[str] | None = None, *, identifier_kinds: Sequence[str] = (),
@@ -394,12 +481,6 @@ class Neo4jStore(Neo4jBulkExport, Neo4jHouseholds):
             *(pl.col("further").list.get(i).alias(k) for i, k in enumerate(kinds)),
             *(pl.col("attribute_values").list.get(i).alias(a) for i, a in enumerate(names)),
         ).with_columns(pl.col(c).list.sort() for c in lists).select(*CUSTOMER_COLUMNS, *kinds, *names).sort("uid")
-
-    def customers_to_link(self) -> list[str]:
-        return sorted(self._list("read/customers_to_link"))
-
-    def mark_linked(self, uids: Sequence[str] | None) -> None:
-        self._write(lambda tx: self._run(tx, "write/mark_linked", uids=_uids(uids)))
 
     def replace_links(self, rows: Sequence[LinkRow], touching: Sequence[str] | None) -> None:
         by_pair: dict[tuple[str, str], LinkRow] = {}
@@ -418,46 +499,36 @@ class Neo4jStore(Neo4jBulkExport, Neo4jHouseholds):
                     relinked.update((a, b))
             self._run(tx, "write/links", payload)
             relinked.update(u for r in payload for u in (r["a"], r["b"]))
-            self._run(tx, "write/mark_dirty", sorted(relinked), key="uids")
+            self._run(tx, "write/stamp_resolve", sorted(relinked), key="uids")
 
         self._write(work)
 
-    def links(self, kind: str, limit: int | None = None) -> list[LinkRow]:
-        rows = self._values("read/links", type=_LINK_TYPES.get(kind, kind),
-                            limit=NO_LIMIT if limit is None else int(limit))
-        return [LinkRow(a, b, score, evidence, kind) for a, b, score, evidence in rows]
+    def links(self, kind: str | None = None, limit: int | None = None, *,
+              touching: Sequence[str] | None = None) -> list[LinkRow]:
+        if touching is not None and not touching:
+            return []
+        rows = self._values("read/links", type=None if kind is None else _LINK_TYPES.get(kind, kind),
+                            uids=_uids(touching), limit=NO_LIMIT if limit is None else int(limit))
+        return [LinkRow(a, b, score, evidence, k) for a, b, score, evidence, k in rows]
 
     def delete_link(self, a_uid: str, b_uid: str) -> None:
         a, b = sorted((a_uid, b_uid))
         self._write(lambda tx: self._run(tx, "write/link_delete", a=a, b=b))
 
     # -- resolve ---------------------------------------------------------------------------------
-    def dirty_customers(self) -> list[str]:
-        return sorted(self._list("read/dirty_customers"))
-
     def customer_count(self) -> int:
         return self._column("read/customer_count")[0]
 
-    def dirty_interaction_count(self) -> int:
-        return self._column("read/dirty_interaction_count")[0]
+    def neighbours(self, uids: Sequence[str]) -> list[str]:
+        query = statement("read/neighbours")
 
-    def closure(self, seeds: Sequence[str]) -> list[str]:
-        reached: set[str] = set()
-        frontier = sorted(set(seeds))
-        query = statement("read/closure_step")
+        def work(tx: neo4j.ManagedTransaction) -> list[str]:
+            found: set[str] = set()
+            for batch in _chunks(sorted(set(uids)), self.batch_size):
+                found.update(tx.run(query, uids=list(batch)).single()[0])
+            return sorted(found)
 
-        def step(tx: neo4j.ManagedTransaction, uids: list[str]) -> list[str]:
-            found: list[str] = []
-            for batch in _chunks(uids, self.batch_size):
-                found.extend(tx.run(query, uids=list(batch)).single()[0])
-            return found
-
-        # Breadth-first, one set-based query per hop (per batch): components are shallow.
-        while frontier:
-            found = set(self._read(lambda tx: step(tx, frontier)))
-            frontier = sorted(found - reached)
-            reached |= found
-        return sorted(reached)
+        return self._read(work)
 
     def link_edges(self, scope: Sequence[str] | None) -> pl.DataFrame:
         schema = {"a": pl.Utf8, "b": pl.Utf8, "kind": pl.Utf8, "weight": pl.Float64}
@@ -481,19 +552,43 @@ class Neo4jStore(Neo4jBulkExport, Neo4jHouseholds):
     def max_profile_seq(self) -> int:
         return self._column("read/profile_seq_max")[0]
 
+    def attribution_facts(self, scope: Sequence[str] | None, after: int) -> dict[str, pl.DataFrame]:
+        touched_query, facts_query = statement("read/attribution_touched"), statement("read/attribution_facts")
+
+        def work(tx: neo4j.ManagedTransaction) -> tuple[list, list]:
+            if scope is None:
+                touched = tx.run(touched_query, uids=None, after=int(after)).single()[0]
+            else:
+                touched = []
+                for batch in list(_chunks(sorted(set(scope)), self.batch_size)) or [[]]:
+                    touched.extend(tx.run(touched_query, uids=list(batch), after=int(after)).single()[0])
+            events: list = []
+            carried: list = []
+            for batch in _chunks(sorted(set(touched)), self.batch_size):
+                found = tx.run(facts_query, uids=list(batch)).single()
+                events.extend(found["events"])
+                carried.extend(found["carried"])
+            return events, carried
+
+        events, carried = self._read(work)
+        return {"events": pl.DataFrame(events, schema=ATTRIBUTION_EVENTS, orient="row"),
+                "carried": pl.DataFrame(carried, schema=ATTRIBUTION_CARRIED, orient="row")}
+
     def write_resolution(self, members: pl.DataFrame, profiles: pl.DataFrame, retired: pl.DataFrame,
-                         audit: Sequence[dict], scope: Sequence[str] | None) -> None:
+                         audit: Sequence[dict], attribution: pl.DataFrame, recount: Sequence[str], *,
+                         mark: int | None = None, read_at: int | None = None,
+                         then: Callable[[], None] | None = None) -> None:
         """Write what resolve computed, as the embedded store does, in batches of whole components.
 
         A resolve that fits in one batch (batch_size records and profiles) is one transaction. A bigger
         one, which would not fit in a Neo4j transaction's memory (160,000 records make a few GiB of
         transaction state), is written one batch of whole components per transaction: each moves its
-        records, upserts their profiles, retires the profiles merged into them, appends their audit
-        entries, clears their records' resolve mark and re-attributes the interactions that depend on
-        them; a last one clears what is left of the scope's marks and attributes the remaining marked
-        interactions. A run killed half way leaves some components resolved and the others still marked:
-        the next resolve finishes those, with the same profile ids and (batches go in minting order) the
-        same minting order.
+        records, upserts their profiles, retires the profiles merged into them and appends their audit
+        entries; then the interactions' attribution and counts, in batches; a last one runs `then`
+        (households and traits) and advances resolve's watermark. A run killed half way has not advanced
+        the watermark: the next resolve takes the same scope again and finds the components written
+        already as they are, so it gives the same profile ids (batches go in minting order), and writes
+        the households and traits.
         """
         stamp_rows = profiles.select("profile_id", "seq", "status", "merged_into", "split_from", "created_at",
                                      "updated_at", *_PROFILE_FIELDS).sort("seq", "profile_id")
@@ -525,69 +620,72 @@ class Neo4jStore(Neo4jBulkExport, Neo4jHouseholds):
             (leftover_retired if i is None else retired_rows[i]).append(row)
             if i is not None:
                 batch_of.setdefault(row["profile_id"], i)
-        seq0 = self._values("read/audit_seq_max")[0][0]
+        # The audit entries keep the order given: their numbers are taken at once, in the first transaction.
+        numbered = [{"n": n, "props": _audit_props(a)} for n, a in enumerate(audit, 1)]
         audit_rows: list[list[dict]] = [[] for _ in batches]
         leftover_audit: list[dict] = []
-        for n, a in enumerate(audit):
-            row = {"seq": seq0 + n + 1,
-                   "props": {"at": a["at"], "action": a["action"], "profile_id": a.get("profile_id"),
-                             "by": a.get("by"), "reason": a.get("reason"),
-                             "details": json.dumps(a.get("details") or {}, sort_keys=True)}}
+        for a, row in zip(audit, numbered):
             i = batch_of.get(a.get("profile_id"))
             (leftover_audit if i is None else audit_rows[i]).append(row)
-        scope_uids = _uids(scope)
-        touched: set[str] = set()
+        attributed = attribution.select("uid", "profile_id").to_dicts()
+        base: list[int] = []
 
-        def component_batch(tx: neo4j.ManagedTransaction, i: int) -> list[str]:
+        def component_batch(tx: neo4j.ManagedTransaction, i: int) -> None:
+            self._erased_after(tx, read_at)
             ids = [row["profile_id"] for row in batches[i]]
+            if i == 0:
+                base[:] = [self._reserve_audit(tx, len(numbered))]
             self._run(tx, "write/profiles", batches[i])
             self._run(tx, "write/profiles_retired", retired_rows[i])
             self._run(tx, "write/members", [m for pid in ids for m in members_of.get(pid, ())])
-            self._run(tx, "write/resolved_profiles", ids, key="ids")
-            self._run(tx, "write/audit", audit_rows[i])
-            depending = sorted({u for batch in self._run(tx, "read/attribution_members", ids, key="ids")
-                                for u in batch[0]})
-            self._attribute(tx, depending, ids)
-            return depending
+            self._create_audit(tx, base[0], audit_rows[i])
 
-        def last_batch(tx: neo4j.ManagedTransaction) -> None:
+        def interactions(tx: neo4j.ManagedTransaction, rows: Sequence[dict], ids: Sequence[str]) -> None:
+            self._erased_after(tx, read_at)
+            self._run(tx, "write/attribution", rows)
+            self._run(tx, "write/interaction_counts", list(ids), key="ids")
+
+        def last_batch(tx: neo4j.ManagedTransaction, rows: Sequence[dict], ids: Sequence[str]) -> None:
+            interactions(tx, rows, ids)
             self._run(tx, "write/profiles_retired", leftover_retired)
-            self._run(tx, "write/resolved", uids=scope_uids)
-            self._run(tx, "write/audit", leftover_audit)
-            rest = set(self._run(tx, "read/dirty_interactions")[0][0])
-            if scope_uids is None:  # a whole pass attributes every interaction, also those no record reaches
-                rest |= set(self._run(tx, "read/interaction_uids")[0][0])
-            self._attribute(tx, sorted(rest - touched), [])
+            self._create_audit(tx, base[0], leftover_audit)
+            if then is not None:  # households and traits: in the transaction that advances the watermark
+                then()
+            if mark is not None:
+                self._run(tx, "write/watermark", job="resolve", mark=int(mark))
 
-        if len(batches) == 1:  # the usual incremental run: one transaction, as on the embedded store
-            def whole(tx: neo4j.ManagedTransaction) -> None:
-                touched.clear()
-                touched.update(component_batch(tx, 0))
-                last_batch(tx)
+        recount = sorted(recount)
+        if len(batches) == 1 and len(attributed) + len(recount) <= 4 * self.batch_size:
+            def whole(tx: neo4j.ManagedTransaction) -> None:  # the usual incremental run: one transaction
+                component_batch(tx, 0)
+                last_batch(tx, attributed, recount)
 
             self._write(whole)
             return
         for i in range(len(batches)):
-            touched.update(self._write(lambda tx: component_batch(tx, i)))
-        self._write(last_batch)
+            self._write(lambda tx: component_batch(tx, i))
+        size = 4 * self.batch_size  # the attribution first, all of it; then the counts it changed
+        for start in range(0, len(attributed), size):
+            self._write(lambda tx: interactions(tx, attributed[start:start + size], []))
+        for start in range(0, len(recount), size):
+            self._write(lambda tx: interactions(tx, [], recount[start:start + size]))
+        self._write(lambda tx: last_batch(tx, [], []))
 
     def _append_audit(self, tx: neo4j.ManagedTransaction, entries: Sequence[dict]) -> None:
-        if not entries:
-            return
-        seq0 = self._run(tx, "read/audit_seq_max")[0][0]
-        self._run(tx, "write/audit", [
-            {"seq": seq0 + i + 1,
-             "props": {"at": a["at"], "action": a["action"], "profile_id": a.get("profile_id"), "by": a.get("by"),
-                       "reason": a.get("reason"), "details": json.dumps(a.get("details") or {}, sort_keys=True)}}
-            for i, a in enumerate(entries)])
+        """Audit entries numbered inside this write (write/audit.cypher), in the order given."""
+        if entries:
+            base = self._reserve_audit(tx, len(entries))
+            self._create_audit(tx, base, [{"n": n, "props": _audit_props(a)} for n, a in enumerate(entries, 1)])
 
-    def _attribute(self, tx: neo4j.ManagedTransaction, interactions: list[str], profiles: list[str]) -> None:
-        """Give these interactions their profile (write/attribute.cypher says how) and recount the
-        interactions of `profiles` and of every profile one of them was or is attributed to."""
-        recount = set(profiles)
-        for (found,) in self._run(tx, "write/attribute", interactions, key="uids"):
-            recount.update(p for p in found if p)
-        self._run(tx, "write/interaction_counts", sorted(recount), key="ids")
+    def _reserve_audit(self, tx: neo4j.ManagedTransaction, count: int) -> int:
+        """Move the audit counter past `count` entries; the number before them."""
+        first, _ = statements("write/audit")
+        return tx.run(first, count=count).single()[0]
+
+    def _create_audit(self, tx: neo4j.ManagedTransaction, base: int, rows: list[dict]) -> None:
+        _, second = statements("write/audit")
+        for batch in _chunks(rows, self.batch_size):
+            tx.run(second, base=base, rows=list(batch)).consume()
 
     # -- components on the server (Graph Data Science) ---------------------------------------------
     def gds_version(self) -> str | None:
@@ -599,13 +697,14 @@ class Neo4jStore(Neo4jBulkExport, Neo4jHouseholds):
                 self._gds_version = None
         return self._gds_version  # type: ignore[return-value]
 
-    def components(self, scope: Sequence[str] | None) -> pl.DataFrame | None:
+    def components(self, scope: Sequence[str] | None, after: int = 0) -> pl.DataFrame | None:
         """uid, component for the customers in scope (all when None), computed on the server by GDS
-        WCC; None when the server has no GDS (or it is turned off), and resolve computes them in-process."""
+        WCC; None when the server has no GDS (or it is turned off), and resolve computes them in-process.
+        `after`: resolve's watermark (what is stamped after it may have split, and is not seeded)."""
         use = self.gds if self.gds is not None else self.gds_version() is not None
-        return self.components_gds(scope) if use else None
+        return self.components_gds(scope, after) if use else None
 
-    def components_gds(self, scope: Sequence[str] | None) -> pl.DataFrame:
+    def components_gds(self, scope: Sequence[str] | None, after: int = 0) -> pl.DataFrame:
         """Weakly connected components of the linking graph (non-shared identifiers, PROBABLY_SAME, live
         SAME_AS) of the customers in scope, by `gds.wcc` over a projection made for this call and dropped
         after it. Seeded from the previous run: a customer whose profile has no record marked for resolve
@@ -620,37 +719,40 @@ class Neo4jStore(Neo4jBulkExport, Neo4jHouseholds):
             return pl.DataFrame(schema=schema)
         graph = f"idgraph-wcc-{uuid.uuid4().hex[:12]}"
         try:
-            projected = self._dicts("gds/project", graph=graph, uids=uids)[0]
+            projected = self._dicts("gds/project", graph=graph, uids=uids, after=int(after))[0]
             config = {"seedProperty": "seed"} if projected["seeded"] else {}
             return self._frame("gds/wcc", schema, graph=graph, config=config)
         finally:
             self._values("gds/drop", graph=graph)
 
     # -- judgements ------------------------------------------------------------------------------
-    def add_judgement(self, row: dict) -> None:
-        params = {"judgement_id": row["judgement_id"], "kind": row["kind"], "a_uid": row["a_uid"],
-                  "b_uid": row["b_uid"], "by": row["by"], "at": row["at"], "reason": row.get("reason")}
-        if params["kind"] not in ("same", "not_same"):
-            raise ValueError(f"unknown judgement kind {params['kind']!r}: same or not_same")
+    def add_judgements(self, rows: Sequence[dict]) -> None:
+        payload = [{"judgement_id": r["judgement_id"], "kind": r["kind"], "a_uid": r["a_uid"], "b_uid": r["b_uid"],
+                    "by": r["by"], "at": r["at"], "reason": r.get("reason")} for r in rows]
+        for r in payload:
+            if r["kind"] not in ("same", "not_same"):
+                raise ValueError(f"unknown judgement kind {r['kind']!r}: same or not_same")
+        ends = sorted({u for r in payload for u in (r["a_uid"], r["b_uid"])})
 
         def work(tx: neo4j.ManagedTransaction) -> None:
-            found = {r[0] for r in self._run(tx, "read/customers_existing", uids=[row["a_uid"], row["b_uid"]])}
-            missing = [u for u in (row["a_uid"], row["b_uid"]) if u not in found]
+            found = {r[0] for r in self._run(tx, "read/customers_existing", uids=ends)}
+            missing = [u for u in ends if u not in found]
             if missing:
                 raise NotFoundError(f"no record {', '.join(missing)}: a judgement joins two records of the graph")
-            self._run(tx, "write/judgement_add", **params)
+            self._run(tx, "write/judgement_add", payload)
 
         try:
             self._write(work)
         except ConstraintError:
-            raise StoreError(f"judgement {row['judgement_id']} exists already between other records") from None
+            ids = ", ".join(r["judgement_id"] for r in payload)
+            raise StoreError(f"judgement {ids} exists already between other records") from None
 
     def judgements(self, uids: Sequence[str] | None = None, include_deleted: bool = False) -> list[dict]:
         return self._dicts("read/judgements", uids=_uids(uids), include_deleted=include_deleted)
 
     def withdraw_judgement(self, judgement_id: str, at: str) -> dict | None:
         query = statement("write/judgement_withdraw")
-        found = self._write(lambda tx: tx.run(query, judgement_id=judgement_id, at=at).data())
+        found = self._write(lambda tx: tx.run(query, judgement_id=judgement_id, at=at, stamp=self._local.seq).data())
         return found[0] if found else None
 
     # -- queries ---------------------------------------------------------------------------------
@@ -671,15 +773,15 @@ class Neo4jStore(Neo4jBulkExport, Neo4jHouseholds):
             row["attributes"] = dict(row["attributes"])
         return rows
 
-    def profile_identifiers(self, profile_id: str) -> list[dict]:
-        return self._dicts("read/profile_identifiers", profile_id=profile_id)
-
     def profile_interactions(self, profile_id: str, limit: int | None = None) -> list[dict]:
         return self._dicts("read/profile_interactions", profile_id=profile_id,
                            limit=NO_LIMIT if limit is None else int(limit))
 
     def find_customers(self, kind: str, value: str) -> list[dict]:
         return self._dicts("read/find_customers", kind=kind, value=value)
+
+    def record_profiles(self, uids: Sequence[str]) -> dict[str, str | None]:
+        return dict(self._values("read/record_profiles", uids=list(uids)))
 
     def stats(self) -> dict:
         row = self._dicts("read/stats")[0]
@@ -691,12 +793,12 @@ class Neo4jStore(Neo4jBulkExport, Neo4jHouseholds):
             for record in session.run(statement(name), params):
                 yield record.values()
 
-    def export_records(self) -> Iterator[tuple[str, str, str, str | None]]:
+    def _bulk_records(self) -> Iterator[tuple[str, str, str, str | None]]:
         for kind, name in (("customer", "read/export_customers"), ("interaction", "read/export_interactions")):
             for source, record_id, profile_id in self._stream(name):
                 yield kind, source, record_id, profile_id
 
-    def export_profiles(self) -> Iterator[dict]:
+    def _bulk_profiles(self) -> Iterator[dict]:
         for (row,) in self._stream("read/export_profiles"):
             yield self._profile_row(row)
 
@@ -716,8 +818,9 @@ class Neo4jStore(Neo4jBulkExport, Neo4jHouseholds):
     # -- run log -----------------------------------------------------------------------------------
     def record_run(self, run_tag: str, job: str, started_at: str, summary: dict) -> None:
         text = json.dumps(summary, sort_keys=True, default=str)
+        # stamps nothing, so it takes no change sequence (and does not wait for the writers that do)
         self._write(lambda tx: self._run(tx, "write/run", run_tag=run_tag, job=job, started_at=started_at,
-                                         summary=text))
+                                         summary=text), counted=False)
 
     def runs(self, job: str | None = None, limit: int | None = None) -> list[dict]:
         rows = self._dicts("read/runs", job=job, limit=NO_LIMIT if limit is None else int(limit))
@@ -727,6 +830,9 @@ class Neo4jStore(Neo4jBulkExport, Neo4jHouseholds):
 
     # -- people in the loop ----------------------------------------------------------------------
     def salt(self) -> str:
+        found = self._salt()
+        if found is not None:
+            return found
         query = statement("write/salt")
         return self._write(lambda tx: tx.run(query, candidate=os.urandom(16).hex(), at=_now()).single()[0])
 
@@ -752,62 +858,58 @@ class Neo4jStore(Neo4jBulkExport, Neo4jHouseholds):
     def customer_identifiers(self, uids: Sequence[str]) -> list[dict]:
         return self._dicts("read/customer_identifiers", uids=_uids(uids)) if uids else []
 
-    def links_touching(self, uids: Sequence[str]) -> list[LinkRow]:
-        if not uids:
-            return []
-        return [LinkRow(r["a_uid"], r["b_uid"], r["score"], r["evidence"], r["kind"])
-                for r in self._dicts("read/links_touching", uids=_uids(uids))]
-
-    def forget_customers(self, uids: Sequence[str], mask: Callable[[str], str]) -> dict:
-        """Erase these customers in one transaction (the contract says what goes; the steps are the files
-        of cypher/forget/, in order)."""
+    # -- erasure (graph/erasure.py decides; these read and write by key) --------------------------
+    def erasure_facts(self, uids: Sequence[str]) -> dict[str, pl.DataFrame]:
         asked = _uids(uids) or []
 
+        def work(tx: neo4j.ManagedTransaction) -> dict[str, pl.DataFrame]:
+            return {"customers": pl.DataFrame(self._run(tx, "forget/customers", uids=asked), schema=erasure.CUSTOMERS,
+                                              orient="row"),
+                    "ties": pl.DataFrame(self._run(tx, "forget/ties", uids=asked), schema=erasure.TIES, orient="row"),
+                    "lineage": pl.DataFrame(self._run(tx, "forget/lineage", uids=asked), schema=erasure.LINEAGE,
+                                            orient="row")}
+
+        return self._read(work)
+
+    def erasure_events(self, refs: Sequence[str], profiles: Sequence[str],
+                       identifiers: Sequence[tuple[str, str]]) -> dict[str, pl.DataFrame]:
+        def work(tx: neo4j.ManagedTransaction) -> dict[str, pl.DataFrame]:
+            events = self._run(tx, "forget/events", refs=sorted(set(refs)), profiles=sorted(set(profiles)),
+                               identifiers=[{"kind": k, "value": v} for k, v in sorted(set(identifiers))])
+            uids = sorted({row[0] for row in events})
+            carried = self._run(tx, "forget/carried", uids, key="events") if uids else []
+            return {"interactions": pl.DataFrame(events, schema=erasure.EVENTS, orient="row"),
+                    "carried": pl.DataFrame(carried, schema=erasure.CARRIED, orient="row")}
+
+        return self._read(work)
+
+    def erasure_texts(self, tokens: Sequence[str]) -> list[dict]:
+        return self._dicts("forget/texts", tokens=sorted(set(tokens)))
+
+    def erase(self, plan: dict) -> dict:
+        """Delete and scrub by key what graph/erasure.py decided, in the caller's transaction (the files of
+        cypher/forget/, in order)."""
         def work(tx: neo4j.ManagedTransaction) -> dict:
-            gone = [r[0] for r in self._run(tx, "forget/customers", uids=asked)]
-            lineage: dict[str, bool] = {}
-            for pid, whole in self._run(tx, "forget/lineage", uids=gone):
-                lineage.setdefault(pid, whole)
-            whole = sorted(p for p, w in lineage.items() if w)
-            partial = sorted(p for p, w in lineage.items() if not w)
-            own = self._run(tx, "forget/identifiers", uids=gone)
-            idents = {(k, v) for k, v, _ in own}
-            events = [r[0] for r in self._run(
-                tx, "forget/interactions", uids=gone, whole=whole,
-                identifiers=[{"kind": k, "value": v} for k, v in sorted(idents)])]
-            idents |= {(k, v) for k, v in self._run(tx, "forget/event_identifiers", uids=gone, events=events)}
-            identifiers = sorted(idents)
-            # A shared identifier that stays names them in its reason: un-marked, its other holders marked
-            # (the guard judges it afresh); one only they held goes with them (counted as the embedded
-            # store counts it).
-            rejudged = self._run(tx, "people/rejudge_shared", uids=gone)[0][0] + sum(1 for *_, s in own if s)
-            deleted = [row[0] for row in self._run(
-                tx, "forget/delete", uids=gone, events=events, whole=whole,
-                identifiers=[{"kind": k, "value": v} for k, v in identifiers])]
-            links, judgements, _, _, _, profiles, _ = deleted
-            to_resolve = self._run(tx, "forget/scrub", partial=partial)
-            counts = {"customers": len(gone), "interactions": len(events), "identifiers": len(identifiers),
-                      "links": links, "judgements": judgements, "profiles": profiles,
-                      "profiles_to_resolve": to_resolve[0][0] if to_resolve else 0}
-            # The text that stays: audit entries and judgement reasons naming what was erased.
-            tokens = [*gone, *events, *whole, *(f"{k}:{v}" for k, v in identifiers), *(v for _, v in identifiers)]
-            compiled = redact.pattern(tokens)
-            redacted, audit_rows, judgement_rows = 0, [], []
-            if compiled is not None:
-                for kind, key, reason, details in self._run(tx, "forget/texts", tokens=sorted(set(tokens))):
-                    new_reason = redact.redact(reason, compiled, mask)
-                    new_details = redact.redact(details, compiled, mask)
-                    if (new_reason, new_details) == (reason, details):
-                        continue
-                    redacted += 1
-                    if kind == "audit":
-                        audit_rows.append({"seq": int(key), "reason": new_reason, "details": new_details})
-                    else:
-                        judgement_rows.append({"judgement_id": key, "reason": new_reason})
-                if audit_rows or judgement_rows:
-                    self._run(tx, "forget/write_texts", audit=audit_rows, judgements=judgement_rows)
-            counts["texts_redacted"] = redacted
-            counts["identifiers_rejudged"] = rejudged
-            return {"counts": counts, "uids": gone, "interaction_uids": events, "identifiers": identifiers}
+            params = {"uids": sorted(plan["customers"]), "events": sorted(plan["interactions"]),
+                      "identifiers": plan["identifiers"], "whole": sorted(plan["whole"])}
+            self._run(tx, "forget/before_delete", uids=params["uids"], rejudge=plan["rejudge"], whole=params["whole"])
+            links, judgements, _, _, _, profiles, _ = [row[0] for row in self._run(tx, "forget/delete", **params)]
+            self._run(tx, "forget/scrub", partial=sorted(plan["partial"]))
+            audit = [{"seq": int(t["key"]), "reason": t["reason"], "details": t["details"]}
+                     for t in plan["texts"] if t["kind"] == "audit"]
+            judged = [{"judgement_id": t["key"], "reason": t["reason"]} for t in plan["texts"] if t["kind"] != "audit"]
+            if audit or judged:
+                self._run(tx, "forget/write_texts", audit=audit, judgements=judged)
+            self._run(tx, "forget/erased")
+            return {"links": links, "judgements": judgements, "profiles": profiles}
 
         return self._write(work)
+
+    def _erased_after(self, tx: neo4j.ManagedTransaction, read_at: int | None) -> None:
+        """Refuse a write computed from what was read at `read_at` when a person was erased since."""
+        if read_at is None:
+            return
+        erased = tx.run(statement("read/erased")).single()[0]
+        if erased > read_at:
+            raise ErasedMeanwhile(f"a person was erased (change {erased}) after this job read the store "
+                                  f"(change {read_at}): it writes nothing and reads again")

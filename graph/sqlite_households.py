@@ -1,17 +1,21 @@
 """The embedded store's households and traits: what ingest/jobs/households.py and traits.py read and write.
 
-A mixin of SQLiteStore (it brings `db`, `_tx` and `_dicts`): households in `household` and
+A mixin of SQLiteStore (it brings `db`, `_tx`, `_snap`, `_rows` and `_dicts`): households in `household` and
 `household_member`, traits as one JSON object per profile in `profile_trait` (graph/sqlite_schema.sql).
+The roles `Households` and `Traits` of graph/store.py, and three streams of `bulk`. Resolve calls the
+writes inside its one transaction (`write_resolution(..., then=...)`), where the reads see the profiles
+it has just written.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 
 import polars as pl
 
 from idgraph.graph.households import EVIDENCE_SCHEMA, MEMBER_SCHEMA, RECORD_EVIDENCE, split_key
+from idgraph.graph.sqlite_reads import reads
 from idgraph.graph.traits import EVENT_SCHEMA
 
 
@@ -28,6 +32,7 @@ class SQLiteHouseholds:
     """Households and traits on the SQLite file."""
 
     # -- households ------------------------------------------------------------------------------
+    @reads
     def household_evidence(self, profile_ids: Sequence[str] | None, kinds: Sequence[str]) -> pl.DataFrame:
         """profile_id, key: the evidence of `kinds` the records of these profiles (all when None) hold:
         identifiers, and record evidence (graph/households.py RECORD_EVIDENCE: a postcode with a field)."""
@@ -45,6 +50,7 @@ class SQLiteHouseholds:
         rows = self.db.execute(" UNION ".join(parts), params).fetchall()
         return pl.DataFrame(rows, orient="row", schema=EVIDENCE_SCHEMA)
 
+    @reads
     def household_holders(self, keys: Sequence[str]) -> pl.DataFrame:
         """profile_id, key: every profile whose records hold one of these evidence keys."""
         parsed = [split_key(k) for k in keys]
@@ -60,6 +66,7 @@ class SQLiteHouseholds:
         rows = self.db.execute(" UNION ".join(parts), params).fetchall()
         return pl.DataFrame(rows, orient="row", schema=EVIDENCE_SCHEMA)
 
+    @reads
     def household_members(self, profile_ids: Sequence[str] | None) -> pl.DataFrame:
         """household_id, profile_id, seq, status: every member of the active households these profiles
         are in (all active households when None)."""
@@ -72,11 +79,13 @@ class SQLiteHouseholds:
             "ORDER BY m.household_id, m.profile_id", () if profile_ids is None else (_jl(profile_ids),)).fetchall()
         return pl.DataFrame(rows, orient="row", schema=MEMBER_SCHEMA)
 
+    @reads
     def household_ids_taken(self, ids: Sequence[str]) -> set[str]:
         cur = self.db.execute("SELECT household_id FROM household WHERE household_id IN (SELECT value FROM json_each(?))",
                               (_jl(ids),))
         return {h for (h,) in cur}
 
+    @reads
     def max_household_seq(self) -> int:
         return self.db.execute("SELECT COALESCE(MAX(seq), 0) FROM household").fetchone()[0]
 
@@ -107,6 +116,7 @@ class SQLiteHouseholds:
                 "UPDATE household SET status = ?, merged_into = ?, updated_at = ?, size = 0 WHERE household_id = ?",
                 retired.select("status", "merged_into", "updated_at", "household_id").iter_rows())
 
+    @reads
     def household(self, household_id: str) -> dict | None:
         """A household with its members: household_id, seq, status, merged_into, split_from, created_at,
         updated_at, size, evidence (list), members (profile_id, first_name, last_name, city, postcode)."""
@@ -121,23 +131,28 @@ class SQLiteHouseholds:
             (household_id,))
         return row
 
+    @reads
     def profile_households(self, profile_id: str) -> list[str]:
         return [h for (h,) in self.db.execute(
             "SELECT household_id FROM household_member WHERE profile_id = ? ORDER BY household_id", (profile_id,))]
 
-    def export_households(self) -> list[tuple[str, str]]:
-        """(profile_id, household_id) for every membership, by profile and household."""
-        return self.db.execute("SELECT profile_id, household_id FROM household_member "
-                               "ORDER BY profile_id, household_id").fetchall()
+    # -- bulk streams (BulkExport.bulk: households, household_members, traits) ---------------------
+    def _bulk_household_members(self) -> Iterator[tuple[str, str]]:
+        yield from self.db.execute("SELECT profile_id, household_id FROM household_member "
+                                   "ORDER BY profile_id, household_id")
 
-    def export_household_rows(self) -> list[dict]:
-        """Every household (any status), by id: the household table's columns, evidence as a list."""
-        rows = self._dicts("SELECT * FROM household ORDER BY household_id")
-        for row in rows:
+    def _bulk_households(self) -> Iterator[dict]:
+        for row in self._rows("SELECT household_id, seq, status, merged_into, split_from, created_at, updated_at, "
+                              "size, evidence FROM household ORDER BY household_id"):
             row["evidence"] = json.loads(row["evidence"]) if row["evidence"] else []
-        return rows
+            yield row
+
+    def _bulk_traits(self) -> Iterator[tuple[str, str, dict]]:
+        for p, stamp, t in self.db.execute("SELECT profile_id, stamp, traits FROM profile_trait ORDER BY profile_id"):
+            yield p, stamp, json.loads(t)
 
     # -- traits ----------------------------------------------------------------------------------
+    @reads
     def profile_events(self, profile_ids: Sequence[str] | None) -> pl.DataFrame:
         """The interactions attributed to these profiles (all when None): graph/traits.py EVENT_SCHEMA."""
         sql = "SELECT profile_id, uid, source, at, channel, type, attributes FROM interaction "
@@ -149,18 +164,18 @@ class SQLiteHouseholds:
                 "CROSS JOIN interaction i ON i.profile_id = j.value", (_jl(profile_ids),)).fetchall()
         return pl.DataFrame(rows, orient="row", schema=EVENT_SCHEMA)
 
-    def dirty_interactions(self) -> list[str]:
-        return [u for (u,) in self.db.execute("SELECT uid FROM interaction WHERE dirty = 1 ORDER BY uid")]
-
+    @reads
     def interaction_profiles(self, uids: Sequence[str]) -> list[str]:
         """The profiles these interactions are attributed to, distinct and sorted."""
         return [p for (p,) in self.db.execute(
             "SELECT DISTINCT i.profile_id FROM json_each(?) j CROSS JOIN interaction i ON i.uid = j.value "
             "WHERE i.profile_id IS NOT NULL ORDER BY 1", (_jl(uids),))]
 
+    @reads
     def active_profiles(self) -> list[str]:
         return [p for (p,) in self.db.execute("SELECT profile_id FROM profile WHERE status = 'active' ORDER BY 1")]
 
+    @reads
     def trait_stamps(self) -> set[str]:
         """The stamps the profiles' traits were computed under (graph/traits.py, ingest/jobs/traits.py)."""
         return {s for (s,) in self.db.execute("SELECT DISTINCT stamp FROM profile_trait")}
@@ -175,11 +190,7 @@ class SQLiteHouseholds:
                 [(r["profile_id"], stamp, json.dumps({k: v for k, v in r.items() if k != "profile_id"}, sort_keys=True))
                  for r in rows])
 
+    @reads
     def profile_traits(self, profile_id: str) -> dict:
         found = self.db.execute("SELECT traits FROM profile_trait WHERE profile_id = ?", (profile_id,)).fetchone()
         return json.loads(found[0]) if found else {}
-
-    def export_traits(self) -> list[tuple[str, str, dict]]:
-        """(profile_id, stamp, traits) for every profile with traits, by profile."""
-        return [(p, stamp, json.loads(t)) for p, stamp, t in self.db.execute(
-            "SELECT profile_id, stamp, traits FROM profile_trait ORDER BY profile_id")]

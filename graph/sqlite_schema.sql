@@ -1,6 +1,9 @@
 -- The embedded store's schema. Idempotent: applied on every open. A column added since a store file was
--- made is added to that file on open too (SQLiteStore._migrate): customer.attributes.
+-- made is added to that file on open too, before this runs (SQLiteStore._migrate): customer.attributes,
+-- and the work marks as change sequences (resolve_seq, link_seq) where an older file had booleans.
 -- Text keys (uid, kind+value) mirror the Neo4j model one to one, so both stores answer alike.
+-- Work marks (graph/work.py): every write transaction takes the next number of meta 'seq' and stamps what
+-- it changes with it; a job keeps the number it has read up to in meta 'watermark:<job>'.
 PRAGMA foreign_keys = OFF;
 
 CREATE TABLE IF NOT EXISTS customer (
@@ -20,13 +23,13 @@ CREATE TABLE IF NOT EXISTS customer (
     run_tag     TEXT,
     seq         INTEGER NOT NULL,              -- arrival order: "the oldest record" wins ties
     profile_id  TEXT,                          -- IN_PROFILE
-    dirty       INTEGER NOT NULL DEFAULT 1,    -- resolve must look at it
-    link_dirty  INTEGER NOT NULL DEFAULT 1,    -- the link job must look at it
+    resolve_seq INTEGER NOT NULL DEFAULT 0,    -- changed at this sequence: resolve must look at it (past its watermark)
+    link_seq    INTEGER NOT NULL DEFAULT 0,    -- changed at this sequence: the link job must look at it
     attributes  TEXT                           -- JSON object, sorted keys, of the mapping's attributes; NULL: none
 );
 CREATE INDEX IF NOT EXISTS customer_profile ON customer(profile_id);
-CREATE INDEX IF NOT EXISTS customer_dirty ON customer(dirty) WHERE dirty = 1;
-CREATE INDEX IF NOT EXISTS customer_link_dirty ON customer(link_dirty) WHERE link_dirty = 1;
+CREATE INDEX IF NOT EXISTS customer_resolve_seq ON customer(resolve_seq);
+CREATE INDEX IF NOT EXISTS customer_link_seq ON customer(link_seq);
 CREATE INDEX IF NOT EXISTS customer_source ON customer(source, source_id);
 CREATE INDEX IF NOT EXISTS customer_seq ON customer(seq);
 
@@ -61,11 +64,11 @@ CREATE TABLE IF NOT EXISTS interaction (
     row_hash     TEXT NOT NULL,
     run_tag      TEXT,
     profile_id   TEXT,                         -- attribution, derived by resolve
-    dirty        INTEGER NOT NULL DEFAULT 1
+    resolve_seq  INTEGER NOT NULL DEFAULT 0    -- changed at this sequence: waiting for attribution
 );
 CREATE INDEX IF NOT EXISTS interaction_ref ON interaction(customer_ref);
 CREATE INDEX IF NOT EXISTS interaction_profile ON interaction(profile_id);
-CREATE INDEX IF NOT EXISTS interaction_dirty ON interaction(dirty) WHERE dirty = 1;
+CREATE INDEX IF NOT EXISTS interaction_resolve_seq ON interaction(resolve_seq);
 
 -- VIA_EMAIL / VIA_PHONE / ON_DEVICE / VIA_IDENTIFIER
 CREATE TABLE IF NOT EXISTS interaction_identifier (
@@ -151,9 +154,21 @@ CREATE TABLE IF NOT EXISTS run (
     summary    TEXT
 ) WITHOUT ROWID;
 
+-- 'salt'; 'seq' (the change sequence); 'watermark:<job>'; 'erased' (the sequence of the last erasure)
 CREATE TABLE IF NOT EXISTS meta (
     key   TEXT PRIMARY KEY,
     value TEXT
+) WITHOUT ROWID;
+INSERT OR IGNORE INTO meta (key, value) VALUES ('seq', 0);
+
+-- A job that must not overlap with itself (resolve, link) holds its lease while it runs (graph/work.py).
+CREATE TABLE IF NOT EXISTS lease (
+    job        TEXT PRIMARY KEY,
+    owner      TEXT NOT NULL,
+    pid        INTEGER,
+    host       TEXT,
+    taken_at   TEXT NOT NULL,
+    expires_at TEXT NOT NULL
 ) WITHOUT ROWID;
 
 -- Households (graph/households.py): profiles that share a dwelling, a landline or a family email.
@@ -187,9 +202,3 @@ CREATE TABLE IF NOT EXISTS profile_trait (
     stamp      TEXT NOT NULL,
     traits     TEXT NOT NULL
 ) WITHOUT ROWID;
--- A profile deleted (an erasure) takes its traits and memberships with it, in the same transaction, as a
--- Profile node's properties and IN_HOUSEHOLD relationships go with it on Neo4j.
-CREATE TRIGGER IF NOT EXISTS profile_deleted AFTER DELETE ON profile BEGIN
-    DELETE FROM profile_trait WHERE profile_id = OLD.profile_id;
-    DELETE FROM household_member WHERE profile_id = OLD.profile_id;
-END;

@@ -11,18 +11,24 @@ from __future__ import annotations
 import json
 import secrets
 import sqlite3
+import threading
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from importlib.resources import files
 from pathlib import Path
+from typing import TypeVar
 
 import polars as pl
 
-from idgraph.graph import redact
-from idgraph.graph.errors import StoreError
+from idgraph.graph import erasure, hooks
+from idgraph.graph.attribution import CARRIED as ATTRIBUTION_CARRIED, EVENTS as ATTRIBUTION_EVENTS
+from idgraph.graph.errors import ErasedMeanwhile, NotFoundError, StoreError
 from idgraph.graph.records import CustomerRow, InteractionRow, LinkRow, WriteCounts
 from idgraph.graph.sqlite_households import SQLiteHouseholds
-from idgraph.graph.store import CUSTOMER_COLUMNS, frame_extras
+from idgraph.graph.sqlite_reads import reads as _reads
+from idgraph.graph.store import BULK_KINDS, CUSTOMER_COLUMNS, frame_extras
+
+T = TypeVar("T")
 
 _SCHEMA = files("idgraph.graph").joinpath("sqlite_schema.sql").read_text(encoding="utf-8")
 
@@ -30,6 +36,10 @@ _CUSTOMER_FIELDS = ("source", "source_id", "first_name", "last_name", "full_name
                     "city", "postcode", "country", "updated_at", "row_hash")
 _PROFILE_FIELDS = ("first_name", "last_name", "dob", "email", "phone", "address", "city", "postcode",
                    "country", "customer_count", "sources")
+# The column of each work mark (graph/work.py): table.column holding "changed at this sequence".
+_MARK_COLUMN = {"link": ("customer", "link_seq"), "resolve": ("customer", "resolve_seq"),
+                "attribution": ("interaction", "resolve_seq")}
+_NEXT_SEQ = "UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'seq' RETURNING CAST(value AS INTEGER)"
 
 
 def _jl(values: Sequence[str]) -> str:
@@ -53,6 +63,10 @@ class SQLiteStore(SQLiteHouseholds):
 
     def __init__(self, path: str | Path):
         self.path = Path(path)
+        self._lock = threading.RLock()  # one transaction at a time on the one connection
+        self._mode: str | None = None  # "write" | "read" while a transaction is open
+        self._seq: int | None = None  # the change sequence of the open write transaction
+        self._after_commit: list[Callable[[], None]] = []
         try:
             if not self.path.parent.exists():
                 raise StoreError(f"{self.path}: the folder for the store does not exist")
@@ -68,21 +82,48 @@ class SQLiteStore(SQLiteHouseholds):
     # -- lifecycle -------------------------------------------------------------------------------
     def init(self) -> None:
         try:
-            self.db.executescript(_SCHEMA)
             self._migrate()
+            self.db.executescript(_SCHEMA)
         except sqlite3.DatabaseError as exc:
             raise StoreError(f"{self.path}: not an identity-graph store ({exc})") from None
 
     def _migrate(self) -> None:
         """Columns added since a store file was made (CREATE TABLE IF NOT EXISTS leaves an old table as it
-        is): added once, in a write transaction, so two processes opening an old file add it once."""
-        def missing(db: sqlite3.Connection) -> bool:
-            return "attributes" not in {row[1] for row in db.execute("PRAGMA table_info(customer)")}
+        is): added once, in a write transaction, so two processes opening an old file add them once. The
+        boolean work marks of older files (dirty, link_dirty) become change sequences: a marked record is
+        stamped 1, past every job's watermark (0)."""
+        def columns(db: sqlite3.Connection, table: str) -> set[str]:
+            return {row[1] for row in db.execute(f"PRAGMA table_info({table})")}
 
-        if missing(self.db):
-            with self._tx() as db:
+        def missing(db: sqlite3.Connection) -> bool:
+            have = columns(db, "customer")
+            return bool(have) and ("attributes" not in have or "dirty" in have)
+
+        if not missing(self.db):
+            return
+        with self._lock:
+            self.db.execute("BEGIN IMMEDIATE")
+            try:
+                db = self.db
                 if missing(db):
-                    db.execute("ALTER TABLE customer ADD COLUMN attributes TEXT")
+                    have = columns(db, "customer")
+                    if "attributes" not in have:
+                        db.execute("ALTER TABLE customer ADD COLUMN attributes TEXT")
+                    if "dirty" in have:
+                        db.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT) WITHOUT ROWID")
+                        db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('seq', 1)")
+                        for table, old, new in (("customer", "dirty", "resolve_seq"),
+                                                ("customer", "link_dirty", "link_seq"),
+                                                ("interaction", "dirty", "resolve_seq")):
+                            if old in columns(db, table):
+                                db.execute(f"ALTER TABLE {table} ADD COLUMN {new} INTEGER NOT NULL DEFAULT 0")
+                                db.execute(f"UPDATE {table} SET {new} = 1 WHERE {old} = 1")
+                                db.execute(f"DROP INDEX IF EXISTS {table}_{old}")
+                                db.execute(f"ALTER TABLE {table} DROP COLUMN {old}")
+                db.execute("COMMIT")
+            except BaseException:
+                self.db.execute("ROLLBACK")
+                raise
 
     def close(self) -> None:
         self.db.close()
@@ -93,17 +134,96 @@ class SQLiteStore(SQLiteHouseholds):
     def __exit__(self, *exc: object) -> None:
         self.close()
 
+    # -- transactions ----------------------------------------------------------------------------
     @contextmanager
-    def _tx(self):
-        """One write transaction; taken IMMEDIATE so a concurrent writer waits instead of failing late."""
-        self.db.execute("BEGIN IMMEDIATE")
-        try:
-            yield self.db
-        except BaseException:
-            self.db.execute("ROLLBACK")
-            raise
-        else:
-            self.db.execute("COMMIT")
+    def _tx(self, counted: bool = True):
+        """One write transaction, taken IMMEDIATE so a concurrent writer waits instead of failing late;
+        a counted one takes the next change sequence first (self._seq, what it stamps). Inside an open
+        write transaction (atomic), the call joins it."""
+        with self._lock:
+            if self._mode == "write":
+                if counted and self._seq is None:
+                    raise StoreError("a counted write inside an uncounted transaction")
+                yield self.db
+                return
+            if self._mode == "read":
+                raise StoreError("a write inside a read snapshot (store.snapshot): write after it")
+            self.db.execute("BEGIN IMMEDIATE")
+            self._mode = "write"
+            try:
+                if counted:
+                    self._seq = self.db.execute(_NEXT_SEQ).fetchone()[0]
+                yield self.db
+                if counted:
+                    hooks.at("store.commit")
+                self.db.execute("COMMIT")
+            except BaseException:
+                if self.db.in_transaction:
+                    self.db.execute("ROLLBACK")
+                self._after_commit.clear()
+                raise
+            finally:
+                self._mode, self._seq = None, None
+            done, self._after_commit = self._after_commit, []
+            for action in done:
+                action()
+
+    @contextmanager
+    def _snap(self):
+        """One read transaction: WAL gives it a fixed view of the file while other processes write."""
+        with self._lock:
+            if self._mode is not None:
+                yield self.db
+                return
+            self.db.execute("BEGIN")
+            self._mode = "read"
+            try:
+                self.db.execute("SELECT value FROM meta WHERE key = 'seq'").fetchall()  # the snapshot starts here
+                yield self.db
+            finally:
+                self._mode = None
+                self.db.execute("COMMIT")
+
+    def atomic(self, work: Callable[[], T]) -> T:
+        with self._tx():
+            return work()
+
+    def snapshot(self, work: Callable[[], T]) -> T:
+        with self._snap():
+            return work()
+
+    # -- work marks and leases -------------------------------------------------------------------
+    @_reads
+    def marks(self) -> dict:
+        rows = dict(self.db.execute("SELECT key, CAST(value AS INTEGER) FROM meta WHERE key = 'seq' OR key = 'erased' "
+                                    "OR key LIKE 'watermark:%'").fetchall())
+        return {"sequence": rows.pop("seq", 0), "erased": rows.pop("erased", 0),
+                "watermarks": {k.split(":", 1)[1]: v for k, v in sorted(rows.items())}}
+
+    def advance_watermark(self, job: str, seq: int) -> None:
+        with self._tx() as db:
+            db.execute("INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET "
+                       "value = MAX(CAST(value AS INTEGER), CAST(excluded.value AS INTEGER))", (f"watermark:{job}", int(seq)))
+
+    @_reads
+    def changed(self, mark: str, after: int) -> list[str]:
+        table, column = _MARK_COLUMN[mark]
+        return [u for (u,) in self.db.execute(f"SELECT uid FROM {table} WHERE {column} > ? ORDER BY uid", (after,))]
+
+    def take_lease(self, job: str, holder: dict, now: str, replaces: str | None = None) -> dict | None:
+        with self._tx(counted=False) as db:
+            found = db.execute("SELECT owner, pid, host, taken_at, expires_at FROM lease WHERE job = ?", (job,)).fetchone()
+            if found is not None:
+                other = dict(zip(("owner", "pid", "host", "taken_at", "expires_at"), found))
+                if other["owner"] not in (holder["owner"], replaces) and other["expires_at"] > now:
+                    return other
+            db.execute("INSERT OR REPLACE INTO lease (job, owner, pid, host, taken_at, expires_at) VALUES (?, ?, ?, ?, ?, ?)",
+                       (job, holder["owner"], holder["pid"], holder["host"], holder["taken_at"], holder["expires_at"]))
+            return None
+
+    def release_lease(self, job: str, owner: str) -> None:
+        with self._tx(counted=False) as db:
+            db.execute("DELETE FROM lease WHERE job = ? AND owner = ?", (job, owner))
 
     def _scope_table(self, db: sqlite3.Connection, uids: Sequence[str] | None) -> str:
         """Load uids into temp table `scope`; returns a WHERE fragment usable on a uid column."""
@@ -131,16 +251,17 @@ class SQLiteStore(SQLiteHouseholds):
             counts.unchanged = len(rows) - len(new) - len(changed)
             seq0 = db.execute("SELECT COALESCE(MAX(seq), 0) FROM customer").fetchone()[0]
             db.executemany(
-                "INSERT INTO customer (uid, " + ", ".join(_CUSTOMER_FIELDS) + ", attributes, run_tag, seq) VALUES ("
-                + ", ".join("?" * (len(_CUSTOMER_FIELDS) + 4)) + ")",
+                "INSERT INTO customer (uid, " + ", ".join(_CUSTOMER_FIELDS)
+                + ", attributes, run_tag, seq, resolve_seq, link_seq) VALUES ("
+                + ", ".join("?" * (len(_CUSTOMER_FIELDS) + 6)) + ")",
                 [(r.uid, *(getattr(r, f) for f in _CUSTOMER_FIELDS), _attributes_json(r.attributes), run_tag,
-                  seq0 + i + 1) for i, r in enumerate(new)],
+                  seq0 + i + 1, self._seq, self._seq) for i, r in enumerate(new)],
             )
             db.executemany(
                 "UPDATE customer SET " + ", ".join(f"{f} = ?" for f in _CUSTOMER_FIELDS)
-                + ", attributes = ?, run_tag = ?, dirty = 1, link_dirty = 1 WHERE uid = ?",
-                [(*(getattr(r, f) for f in _CUSTOMER_FIELDS), _attributes_json(r.attributes), run_tag, r.uid)
-                 for r in changed],
+                + ", attributes = ?, run_tag = ?, resolve_seq = ?, link_seq = ? WHERE uid = ?",
+                [(*(getattr(r, f) for f in _CUSTOMER_FIELDS), _attributes_json(r.attributes), run_tag, self._seq,
+                  self._seq, r.uid) for r in changed],
             )
             db.executemany(
                 "DELETE FROM customer_identifier WHERE customer_uid = ? AND origin = 'record'",
@@ -166,9 +287,9 @@ class SQLiteStore(SQLiteHouseholds):
             counts.unchanged = len(rows) - len(new) - len(changed)
             fields = ("source", "source_id", "at", "channel", "type", "customer_ref", "attributes", "row_hash")
             db.executemany(
-                "INSERT OR REPLACE INTO interaction (uid, " + ", ".join(fields) + ", run_tag, dirty) VALUES ("
-                + ", ".join("?" * (len(fields) + 2)) + ", 1)",
-                [(r.uid, *(getattr(r, f) for f in fields), run_tag) for r in (*new, *changed)],
+                "INSERT OR REPLACE INTO interaction (uid, " + ", ".join(fields) + ", run_tag, resolve_seq) VALUES ("
+                + ", ".join("?" * (len(fields) + 3)) + ")",
+                [(r.uid, *(getattr(r, f) for f in fields), run_tag, self._seq) for r in (*new, *changed)],
             )
             db.executemany("DELETE FROM interaction_identifier WHERE interaction_uid = ?", [(r.uid,) for r in changed])
             touched = [r for r in (*new, *changed) if r.identifiers]
@@ -181,17 +302,19 @@ class SQLiteStore(SQLiteHouseholds):
             ties = [(r.customer_ref, k, v, r.source) for r in touched if r.customer_ref for k, v in r.identifiers]
             db.executemany("INSERT OR IGNORE INTO customer_identifier VALUES (?, ?, ?, ?)", ties)
             db.execute(
-                "UPDATE customer SET dirty = 1, link_dirty = 1 WHERE uid IN (SELECT value FROM json_each(?))",
-                (_jl(sorted({t[0] for t in ties})),),
+                "UPDATE customer SET resolve_seq = ?1, link_seq = ?1 WHERE uid IN (SELECT value FROM json_each(?2))",
+                (self._seq, _jl(sorted({t[0] for t in ties}))),
             )
         return counts
 
+    @_reads
     def suppressed(self, hashes: Sequence[str]) -> set[str]:
         cur = self.db.execute("SELECT hash FROM suppression WHERE hash IN (SELECT value FROM json_each(?))",
                               (_jl(hashes),))
         return {h for (h,) in cur}
 
     # -- guard -----------------------------------------------------------------------------------
+    @_reads
     def identifier_members(self, uids: Sequence[str] | None = None) -> pl.DataFrame:
         touching = "" if uids is None else (
             "WHERE (kind, value) IN (SELECT kind, value FROM customer_identifier "
@@ -213,8 +336,11 @@ class SQLiteStore(SQLiteHouseholds):
                     "first_name": pl.Utf8, "last_name": pl.Utf8, "dob": pl.Utf8},
         )
 
-    def set_shared(self, rows: Sequence[tuple[str, str, bool, str | None]]) -> int:
+    def set_shared(self, rows: Sequence[tuple[str, str, bool, str | None]], read_at: int | None = None) -> int:
+        if not rows:
+            return 0
         with self._tx() as db:
+            self._erased_after(db, read_at)
             db.execute("CREATE TEMP TABLE IF NOT EXISTS flipped(kind TEXT, value TEXT)")
             db.execute("DELETE FROM flipped")
             db.executemany(
@@ -224,12 +350,13 @@ class SQLiteStore(SQLiteHouseholds):
             db.executemany("UPDATE identifier SET shared = ?, shared_reason = ? WHERE kind = ? AND value = ?",
                            [(int(s), reason, k, v) for k, v, s, reason in rows])
             db.execute(
-                "UPDATE customer SET dirty = 1, link_dirty = 1 WHERE uid IN (SELECT ci.customer_uid "
-                "FROM customer_identifier ci JOIN flipped f ON f.kind = ci.kind AND f.value = ci.value)"
+                "UPDATE customer SET resolve_seq = ?1, link_seq = ?1 WHERE uid IN (SELECT ci.customer_uid "
+                "FROM customer_identifier ci JOIN flipped f ON f.kind = ci.kind AND f.value = ci.value)", (self._seq,)
             )
             return db.execute("SELECT COUNT(*) FROM flipped").fetchone()[0]
 
     # -- link job --------------------------------------------------------------------------------
+    @_reads
     def customers_frame(self, uids: Sequence[str] | None = None, *, identifier_kinds: Sequence[str] = (),
                         attributes: Sequence[str] = ()) -> pl.DataFrame:
         kinds, names = frame_extras(identifier_kinds, attributes)
@@ -257,17 +384,6 @@ class SQLiteStore(SQLiteHouseholds):
                 pl.col(col).fill_null(pl.lit([], dtype=pl.List(pl.Utf8))))
         return frame.select(*CUSTOMER_COLUMNS, *kinds, *names).sort("uid")
 
-    def customers_to_link(self) -> list[str]:
-        return [u for (u,) in self.db.execute("SELECT uid FROM customer WHERE link_dirty = 1 ORDER BY uid")]
-
-    def mark_linked(self, uids: Sequence[str] | None) -> None:
-        with self._tx() as db:
-            if uids is None:
-                db.execute("UPDATE customer SET link_dirty = 0 WHERE link_dirty = 1")
-            else:
-                db.execute("UPDATE customer SET link_dirty = 0 WHERE uid IN (SELECT value FROM json_each(?))",
-                           (_jl(uids),))
-
     def replace_links(self, rows: Sequence[LinkRow], touching: Sequence[str] | None) -> None:
         with self._tx() as db:
             db.execute("CREATE TEMP TABLE IF NOT EXISTS relinked(uid TEXT PRIMARY KEY) WITHOUT ROWID")
@@ -284,72 +400,60 @@ class SQLiteStore(SQLiteHouseholds):
                 ).fetchall()
                 db.execute("DELETE FROM link WHERE a_uid IN relinked OR b_uid IN relinked")
                 db.executemany("INSERT OR IGNORE INTO relinked VALUES (?)", partners)
-            db.executemany(
-                "INSERT OR REPLACE INTO link (a_uid, b_uid, kind, score, evidence) VALUES (?, ?, ?, ?, ?)",
+            db.executemany(  # a record erased since the link job read it gets no link
+                "INSERT OR REPLACE INTO link (a_uid, b_uid, kind, score, evidence) SELECT ?1, ?2, ?3, ?4, ?5 "
+                "WHERE EXISTS (SELECT 1 FROM customer WHERE uid = ?1) AND EXISTS (SELECT 1 FROM customer WHERE uid = ?2)",
                 [(r.a_uid, r.b_uid, r.kind, r.score, r.evidence) for r in rows],
             )
             db.executemany("INSERT OR IGNORE INTO relinked VALUES (?)",
                            [(u,) for r in rows for u in (r.a_uid, r.b_uid)])
-            db.execute("UPDATE customer SET dirty = 1 WHERE uid IN relinked")
+            db.execute("UPDATE customer SET resolve_seq = ? WHERE uid IN relinked", (self._seq,))
 
-    def links(self, kind: str, limit: int | None = None) -> list[LinkRow]:
+    @_reads
+    def links(self, kind: str | None = None, limit: int | None = None, *,
+              touching: Sequence[str] | None = None) -> list[LinkRow]:
+        near = "" if touching is None else (
+            " AND (a_uid IN (SELECT value FROM json_each(?2)) OR b_uid IN (SELECT value FROM json_each(?2)))")
         cur = self.db.execute(
-            "SELECT a_uid, b_uid, score, evidence, kind FROM link WHERE kind = ? ORDER BY score DESC, a_uid, b_uid"
-            " LIMIT ?", (kind, -1 if limit is None else limit))
+            "SELECT a_uid, b_uid, score, evidence, kind FROM link WHERE (?1 IS NULL OR kind = ?1)" + near
+            + " ORDER BY score DESC, a_uid, b_uid LIMIT ?3",
+            (kind, None if touching is None else _jl(touching), -1 if limit is None else limit))
         return [LinkRow(*row) for row in cur]
 
     def delete_link(self, a_uid: str, b_uid: str) -> None:
         a, b = sorted((a_uid, b_uid))
         with self._tx() as db:
             db.execute("DELETE FROM link WHERE a_uid = ? AND b_uid = ?", (a, b))
-            db.execute("UPDATE customer SET dirty = 1 WHERE uid IN (?, ?)", (a, b))
+            db.execute("UPDATE customer SET resolve_seq = ? WHERE uid IN (?, ?)", (self._seq, a, b))
 
     # -- resolve ---------------------------------------------------------------------------------
-    def dirty_customers(self) -> list[str]:
-        return [u for (u,) in self.db.execute("SELECT uid FROM customer WHERE dirty = 1 ORDER BY uid")]
-
+    @_reads
     def customer_count(self) -> int:
         return self.db.execute("SELECT COUNT(*) FROM customer").fetchone()[0]
 
-    def dirty_interaction_count(self) -> int:
-        return self.db.execute("SELECT COUNT(*) FROM interaction WHERE dirty = 1").fetchone()[0]
+    @_reads
+    def neighbours(self, uids: Sequence[str]) -> list[str]:
+        # CROSS JOIN makes SQLite start from the given uids (json_each has no statistics): otherwise it
+        # scans a whole index (every identifier edge, every probable link) on each hop, and an
+        # incremental resolve costs time in proportion to the graph instead of the batch.
+        rows = self.db.execute(
+            "WITH f(uid) AS (SELECT value FROM json_each(?)) "
+            "SELECT n.uid FROM ("
+            " SELECT f.uid AS uid FROM f"
+            " UNION SELECT ci2.customer_uid FROM f "
+            " CROSS JOIN customer_identifier ci ON ci.customer_uid = f.uid "
+            " CROSS JOIN identifier i ON i.kind = ci.kind AND i.value = ci.value AND i.shared = 0 "
+            " CROSS JOIN customer_identifier ci2 ON ci2.kind = ci.kind AND ci2.value = ci.value "
+            " UNION SELECT l.b_uid FROM f CROSS JOIN link l ON l.a_uid = f.uid WHERE l.kind = 'probable' "
+            " UNION SELECT l.a_uid FROM f CROSS JOIN link l ON l.b_uid = f.uid WHERE l.kind = 'probable' "
+            " UNION SELECT j.b_uid FROM f CROSS JOIN judgement j ON j.a_uid = f.uid WHERE j.deleted_at IS NULL "
+            " UNION SELECT j.a_uid FROM f CROSS JOIN judgement j ON j.b_uid = f.uid WHERE j.deleted_at IS NULL "
+            " UNION SELECT c2.uid FROM f CROSS JOIN customer c ON c.uid = f.uid "
+            " CROSS JOIN customer c2 ON c2.profile_id = c.profile_id"
+            ") n CROSS JOIN customer c ON c.uid = n.uid", (_jl(uids),)).fetchall()
+        return [u for (u,) in rows]
 
-    def closure(self, seeds: Sequence[str]) -> list[str]:
-        db = self.db
-        db.execute("CREATE TEMP TABLE IF NOT EXISTS reach(uid TEXT PRIMARY KEY) WITHOUT ROWID")
-        db.execute("CREATE TEMP TABLE IF NOT EXISTS frontier(uid TEXT PRIMARY KEY) WITHOUT ROWID")
-        db.execute("CREATE TEMP TABLE IF NOT EXISTS nextf(uid TEXT PRIMARY KEY) WITHOUT ROWID")
-        for t in ("reach", "frontier", "nextf"):
-            db.execute(f"DELETE FROM {t}")
-        db.execute("INSERT OR IGNORE INTO frontier SELECT value FROM json_each(?)", (_jl(seeds),))
-        db.execute("INSERT OR IGNORE INTO reach SELECT uid FROM frontier")
-        # Breadth-first, one set-based step per hop: components are shallow, so a handful of queries.
-        # CROSS JOIN makes SQLite start from the frontier (a temp table it has no statistics for):
-        # otherwise it scans a whole index (every identifier edge, every probable link) on each hop,
-        # and an incremental resolve costs time in proportion to the graph instead of the batch.
-        while True:
-            db.execute(
-                "INSERT OR IGNORE INTO nextf "
-                "SELECT ci2.customer_uid FROM frontier f "
-                "CROSS JOIN customer_identifier ci ON ci.customer_uid = f.uid "
-                "CROSS JOIN identifier i ON i.kind = ci.kind AND i.value = ci.value AND i.shared = 0 "
-                "CROSS JOIN customer_identifier ci2 ON ci2.kind = ci.kind AND ci2.value = ci.value "
-                "UNION SELECT l.b_uid FROM frontier f CROSS JOIN link l ON l.a_uid = f.uid WHERE l.kind = 'probable' "
-                "UNION SELECT l.a_uid FROM frontier f CROSS JOIN link l ON l.b_uid = f.uid WHERE l.kind = 'probable' "
-                "UNION SELECT j.b_uid FROM frontier f CROSS JOIN judgement j ON j.a_uid = f.uid WHERE j.deleted_at IS NULL "
-                "UNION SELECT j.a_uid FROM frontier f CROSS JOIN judgement j ON j.b_uid = f.uid WHERE j.deleted_at IS NULL "
-                "UNION SELECT c2.uid FROM frontier f CROSS JOIN customer c ON c.uid = f.uid "
-                "CROSS JOIN customer c2 ON c2.profile_id = c.profile_id"
-            )
-            db.execute("DELETE FROM nextf WHERE uid IN reach")
-            if db.execute("SELECT COUNT(*) FROM nextf").fetchone()[0] == 0:
-                break
-            db.execute("INSERT INTO reach SELECT uid FROM nextf")
-            db.execute("DELETE FROM frontier")
-            db.execute("INSERT INTO frontier SELECT uid FROM nextf")
-            db.execute("DELETE FROM nextf")
-        return [u for (u,) in db.execute("SELECT r.uid FROM reach r JOIN customer c ON c.uid = r.uid ORDER BY r.uid")]
-
+    @_reads
     def link_edges(self, scope: Sequence[str] | None) -> pl.DataFrame:
         where = self._scope_table(self.db, scope)
         rows = self.db.execute(
@@ -365,6 +469,7 @@ class SQLiteStore(SQLiteHouseholds):
         return pl.DataFrame(rows, orient="row",
                             schema={"a": pl.Utf8, "b": pl.Utf8, "kind": pl.Utf8, "weight": pl.Float64})
 
+    @_reads
     def profile_state(self, scope: Sequence[str] | None) -> tuple[pl.DataFrame, pl.DataFrame]:
         where = self._scope_table(self.db, scope)
         members = pl.DataFrame(
@@ -380,23 +485,52 @@ class SQLiteStore(SQLiteHouseholds):
         )
         return members, profiles
 
+    @_reads
     def profile_ids_taken(self, ids: Sequence[str]) -> set[str]:
         cur = self.db.execute("SELECT profile_id FROM profile WHERE profile_id IN (SELECT value FROM json_each(?))",
                               (_jl(ids),))
         return {p for (p,) in cur}
 
+    @_reads
     def max_profile_seq(self) -> int:
         return self.db.execute("SELECT COALESCE(MAX(seq), 0) FROM profile").fetchone()[0]
 
+    @_reads
+    def attribution_facts(self, scope: Sequence[str] | None, after: int) -> dict[str, pl.DataFrame]:
+        db = self.db
+        if scope is None:
+            touched = "1"
+        else:
+            # CROSS JOIN: start from the scope, not from a scan of every interaction or identifier edge.
+            db.execute("CREATE TEMP TABLE IF NOT EXISTS touched(uid TEXT PRIMARY KEY) WITHOUT ROWID")
+            db.execute("DELETE FROM touched")
+            db.execute(
+                "INSERT OR IGNORE INTO touched SELECT uid FROM interaction WHERE resolve_seq > ?1 "
+                "UNION SELECT i.uid FROM json_each(?2) s CROSS JOIN interaction i ON i.customer_ref = s.value "
+                "UNION SELECT ii.interaction_uid FROM json_each(?2) s "
+                "CROSS JOIN customer_identifier ci ON ci.customer_uid = s.value "
+                "CROSS JOIN interaction_identifier ii ON ii.kind = ci.kind AND ii.value = ci.value",
+                (after, _jl(scope)))
+            touched = "{col} IN touched"
+        events = db.execute(
+            "SELECT i.uid, i.customer_ref, c.uid, c.profile_id, i.profile_id FROM interaction i "
+            f"LEFT JOIN customer c ON c.uid = i.customer_ref WHERE {touched.format(col='i.uid')}").fetchall()
+        carried = db.execute(
+            "SELECT ii.interaction_uid, ci.customer_uid, c.profile_id FROM interaction_identifier ii "
+            "JOIN identifier d ON d.kind = ii.kind AND d.value = ii.value AND d.shared = 0 "
+            "JOIN customer_identifier ci ON ci.kind = ii.kind AND ci.value = ii.value "
+            f"JOIN customer c ON c.uid = ci.customer_uid WHERE {touched.format(col='ii.interaction_uid')}").fetchall()
+        return {"events": pl.DataFrame(events, schema=ATTRIBUTION_EVENTS, orient="row"),
+                "carried": pl.DataFrame(carried, schema=ATTRIBUTION_CARRIED, orient="row")}
+
     def write_resolution(self, members: pl.DataFrame, profiles: pl.DataFrame, retired: pl.DataFrame,
-                         audit: Sequence[dict], scope: Sequence[str] | None) -> None:
+                         audit: Sequence[dict], attribution: pl.DataFrame, recount: Sequence[str], *,
+                         mark: int | None = None, read_at: int | None = None,
+                         then: Callable[[], None] | None = None) -> None:
         with self._tx() as db:
-            where = self._scope_table(db, scope)
-            db.execute("CREATE TEMP TABLE IF NOT EXISTS touched_profile(profile_id TEXT PRIMARY KEY) WITHOUT ROWID")
-            db.execute("DELETE FROM touched_profile")
+            self._erased_after(db, read_at)
             db.executemany("UPDATE customer SET profile_id = ? WHERE uid = ?",
                            members.select("profile_id", "uid").iter_rows())
-            db.execute(f"UPDATE customer SET dirty = 0 WHERE dirty = 1 AND {where.format(col='uid')}")
             cols = ("profile_id", "seq", "status", "merged_into", "split_from", "created_at", "updated_at",
                     *_PROFILE_FIELDS)
             db.executemany(
@@ -411,60 +545,37 @@ class SQLiteStore(SQLiteHouseholds):
                 "WHERE profile_id = ?",
                 retired.select("status", "merged_into", "updated_at", "profile_id").iter_rows(),
             )
-            db.executemany(
-                "INSERT INTO audit (at, action, profile_id, by, reason, details) VALUES (?, ?, ?, ?, ?, ?)",
-                [(a["at"], a["action"], a.get("profile_id"), a.get("by"), a.get("reason"),
-                  json.dumps(a.get("details") or {}, sort_keys=True)) for a in audit],
-            )
-            self._attribute(db, where)
-
-    def _attribute(self, db: sqlite3.Connection, where: str) -> None:
-        """Give each touched interaction its profile: the customer it names, else the one profile its
-        non-shared identifiers lead to; none when they lead to several (ambiguous) or none."""
-        db.execute("CREATE TEMP TABLE IF NOT EXISTS touched(uid TEXT PRIMARY KEY) WITHOUT ROWID")
-        db.execute("DELETE FROM touched")
-        if where == "1":
-            db.execute("INSERT INTO touched SELECT uid FROM interaction")
-        else:
-            # CROSS JOIN: start from the scope, not from a scan of every interaction or identifier edge.
+            self._append_audit(db, audit)
+            db.executemany("UPDATE interaction SET profile_id = ? WHERE uid = ?",
+                           attribution.select("profile_id", "uid").iter_rows())
             db.execute(
-                "INSERT OR IGNORE INTO touched SELECT uid FROM interaction WHERE dirty = 1 "
-                "UNION SELECT i.uid FROM scope s CROSS JOIN interaction i ON i.customer_ref = s.uid "
-                "UNION SELECT ii.interaction_uid FROM scope s "
-                "CROSS JOIN customer_identifier ci ON ci.customer_uid = s.uid "
-                "CROSS JOIN interaction_identifier ii ON ii.kind = ci.kind AND ii.value = ci.value"
-            )
-        db.execute("INSERT OR IGNORE INTO touched_profile SELECT DISTINCT profile_id FROM interaction "
-                   "WHERE uid IN touched AND profile_id IS NOT NULL")
-        db.execute(
-            "UPDATE interaction SET dirty = 0, profile_id = COALESCE("
-            " (SELECT c.profile_id FROM customer c WHERE c.uid = interaction.customer_ref),"
-            " (SELECT CASE WHEN COUNT(DISTINCT c.profile_id) = 1 THEN MIN(c.profile_id) END"
-            "  FROM interaction_identifier ii"
-            "  JOIN identifier d ON d.kind = ii.kind AND d.value = ii.value AND d.shared = 0"
-            "  JOIN customer_identifier ci ON ci.kind = ii.kind AND ci.value = ii.value"
-            "  JOIN customer c ON c.uid = ci.customer_uid"
-            "  WHERE ii.interaction_uid = interaction.uid)) "
-            "WHERE uid IN touched"
-        )
-        db.execute("INSERT OR IGNORE INTO touched_profile SELECT DISTINCT profile_id FROM interaction "
-                   "WHERE uid IN touched AND profile_id IS NOT NULL")
-        db.execute("INSERT OR IGNORE INTO touched_profile SELECT DISTINCT profile_id FROM customer "
-                   f"WHERE profile_id IS NOT NULL AND {where.format(col='uid')}")
-        db.execute(
-            "UPDATE profile SET interaction_count = (SELECT COUNT(*) FROM interaction i "
-            "WHERE i.profile_id = profile.profile_id) WHERE profile_id IN touched_profile"
-        )
+                "UPDATE profile SET interaction_count = (SELECT COUNT(*) FROM interaction i "
+                "WHERE i.profile_id = profile.profile_id) WHERE profile_id IN (SELECT value FROM json_each(?))",
+                (_jl(recount),))
+            if then is not None:
+                then()
+            if mark is not None:
+                self.advance_watermark("resolve", mark)
 
     # -- judgements ------------------------------------------------------------------------------
-    def add_judgement(self, row: dict) -> None:
+    def add_judgements(self, rows: Sequence[dict]) -> None:
+        for row in rows:
+            if row["kind"] not in ("same", "not_same"):
+                raise ValueError(f"unknown judgement kind {row['kind']!r}: same or not_same")
+        ends = sorted({u for r in rows for u in (r["a_uid"], r["b_uid"])})
         with self._tx() as db:
-            db.execute(
+            found = {u for (u,) in db.execute("SELECT uid FROM customer WHERE uid IN (SELECT value FROM json_each(?))",
+                                              (_jl(ends),))}
+            missing = [u for u in ends if u not in found]
+            if missing:
+                raise NotFoundError(f"no record {', '.join(missing)}: a judgement joins two records of the graph")
+            db.executemany(
                 "INSERT INTO judgement (judgement_id, kind, a_uid, b_uid, by, at, reason) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (row["judgement_id"], row["kind"], row["a_uid"], row["b_uid"], row["by"], row["at"], row.get("reason")),
-            )
-            db.execute("UPDATE customer SET dirty = 1 WHERE uid IN (?, ?)", (row["a_uid"], row["b_uid"]))
+                [(r["judgement_id"], r["kind"], r["a_uid"], r["b_uid"], r["by"], r["at"], r.get("reason")) for r in rows])
+            db.execute("UPDATE customer SET resolve_seq = ? WHERE uid IN (SELECT value FROM json_each(?))",
+                       (self._seq, _jl(ends)))
 
+    @_reads
     def judgements(self, uids: Sequence[str] | None = None, include_deleted: bool = False) -> list[dict]:
         sql = "SELECT * FROM judgement WHERE 1"
         params: tuple = ()
@@ -481,7 +592,8 @@ class SQLiteStore(SQLiteHouseholds):
                        (at, judgement_id))
             found = self._dicts("SELECT * FROM judgement WHERE judgement_id = ?", (judgement_id,))
             if found:
-                db.execute("UPDATE customer SET dirty = 1 WHERE uid IN (?, ?)", (found[0]["a_uid"], found[0]["b_uid"]))
+                db.execute("UPDATE customer SET resolve_seq = ? WHERE uid IN (?, ?)",
+                           (self._seq, found[0]["a_uid"], found[0]["b_uid"]))
         return found[0] if found else None
 
     # -- queries ---------------------------------------------------------------------------------
@@ -490,10 +602,12 @@ class SQLiteStore(SQLiteHouseholds):
         names = [d[0] for d in cur.description]
         return [dict(zip(names, row)) for row in cur]
 
+    @_reads
     def profile(self, profile_id: str) -> dict | None:
         found = self._dicts("SELECT * FROM profile WHERE profile_id = ?", (profile_id,))
         return found[0] if found else None
 
+    @_reads
     def profile_members(self, profile_id: str) -> list[dict]:
         rows = self._dicts(
             "SELECT uid, source, source_id, first_name, last_name, dob, address, city, postcode, country, "
@@ -502,21 +616,13 @@ class SQLiteStore(SQLiteHouseholds):
             r["attributes"] = _attributes(r["attributes"])
         return rows
 
-    def profile_identifiers(self, profile_id: str) -> list[dict]:
-        rows = self._dicts(
-            "SELECT ci.kind, ci.value, i.shared, i.shared_reason, group_concat(ci.customer_uid, ' ') AS customers "
-            "FROM customer c JOIN customer_identifier ci ON ci.customer_uid = c.uid "
-            "JOIN identifier i ON i.kind = ci.kind AND i.value = ci.value "
-            "WHERE c.profile_id = ? GROUP BY ci.kind, ci.value ORDER BY ci.kind, ci.value", (profile_id,))
-        for r in rows:  # group_concat keeps no order: the holders by uid, as on Neo4j
-            r["customers"] = " ".join(sorted(r["customers"].split(" ")))
-        return rows
-
+    @_reads
     def profile_interactions(self, profile_id: str, limit: int | None = None) -> list[dict]:
         return self._dicts(
             "SELECT uid, source, source_id, at, channel, type, customer_ref FROM interaction "
             "WHERE profile_id = ? ORDER BY at, uid LIMIT ?", (profile_id, -1 if limit is None else limit))
 
+    @_reads
     def find_customers(self, kind: str, value: str) -> list[dict]:
         if kind == "record":
             return self._dicts("SELECT uid, profile_id FROM customer WHERE uid = ?", (value,))
@@ -524,6 +630,14 @@ class SQLiteStore(SQLiteHouseholds):
             "SELECT c.uid, c.profile_id FROM customer_identifier ci JOIN customer c ON c.uid = ci.customer_uid "
             "WHERE ci.kind = ? AND ci.value = ? ORDER BY c.uid", (kind, value))
 
+    @_reads
+    def record_profiles(self, uids: Sequence[str]) -> dict[str, str | None]:
+        cur = self.db.execute(
+            "SELECT uid, profile_id FROM customer WHERE uid IN (SELECT value FROM json_each(?1)) UNION ALL "
+            "SELECT uid, profile_id FROM interaction WHERE uid IN (SELECT value FROM json_each(?1))", (_jl(uids),))
+        return dict(cur.fetchall())
+
+    @_reads
     def stats(self) -> dict:
         one = lambda sql: self.db.execute(sql).fetchone()[0]  # noqa: E731
         return {
@@ -539,21 +653,23 @@ class SQLiteStore(SQLiteHouseholds):
             "probable_links": one("SELECT COUNT(*) FROM link WHERE kind = 'probable'"),
             "review_queue": one("SELECT COUNT(*) FROM link WHERE kind = 'review'"),
             "judgements": one("SELECT COUNT(*) FROM judgement WHERE deleted_at IS NULL"),
-            "customers_to_resolve": one("SELECT COUNT(*) FROM customer WHERE dirty = 1"),
+            "customers_to_resolve": one("SELECT COUNT(*) FROM customer WHERE resolve_seq > COALESCE((SELECT "
+                                        "CAST(value AS INTEGER) FROM meta WHERE key = 'watermark:resolve'), 0)"),
         }
 
-    def export_records(self) -> Iterator[tuple[str, str, str, str | None]]:
+    def _bulk_records(self) -> Iterator[tuple[str, str, str, str | None]]:
         for row in self.db.execute("SELECT 'customer', source, source_id, profile_id FROM customer "
                                    "UNION ALL SELECT 'interaction', source, source_id, profile_id FROM interaction "
                                    "ORDER BY 1, 2, 3"):
             yield row
 
-    def export_profiles(self) -> Iterator[dict]:
+    def _bulk_profiles(self) -> Iterator[dict]:
         cur = self.db.execute("SELECT * FROM profile ORDER BY profile_id")
         names = [d[0] for d in cur.description]
         for row in cur:
             yield dict(zip(names, row))
 
+    @_reads
     def audit(self, profile_id: str | None = None) -> list[dict]:
         if profile_id is None:
             return self._dicts("SELECT * FROM audit ORDER BY seq")
@@ -561,17 +677,25 @@ class SQLiteStore(SQLiteHouseholds):
 
     # -- people in the loop ----------------------------------------------------------------------
     def salt(self) -> str:
+        found = self._salt()
+        if found is not None:
+            return found
         with self._tx() as db:
             db.execute("INSERT OR IGNORE INTO meta (key, value) VALUES ('salt', ?)", (secrets.token_hex(16),))
             return db.execute("SELECT value FROM meta WHERE key = 'salt'").fetchone()[0]
 
     def add_audit(self, entries: Sequence[dict]) -> None:
         with self._tx() as db:
-            db.executemany(
-                "INSERT INTO audit (at, action, profile_id, by, reason, details) VALUES (?, ?, ?, ?, ?, ?)",
-                [(a["at"], a["action"], a.get("profile_id"), a.get("by"), a.get("reason"),
-                  json.dumps(a.get("details") or {}, sort_keys=True)) for a in entries],
-            )
+            self._append_audit(db, entries)
+
+    @staticmethod
+    def _append_audit(db: sqlite3.Connection, entries: Sequence[dict]) -> None:
+        """Numbered by AUTOINCREMENT inside the write, in the order given."""
+        db.executemany(
+            "INSERT INTO audit (at, action, profile_id, by, reason, details) VALUES (?, ?, ?, ?, ?, ?)",
+            [(a["at"], a["action"], a.get("profile_id"), a.get("by"), a.get("reason"),
+              json.dumps(a.get("details") or {}, sort_keys=True)) for a in entries],
+        )
 
     def add_suppression(self, rows: Sequence[tuple[str, str]], at: str) -> int:
         with self._tx() as db:
@@ -580,6 +704,7 @@ class SQLiteStore(SQLiteHouseholds):
                            [(h, k, at) for h, k in rows])
             return db.total_changes - before
 
+    @_reads
     def customer_identifiers(self, uids: Sequence[str]) -> list[dict]:
         rows = self._dicts(
             "SELECT ci.customer_uid AS uid, ci.kind, ci.value, i.shared, i.shared_reason "
@@ -590,132 +715,136 @@ class SQLiteStore(SQLiteHouseholds):
             r["shared"] = bool(r["shared"])
         return rows
 
-    def links_touching(self, uids: Sequence[str]) -> list[LinkRow]:
-        cur = self.db.execute(
-            "SELECT a_uid, b_uid, score, evidence, kind FROM link WHERE a_uid IN (SELECT value FROM json_each(?)) "
-            "UNION SELECT a_uid, b_uid, score, evidence, kind FROM link WHERE b_uid IN (SELECT value FROM json_each(?)) "
-            "ORDER BY 1, 2", (_jl(uids), _jl(uids)))
-        return [LinkRow(*row) for row in cur]
-
-    def forget_customers(self, uids: Sequence[str], mask: Callable[[str], str]) -> dict:
-        # secure_delete overwrites what is deleted with zeros, so the erased values do not linger in free
-        # pages of the file; the checkpoint afterwards empties the write-ahead log of the old pages.
-        self.db.execute("PRAGMA secure_delete = ON")
-        try:
-            with self._tx() as db:
-                result = self._forget(db, uids, mask)
-        finally:
-            self.db.execute("PRAGMA secure_delete = OFF")
-        self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        return result
-
-    def _forget(self, db: sqlite3.Connection, uids: Sequence[str], mask: Callable[[str], str]) -> dict:
-        for table, cols in (("gone_c", "uid TEXT PRIMARY KEY"), ("gone_i", "uid TEXT PRIMARY KEY"),
-                            ("gone_p", "profile_id TEXT PRIMARY KEY"),
-                            ("lineage", "profile_id TEXT PRIMARY KEY, whole INTEGER NOT NULL"),
-                            ("gone_e", "kind TEXT NOT NULL, value TEXT NOT NULL, PRIMARY KEY (kind, value)")):
-            db.execute(f"CREATE TEMP TABLE IF NOT EXISTS {table} ({cols}) WITHOUT ROWID")
-            db.execute(f"DELETE FROM {table}")
-        db.execute("INSERT OR IGNORE INTO gone_c SELECT uid FROM customer WHERE uid IN (SELECT value FROM json_each(?))",
-                   (_jl(uids),))
-        db.execute("INSERT OR IGNORE INTO gone_p SELECT DISTINCT profile_id FROM customer "
-                   "WHERE uid IN gone_c AND profile_id IS NOT NULL")
-        # A profile is gone when none of its records stays; the retired profiles merged into a touched
-        # profile (recursively) hold golden records of the same people: deleted or scrubbed with it.
-        db.execute(
-            "WITH RECURSIVE tree(profile_id, root) AS ("
-            " SELECT profile_id, profile_id FROM gone_p"
+    # -- erasure (graph/erasure.py decides; these read and write by key) --------------------------
+    @_reads
+    def erasure_facts(self, uids: Sequence[str]) -> dict[str, pl.DataFrame]:
+        db, asked = self.db, _jl(uids)
+        customers = db.execute("SELECT uid, profile_id, first_name, last_name FROM customer "
+                               "WHERE uid IN (SELECT value FROM json_each(?)) ORDER BY uid", (asked,)).fetchall()
+        ties = db.execute(
+            "SELECT ci.customer_uid, ci.kind, ci.value, i.shared, (SELECT COUNT(*) FROM customer_identifier o "
+            " JOIN customer c ON c.uid = o.customer_uid WHERE o.kind = ci.kind AND o.value = ci.value) "
+            "FROM customer_identifier ci JOIN identifier i ON i.kind = ci.kind AND i.value = ci.value "
+            "WHERE ci.customer_uid IN (SELECT uid FROM customer WHERE uid IN (SELECT value FROM json_each(?)))",
+            (asked,)).fetchall()
+        lineage = db.execute(
+            "WITH RECURSIVE roots(profile_id) AS (SELECT DISTINCT profile_id FROM customer "
+            " WHERE uid IN (SELECT value FROM json_each(?)) AND profile_id IS NOT NULL), "
+            "tree(profile_id, root) AS (SELECT profile_id, profile_id FROM roots "
             " UNION SELECT p.profile_id, tree.root FROM profile p JOIN tree ON p.merged_into = tree.profile_id) "
-            "INSERT OR IGNORE INTO lineage SELECT profile_id, NOT EXISTS (SELECT 1 FROM customer c "
-            " WHERE c.profile_id = tree.root AND c.uid NOT IN gone_c) FROM tree")
-        # Identifiers only they hold; the interactions that name them, belong to a profile only they made
-        # up, or carry such an identifier (unless they name someone else); then the identifiers only
-        # those interactions carried.
-        db.execute("INSERT OR IGNORE INTO gone_e SELECT kind, value FROM customer_identifier WHERE customer_uid IN gone_c")
-        db.execute("DELETE FROM gone_e WHERE EXISTS (SELECT 1 FROM customer_identifier ci WHERE ci.kind = gone_e.kind "
-                   "AND ci.value = gone_e.value AND ci.customer_uid NOT IN gone_c)")
-        names_no_one_else = ("(i.customer_ref IS NULL OR i.customer_ref IN gone_c OR NOT EXISTS "
-                             "(SELECT 1 FROM customer c WHERE c.uid = i.customer_ref))")
-        db.execute(
-            "INSERT OR IGNORE INTO gone_i SELECT uid FROM interaction WHERE customer_ref IN gone_c "
-            "UNION SELECT i.uid FROM interaction i WHERE i.profile_id IN (SELECT profile_id FROM lineage WHERE whole) "
-            f" AND {names_no_one_else} "
-            "UNION SELECT i.uid FROM interaction_identifier ii JOIN gone_e e ON e.kind = ii.kind AND e.value = ii.value "
-            f" JOIN interaction i ON i.uid = ii.interaction_uid WHERE {names_no_one_else}")
-        db.execute(
-            "INSERT OR IGNORE INTO gone_e SELECT ii.kind, ii.value FROM interaction_identifier ii "
-            "WHERE ii.interaction_uid IN gone_i "
-            "AND NOT EXISTS (SELECT 1 FROM customer_identifier ci WHERE ci.kind = ii.kind AND ci.value = ii.value "
-            " AND ci.customer_uid NOT IN gone_c) "
-            "AND NOT EXISTS (SELECT 1 FROM interaction_identifier o WHERE o.kind = ii.kind AND o.value = ii.value "
-            " AND o.interaction_uid NOT IN gone_i)")
-        # A shared identifier that stays names the erased records (and their names) in its reason: it
-        # is un-marked and its remaining holders marked, so the guard judges it afresh on the next resolve.
-        db.execute(
-            "UPDATE customer SET dirty = 1, link_dirty = 1 WHERE uid IN (SELECT ci.customer_uid FROM customer_identifier ci "
-            "JOIN identifier i ON i.kind = ci.kind AND i.value = ci.value AND i.shared = 1 "
-            "WHERE (ci.kind, ci.value) IN (SELECT kind, value FROM customer_identifier WHERE customer_uid IN gone_c)) "
-            "AND uid NOT IN gone_c")
-        rejudged = db.execute(
-            "UPDATE identifier SET shared = 0, shared_reason = NULL WHERE shared = 1 AND (kind, value) IN "
-            "(SELECT kind, value FROM customer_identifier WHERE customer_uid IN gone_c)").rowcount
-        gone_uids = [u for (u,) in db.execute("SELECT uid FROM gone_c ORDER BY uid")]
-        gone_events = [u for (u,) in db.execute("SELECT uid FROM gone_i ORDER BY uid")]
-        identifiers = db.execute("SELECT kind, value FROM gone_e ORDER BY kind, value").fetchall()
-        whole = [p for (p,) in db.execute("SELECT profile_id FROM lineage WHERE whole ORDER BY profile_id")]
-        counts = {"customers": len(gone_uids), "interactions": len(gone_events), "identifiers": len(identifiers)}
+            "SELECT tree.profile_id, tree.root, p.status, (SELECT COUNT(*) FROM customer c WHERE c.profile_id = tree.root) "
+            "FROM tree LEFT JOIN profile p ON p.profile_id = tree.profile_id", (asked,)).fetchall()
+        return {"customers": pl.DataFrame(customers, schema=erasure.CUSTOMERS, orient="row"),
+                "ties": pl.DataFrame(ties, schema=erasure.TIES, orient="row"),
+                "lineage": pl.DataFrame(lineage, schema=erasure.LINEAGE, orient="row")}
 
-        def delete(sql: str) -> int:
-            return db.execute(sql).rowcount
+    @_reads
+    def erasure_events(self, refs: Sequence[str], profiles: Sequence[str],
+                       identifiers: Sequence[tuple[str, str]]) -> dict[str, pl.DataFrame]:
+        db = self.db
+        db.execute("CREATE TEMP TABLE IF NOT EXISTS erasure_events(uid TEXT PRIMARY KEY) WITHOUT ROWID")
+        db.execute("DELETE FROM erasure_events")
+        db.execute(
+            "INSERT OR IGNORE INTO erasure_events SELECT uid FROM interaction "
+            "WHERE customer_ref IN (SELECT value FROM json_each(?1)) "
+            "UNION SELECT uid FROM interaction WHERE profile_id IN (SELECT value FROM json_each(?2)) "
+            "UNION SELECT ii.interaction_uid FROM json_each(?3) e CROSS JOIN interaction_identifier ii "
+            " ON ii.kind = json_extract(e.value, '$[0]') AND ii.value = json_extract(e.value, '$[1]')",
+            (_jl(refs), _jl(profiles), json.dumps([list(i) for i in identifiers])))
+        events = db.execute(
+            "SELECT i.uid, i.customer_ref, EXISTS (SELECT 1 FROM customer c WHERE c.uid = i.customer_ref), i.profile_id "
+            "FROM erasure_events e JOIN interaction i ON i.uid = e.uid").fetchall()
+        carried = db.execute(
+            "SELECT ii.interaction_uid, ii.kind, ii.value, "
+            "(SELECT COUNT(*) FROM customer_identifier o JOIN customer c ON c.uid = o.customer_uid "
+            " WHERE o.kind = ii.kind AND o.value = ii.value), "
+            "(SELECT COUNT(*) FROM interaction_identifier o WHERE o.kind = ii.kind AND o.value = ii.value) "
+            "FROM erasure_events e JOIN interaction_identifier ii ON ii.interaction_uid = e.uid").fetchall()
+        return {"interactions": pl.DataFrame([(u, r, bool(x), p) for u, r, x, p in events], schema=erasure.EVENTS,
+                                             orient="row"),
+                "carried": pl.DataFrame(carried, schema=erasure.CARRIED, orient="row")}
 
-        counts["links"] = delete("DELETE FROM link WHERE a_uid IN gone_c OR b_uid IN gone_c")
-        counts["judgements"] = delete("DELETE FROM judgement WHERE a_uid IN gone_c OR b_uid IN gone_c")
-        delete("DELETE FROM interaction_identifier WHERE interaction_uid IN gone_i")
-        delete("DELETE FROM interaction_identifier WHERE (kind, value) IN (SELECT kind, value FROM gone_e)")
-        delete("DELETE FROM interaction WHERE uid IN gone_i")
-        delete("DELETE FROM customer_identifier WHERE customer_uid IN gone_c")
-        delete("DELETE FROM identifier WHERE (kind, value) IN (SELECT kind, value FROM gone_e)")
-        delete("DELETE FROM customer WHERE uid IN gone_c")
-        counts["profiles"] = delete("DELETE FROM profile WHERE profile_id IN (SELECT profile_id FROM lineage WHERE whole)")
-        delete("DELETE FROM audit WHERE profile_id IN (SELECT profile_id FROM lineage WHERE whole)")
-        # Profiles that keep other records: golden record scrubbed (resolve recomputes it), members marked.
-        db.execute("UPDATE profile SET " + ", ".join(f"{f} = NULL" for f in _PROFILE_FIELDS if f != "customer_count")
-                   + " WHERE profile_id IN (SELECT profile_id FROM lineage WHERE NOT whole)")
-        counts["profiles_to_resolve"] = db.execute(
-            "SELECT COUNT(*) FROM profile WHERE status = 'active' AND profile_id IN "
-            "(SELECT profile_id FROM lineage WHERE NOT whole)").fetchone()[0]
-        db.execute("UPDATE customer SET dirty = 1 WHERE profile_id IN (SELECT profile_id FROM lineage WHERE NOT whole)")
-        db.execute("UPDATE interaction SET dirty = 1 WHERE profile_id IN (SELECT profile_id FROM lineage WHERE NOT whole)")
-        # The text that stays: audit entries and judgement reasons naming what was erased.
-        tokens = [*gone_uids, *gone_events, *whole, *(f"{k}:{v}" for k, v in identifiers), *(v for _, v in identifiers)]
-        compiled = redact.pattern(tokens)
-        redacted = 0
-        if compiled is not None:
-            hits = db.execute(
-                "SELECT seq, reason, details FROM audit a WHERE EXISTS (SELECT 1 FROM json_each(?) t "
-                "WHERE instr(a.details, t.value) > 0 OR instr(COALESCE(a.reason, ''), t.value) > 0)",
-                (_jl(tokens),)).fetchall()
-            for seq, reason, details in hits:
-                new_reason, new_details = redact.redact(reason, compiled, mask), redact.redact(details, compiled, mask)
-                if (new_reason, new_details) != (reason, details):
-                    db.execute("UPDATE audit SET reason = ?, details = ? WHERE seq = ?", (new_reason, new_details, seq))
-                    redacted += 1
-            hits = db.execute(
-                "SELECT judgement_id, reason FROM judgement j WHERE EXISTS (SELECT 1 FROM json_each(?) t "
-                "WHERE instr(COALESCE(j.reason, ''), t.value) > 0)", (_jl(tokens),)).fetchall()
-            for jid, reason in hits:
-                new_reason = redact.redact(reason, compiled, mask)
-                if new_reason != reason:
-                    db.execute("UPDATE judgement SET reason = ? WHERE judgement_id = ?", (new_reason, jid))
-                    redacted += 1
-        counts["texts_redacted"] = redacted
-        counts["identifiers_rejudged"] = rejudged
-        return {"counts": counts, "uids": gone_uids, "interaction_uids": gone_events,
-                "identifiers": [tuple(i) for i in identifiers]}
+    @_reads
+    def erasure_texts(self, tokens: Sequence[str]) -> list[dict]:
+        rows = self.db.execute(
+            "SELECT 'audit', CAST(seq AS TEXT), reason, details FROM audit a WHERE reason IS NOT NULL "
+            "OR EXISTS (SELECT 1 FROM json_each(?) t WHERE instr(a.details, t.value) > 0) "
+            "UNION ALL SELECT 'judgement', judgement_id, reason, NULL FROM judgement WHERE reason IS NOT NULL "
+            "ORDER BY 1, 2", (_jl(tokens),)).fetchall()
+        return [dict(zip(("kind", "key", "reason", "details"), r)) for r in rows]
+
+    def erase(self, plan: dict) -> dict:
+        # secure_delete overwrites what is deleted with zeros, so the erased values do not linger in free
+        # pages of the file; after the commit a checkpoint empties the write-ahead log of the old pages.
+        with self._tx() as db:
+            db.execute("PRAGMA secure_delete = ON")
+            self._after_commit.append(self._checkpoint)
+            customers, events = _jl(plan["customers"]), _jl(plan["interactions"])
+            idents = json.dumps([[i["kind"], i["value"]] for i in plan["identifiers"]])
+            rejudge = json.dumps([[i["kind"], i["value"]] for i in plan["rejudge"]])
+            whole, partial = _jl(plan["whole"]), _jl(plan["partial"])
+            pairs = "(SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]') FROM json_each(?))"
+
+            def run(sql: str, *params) -> int:
+                return db.execute(sql, params).rowcount
+
+            erased = {
+                "links": run("DELETE FROM link WHERE a_uid IN (SELECT value FROM json_each(?1)) "
+                             "OR b_uid IN (SELECT value FROM json_each(?1))", customers),
+                "judgements": run("DELETE FROM judgement WHERE a_uid IN (SELECT value FROM json_each(?1)) "
+                                  "OR b_uid IN (SELECT value FROM json_each(?1))", customers),
+            }
+            run("DELETE FROM interaction_identifier WHERE interaction_uid IN (SELECT value FROM json_each(?))", events)
+            run(f"DELETE FROM interaction_identifier WHERE (kind, value) IN {pairs}", idents)
+            run("DELETE FROM interaction WHERE uid IN (SELECT value FROM json_each(?))", events)
+            run("DELETE FROM customer_identifier WHERE customer_uid IN (SELECT value FROM json_each(?))", customers)
+            run(f"DELETE FROM customer_identifier WHERE (kind, value) IN {pairs}", idents)
+            run(f"DELETE FROM identifier WHERE (kind, value) IN {pairs}", idents)
+            run("DELETE FROM customer WHERE uid IN (SELECT value FROM json_each(?))", customers)
+            # Shared identifiers of theirs that stay: un-marked, their holders stamped (the guard judges afresh).
+            run(f"UPDATE customer SET resolve_seq = ?1, link_seq = ?1 WHERE uid IN (SELECT customer_uid FROM "
+                f"customer_identifier WHERE (kind, value) IN {pairs.replace('?', '?2')})", self._seq, rejudge)
+            run(f"UPDATE identifier SET shared = 0, shared_reason = NULL WHERE (kind, value) IN {pairs}", rejudge)
+            run("UPDATE profile SET split_from = NULL WHERE split_from IN (SELECT value FROM json_each(?))", whole)
+            erased["profiles"] = run("DELETE FROM profile WHERE profile_id IN (SELECT value FROM json_each(?))", whole)
+            # A profile that goes takes its traits and household memberships (on Neo4j, its node's properties
+            # and IN_HOUSEHOLD relationships go with the node).
+            run("DELETE FROM profile_trait WHERE profile_id IN (SELECT value FROM json_each(?))", whole)
+            run("DELETE FROM household_member WHERE profile_id IN (SELECT value FROM json_each(?))", whole)
+            run("DELETE FROM audit WHERE profile_id IN (SELECT value FROM json_each(?))", whole)
+            # Profiles that keep other records: golden record scrubbed (resolve computes it again), their
+            # records and interactions stamped for resolve.
+            run("UPDATE profile SET " + ", ".join(f"{f} = NULL" for f in _PROFILE_FIELDS if f != "customer_count")
+                + " WHERE profile_id IN (SELECT value FROM json_each(?))", partial)
+            run("UPDATE customer SET resolve_seq = ?1 WHERE profile_id IN (SELECT value FROM json_each(?2))",
+                self._seq, partial)
+            run("UPDATE interaction SET resolve_seq = ?1 WHERE profile_id IN (SELECT value FROM json_each(?2))",
+                self._seq, partial)
+            for text in plan["texts"]:
+                if text["kind"] == "audit":
+                    run("UPDATE audit SET reason = ?, details = ? WHERE seq = ?", text["reason"], text["details"],
+                        int(text["key"]))
+                else:
+                    run("UPDATE judgement SET reason = ? WHERE judgement_id = ?", text["reason"], text["key"])
+            run("INSERT OR REPLACE INTO meta (key, value) VALUES ('erased', ?)", self._seq)
+        return erased
+
+    def _checkpoint(self) -> None:
+        self.db.execute("PRAGMA secure_delete = OFF")
+        self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+
+    def _erased_after(self, db: sqlite3.Connection, read_at: int | None) -> None:
+        """Refuse a write computed from what was read at `read_at` when a person was erased since."""
+        if read_at is None:
+            return
+        found = db.execute("SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'erased'").fetchone()
+        if found and found[0] > read_at:
+            raise ErasedMeanwhile(f"a person was erased (change {found[0]}) after this job read the store "
+                                  f"(change {read_at}): it writes nothing and reads again")
 
     # -- run log -----------------------------------------------------------------------------------
     def record_run(self, run_tag: str, job: str, started_at: str, summary: dict) -> None:
-        with self._tx() as db:
+        with self._tx(counted=False) as db:  # stamps nothing: no change sequence
             db.execute("INSERT OR REPLACE INTO run (run_tag, job, started_at, summary) VALUES (?, ?, ?, ?)",
                        (run_tag, job, started_at, json.dumps(summary, sort_keys=True, default=str)))
 
@@ -732,12 +861,8 @@ class SQLiteStore(SQLiteHouseholds):
     # bulk_snapshot holds one read transaction: WAL gives it a fixed view while other processes write.
     @contextmanager
     def bulk_snapshot(self):
-        self.db.execute("BEGIN")
-        self.db.execute("SELECT 1 FROM meta LIMIT 1").fetchall()  # a deferred BEGIN takes its snapshot here
-        try:
+        with self._snap():
             yield
-        finally:
-            self.db.execute("COMMIT")
 
     def _rows(self, sql: str) -> Iterator[dict]:
         cur = self.db.execute(sql)
@@ -745,28 +870,33 @@ class SQLiteStore(SQLiteHouseholds):
         for row in cur:
             yield dict(zip(names, row))
 
-    def bulk_customers(self) -> Iterator[dict]:
+    def bulk(self, kind: str) -> Iterator:
+        if kind not in BULK_KINDS:
+            raise ValueError(f"unknown bulk kind {kind!r}: one of {', '.join(BULK_KINDS)}")
+        return getattr(self, f"_bulk_{kind}")()
+
+    def _bulk_customers(self) -> Iterator[dict]:
         for row in self._rows(
             "SELECT c.uid, c.source, c.source_id, c.first_name, c.last_name, c.full_name, c.dob, c.address, "
             "c.city, c.postcode, c.country, c.updated_at, c.row_hash, c.run_tag, c.seq, p.profile_id, "
-            "c.dirty, c.link_dirty, c.attributes FROM customer c LEFT JOIN profile p ON p.profile_id = c.profile_id "
+            "c.resolve_seq, c.link_seq, c.attributes FROM customer c LEFT JOIN profile p ON p.profile_id = c.profile_id "
             "ORDER BY c.uid"
         ):
-            row["dirty"], row["link_dirty"] = bool(row["dirty"]), bool(row["link_dirty"])
             row["attributes"] = _attributes(row["attributes"])
             yield row
 
-    def bulk_attribute_keys(self) -> list[str]:
-        return [k for (k,) in self.db.execute(
-            "SELECT DISTINCT a.key FROM customer c, json_each(c.attributes) a WHERE c.attributes IS NOT NULL "
-            "ORDER BY 1")]
+    def _bulk_attribute_keys(self) -> Iterator[str]:
+        for (key,) in self.db.execute(
+                "SELECT DISTINCT a.key FROM customer c, json_each(c.attributes) a WHERE c.attributes IS NOT NULL "
+                "ORDER BY 1").fetchall():
+            yield key
 
-    def bulk_identifiers(self) -> Iterator[dict]:
+    def _bulk_identifiers(self) -> Iterator[dict]:
         for row in self._rows("SELECT kind, value, shared, shared_reason FROM identifier ORDER BY kind, value"):
             row["shared"] = bool(row["shared"])
             yield row
 
-    def bulk_identifier_ties(self) -> Iterator[tuple[str, str, str, str, str | None]]:
+    def _bulk_identifier_ties(self) -> Iterator[tuple[str, str, str, str, str | None]]:
         yield from self.db.execute(
             "SELECT 'customer', ci.customer_uid, ci.kind, ci.value, ci.origin FROM customer_identifier ci "
             "WHERE EXISTS (SELECT 1 FROM customer c WHERE c.uid = ci.customer_uid) "
@@ -778,16 +908,13 @@ class SQLiteStore(SQLiteHouseholds):
             "AND EXISTS (SELECT 1 FROM identifier i WHERE i.kind = ii.kind AND i.value = ii.value) "
             "ORDER BY ii.interaction_uid, ii.kind, ii.value")
 
-    def bulk_interactions(self) -> Iterator[dict]:
-        for row in self._rows(
+    def _bulk_interactions(self) -> Iterator[dict]:
+        yield from self._rows(
             "SELECT i.uid, i.source, i.source_id, i.at, i.channel, i.type, i.customer_ref, i.attributes, "
-            "i.row_hash, i.run_tag, i.profile_id, i.dirty, c.uid AS by FROM interaction i "
-            "LEFT JOIN customer c ON c.uid = i.customer_ref ORDER BY i.uid"
-        ):
-            row["dirty"] = bool(row["dirty"])
-            yield row
+            "i.row_hash, i.run_tag, i.profile_id, i.resolve_seq, c.uid AS by FROM interaction i "
+            "LEFT JOIN customer c ON c.uid = i.customer_ref ORDER BY i.uid")
 
-    def bulk_links(self) -> Iterator[LinkRow]:
+    def _bulk_links(self) -> Iterator[LinkRow]:
         for row in self.db.execute(
             "SELECT l.a_uid, l.b_uid, l.score, l.evidence, l.kind FROM link l "
             "WHERE EXISTS (SELECT 1 FROM customer c WHERE c.uid = l.a_uid) "
@@ -795,19 +922,23 @@ class SQLiteStore(SQLiteHouseholds):
         ):
             yield LinkRow(*row)
 
-    def bulk_profile_lineage(self) -> Iterator[tuple[str, str, str]]:
+    def _bulk_profile_lineage(self) -> Iterator[tuple[str, str, str]]:
         yield from self.db.execute(
             "SELECT p.profile_id, 'merged_into', p.merged_into FROM profile p "
             "JOIN profile q ON q.profile_id = p.merged_into "
             "UNION ALL SELECT p.profile_id, 'split_from', p.split_from FROM profile p "
             "JOIN profile q ON q.profile_id = p.split_from ORDER BY 1, 2")
 
-    def bulk_audit(self) -> Iterator[dict]:
+    def _bulk_audit(self) -> Iterator[dict]:
         return self._rows("SELECT seq, at, action, profile_id, by, reason, details FROM audit ORDER BY seq")
 
-    def bulk_suppression(self) -> Iterator[dict]:
-        return self._rows("SELECT hash, kind, at FROM suppression ORDER BY hash")
+    def _bulk_suppression(self) -> Iterator[dict]:
+        salt = self._salt()
+        if salt is not None:
+            yield {"hash": "salt", "kind": "salt", "at": None, "value": salt}
+        for row in self._rows("SELECT hash, kind, at FROM suppression ORDER BY hash"):
+            yield {**row, "value": None}
 
-    def bulk_salt(self) -> str | None:
+    def _salt(self) -> str | None:
         found = self.db.execute("SELECT value FROM meta WHERE key = 'salt'").fetchone()
         return found[0] if found else None

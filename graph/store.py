@@ -1,28 +1,45 @@
 """The store contract: what every store (embedded SQLite, Neo4j) does, and nothing about how.
 
-The jobs (ingest, guard, link, resolve) and the queries speak only to this Protocol. A store keeps the
-graph and answers set-based questions about it; the algorithms (components, stable ids, golden records,
-matching) live in the jobs, once, for both stores. Every write method is one transaction: a killed run
-leaves the store as it was before the call or after it.
+It is a few small role protocols, one per thing the jobs need, each a handful of methods that read and
+write by key in batches; `Store` is all of them. The rules live once, in Python, for both stores: the
+closure of what changed (graph/closure.py, over `neighbours`), the attribution of interactions
+(graph/attribution.py, over `attribution_facts`), what an erasure removes (graph/erasure.py, over the
+`erasure_*` reads), components, stable ids, golden records, matching. A store only reads and writes.
 
-Frames are polars DataFrames so the jobs can compute over them without per-row Python.
+Every write method is one transaction, or joins the one `atomic` has open (one use case: a merge with
+its audit, an erasure with its suppression); every write transaction stamps what it changes with the
+store's next change sequence (graph/work.py). A killed run leaves the store as it was before the
+transaction or after it. Frames are polars DataFrames so the jobs compute over them without per-row
+Python.
+
+The contract suite (tests/test_contract.py, tests/test_neo4j_store.py) pins both stores to the same
+answers.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import AbstractContextManager
-from typing import Protocol, runtime_checkable
+from typing import Any, Protocol, TypeVar, runtime_checkable
 
 import polars as pl
 
 from idgraph.graph.records import CustomerRow, InteractionRow, LinkRow, WriteCounts
+
+T = TypeVar("T")
+
+# The work marks (graph/work.py): "link" and "resolve" on customers, "attribution" on interactions.
+MARKS = ("link", "resolve", "attribution")
 
 # Columns of customers_frame(), in order; then one per further identifier kind and attribute asked for.
 CUSTOMER_COLUMNS = (
     "uid", "source", "source_id", "first_name", "last_name", "dob", "address", "city", "postcode",
     "country", "updated_at", "seq", "emails", "phones", "devices", "profile_id",
 )
+
+# What bulk(kind) streams (see BulkExport).
+BULK_KINDS = ("records", "profiles", "attribute_keys", "customers", "identifiers", "identifier_ties", "interactions",
+              "links", "profile_lineage", "audit", "suppression", "households", "household_members", "traits")
 
 
 def frame_extras(identifier_kinds: Sequence[str], attributes: Sequence[str]) -> tuple[list[str], list[str]]:
@@ -35,40 +52,71 @@ def frame_extras(identifier_kinds: Sequence[str], attributes: Sequence[str]) -> 
     return kinds, names
 
 
-@runtime_checkable
-class Store(Protocol):
-    """The graph, as the jobs see it."""
+class Transactions(Protocol):
+    """Opening the store, and units of work."""
 
     name: str  # "embedded" | "neo4j"
 
-    # -- lifecycle -------------------------------------------------------------------------------
     def init(self) -> None:
-        """Create the schema (constraints, indexes, tables); idempotent."""
+        """Create the schema (constraints, indexes, tables), migrating an older store; idempotent."""
 
     def close(self) -> None: ...
 
-    # -- ingest ----------------------------------------------------------------------------------
+    def atomic(self, work: Callable[[], T]) -> T:
+        """Run `work` with every write and read it makes on this store in one write transaction (one use
+        case). Neo4j may run it again on a transient error: `work` only reads and writes the store and
+        computes."""
+
+    def snapshot(self, work: Callable[[], T]) -> T:
+        """Run `work` with every read it makes in one read transaction: on the embedded store one state of
+        the file (WAL); on Neo4j (read committed) reads may see later commits, and correctness comes from
+        the watermarks instead."""
+
+
+class WorkMarks(Protocol):
+    """The change sequence, each job's watermark, the records stamped after it, and leases."""
+
+    def marks(self) -> dict:
+        """{sequence: the change sequence of the last committed write transaction, erased: that of the last
+        erasure, watermarks: {job: the sequence it has read up to}}."""
+
+    def advance_watermark(self, job: str, seq: int) -> None:
+        """Move `job`'s watermark up to `seq` (never down), in the caller's transaction when one is open."""
+
+    def changed(self, mark: str, after: int) -> list[str]:
+        """The records stamped with `mark` (MARKS) after sequence `after`, by uid: customers for "link" and
+        "resolve", interactions for "attribution"."""
+
+    def take_lease(self, job: str, holder: dict, now: str, replaces: str | None = None) -> dict | None:
+        """Take (or renew) `job`'s lease for holder {owner, pid, host, taken_at, expires_at}: None when
+        taken; else the current holder's dict, unless its lease expired before `now` or its owner is
+        `replaces` (a holder whose process is gone), when it is taken over."""
+
+    def release_lease(self, job: str, owner: str) -> None: ...
+
+
+class RecordsIn(Protocol):
+    """The ingest job's writes."""
+
     def write_customers(self, rows: Sequence[CustomerRow], run_tag: str) -> WriteCounts:
         """Upsert customer records and their identifiers. A row whose row_hash is unchanged is left alone;
-        a new or changed one is marked for the link job and for resolve."""
+        a new or changed one is stamped for the link job and for resolve."""
 
     def write_interactions(self, rows: Sequence[InteractionRow], run_tag: str) -> WriteCounts:
-        """Upsert interactions, their identifiers, and for an event that names its customer (BY), tie that
-        customer to the event's identifiers (a login on a device: USES_DEVICE)."""
+        """Upsert interactions, stamped for attribution, their identifiers, and for an event that names its
+        customer (BY), tie that customer to the event's identifiers (a login on a device: USES_DEVICE)."""
 
     def suppressed(self, hashes: Sequence[str]) -> set[str]:
         """Which of these salted hashes are suppression entries (a forgotten person not to bring back)."""
 
-    # -- guard -----------------------------------------------------------------------------------
-    def identifier_members(self, uids: Sequence[str] | None = None) -> pl.DataFrame:
-        """For identifiers held by two or more customers (only those touching `uids` when given):
-        kind, value, shared, uid, first_name, last_name, dob — one row per (identifier, customer)."""
+    def salt(self) -> str:
+        """The store's random salt for suppression and erasure hashes, made on first use and kept in the
+        store (embedded: the `meta` table; Neo4j: a node), so the same value hashes alike on every run."""
 
-    def set_shared(self, rows: Sequence[tuple[str, str, bool, str | None]]) -> int:
-        """Mark (kind, value) shared or not with its reason; the customers on a flipped identifier are
-        marked for resolve. Returns how many identifiers changed."""
 
-    # -- link job --------------------------------------------------------------------------------
+class Links(Protocol):
+    """The link job and the guard: records in, scored links and shared marks out."""
+
     def customers_frame(self, uids: Sequence[str] | None = None, *, identifier_kinds: Sequence[str] = (),
                         attributes: Sequence[str] = ()) -> pl.DataFrame:
         """The customers (all when uids is None) with their fields and their non-shared identifiers as lists,
@@ -77,34 +125,38 @@ class Store(Protocol):
         (null when the record has none). The link job, model training and resolve's golden records pass
         the mapping's declared kinds and attribute names."""
 
-    def customers_to_link(self) -> list[str]: ...
+    def identifier_members(self, uids: Sequence[str] | None = None) -> pl.DataFrame:
+        """For identifiers held by two or more customers (only those touching `uids` when given):
+        kind, value, shared, uid, first_name, last_name, dob — one row per (identifier, customer)."""
 
-    def mark_linked(self, uids: Sequence[str] | None) -> None:
-        """Clear the link job's mark on these customers (all when None)."""
+    def set_shared(self, rows: Sequence[tuple[str, str, bool, str | None]], read_at: int | None = None) -> int:
+        """Mark (kind, value) shared or not with its reason; the customers on a flipped identifier are
+        stamped for the link job and resolve. Returns how many identifiers changed; no rows, no write.
+        ErasedMeanwhile when someone was erased after `read_at` (the reasons name the records judged)."""
 
     def replace_links(self, rows: Sequence[LinkRow], touching: Sequence[str] | None) -> None:
-        """Delete the scored links touching `touching` (all when None) and write `rows`, in one
-        transaction; customers whose links changed are marked for resolve."""
+        """Delete the scored links touching `touching` (all when None) and write `rows` (none to a record
+        that is not there), in one transaction; customers whose links changed are stamped for resolve."""
 
-    def links(self, kind: str, limit: int | None = None) -> list[LinkRow]: ...
+    def links(self, kind: str | None = None, limit: int | None = None, *,
+              touching: Sequence[str] | None = None) -> list[LinkRow]:
+        """Scored links, best first: of one kind ('probable' | 'review', both when None), only those with an
+        end among `touching` when given, at most `limit`."""
 
-    def delete_link(self, a_uid: str, b_uid: str) -> None: ...
+    def delete_link(self, a_uid: str, b_uid: str) -> None:
+        """Delete the scored link of one pair; both records are stamped for resolve."""
 
-    # -- resolve ---------------------------------------------------------------------------------
-    def dirty_customers(self) -> list[str]: ...
+
+class Resolution(Protocol):
+    """What resolve reads (in one snapshot) and writes (in one transaction, or whole components per
+    transaction when it is too big for one)."""
 
     def customer_count(self) -> int: ...
 
-    def dirty_interaction_count(self) -> int:
-        """Interactions waiting for attribution: new events on known identifiers change no customer."""
-
-    # Optional, not part of the contract: `components(scope) -> DataFrame | None` for a store that can
-    # compute components itself (Neo4j with Graph Data Science); resolve uses it when present.
-
-    def closure(self, seeds: Sequence[str]) -> list[str]:
-        """Every customer that shares a component, old or new, with a seed: the scope an incremental
-        resolve must recompute (through non-shared identifiers, links, merge judgements and old profile
-        membership)."""
+    def neighbours(self, uids: Sequence[str]) -> list[str]:
+        """The customers among `uids` that are in the store and every customer one hop from them through
+        what can put two records in one profile, old or new: a non-shared identifier, a probable link, a
+        live judgement (either kind), the profile they are in now. graph/closure.py walks it."""
 
     def link_edges(self, scope: Sequence[str] | None) -> pl.DataFrame:
         """Edges that say 'same person' among customers in scope (all when None): columns a, b, kind,
@@ -118,131 +170,224 @@ class Store(Protocol):
 
     def max_profile_seq(self) -> int: ...
 
-    def write_resolution(self, members: pl.DataFrame, profiles: pl.DataFrame, retired: pl.DataFrame,
-                         audit: Sequence[dict], scope: Sequence[str] | None) -> None:
-        """One transaction: customers' profile ids (members: uid, profile_id), upserted profiles with their
-        golden record, retired profiles (profile_id, status, merged_into), audit entries; clears the
-        resolve mark of the scope; re-attributes the interactions the scope touches."""
+    def attribution_facts(self, scope: Sequence[str] | None, after: int) -> dict[str, pl.DataFrame]:
+        """What graph/attribution.py decides from, for the interactions stamped for attribution after
+        `after`, those naming a customer of `scope` and those carrying an identifier one holds (every
+        interaction when scope is None): "events" (uid, customer_ref, named: the customer it names when that
+        is in the store, named_profile: that customer's profile, profile_id: its attribution now) and
+        "carried" (uid, holder: a customer holding a non-shared identifier it carries, holder_profile).
+        Columns: attribution.EVENTS, CARRIED."""
 
-    # -- judgements ------------------------------------------------------------------------------
-    def add_judgement(self, row: dict) -> None: ...
+    def write_resolution(self, members: pl.DataFrame, profiles: pl.DataFrame, retired: pl.DataFrame,
+                         audit: Sequence[dict], attribution: pl.DataFrame, recount: Sequence[str], *,
+                         mark: int | None = None, read_at: int | None = None,
+                         then: Callable[[], None] | None = None) -> None:
+        """Customers' profile ids (members: uid, profile_id), upserted profiles with their golden record,
+        retired profiles (profile_id, status, merged_into, updated_at), audit entries, interactions'
+        attribution (uid, profile_id), the interaction count of the profiles `recount`, then `then` (what
+        follows from the profiles: resolve's households and traits, read and written through this store),
+        and resolve's watermark advanced to `mark` last, all in the transaction that advances it (the one
+        transaction, unless a store must write a very big resolution in several: then that is the last).
+        ErasedMeanwhile, writing nothing, when someone was erased after `read_at`."""
+
+    # Optional, not part of the contract: `components(scope, after) -> DataFrame | None` for a store that
+    # can compute components itself (Neo4j with Graph Data Science); resolve uses it when present.
+
+
+class JudgementsAndAudit(Protocol):
+    """People's decisions (append-only, withdrawn by a date) and the audit trail."""
+
+    def add_judgements(self, rows: Sequence[dict]) -> None:
+        """Record judgements {judgement_id, kind: same|not_same, a_uid, b_uid, by, at, reason}; NotFoundError
+        when a record is not in the store, recording none; their records are stamped for resolve."""
 
     def judgements(self, uids: Sequence[str] | None = None, include_deleted: bool = False) -> list[dict]: ...
 
-    def withdraw_judgement(self, judgement_id: str, at: str) -> dict | None: ...
+    def withdraw_judgement(self, judgement_id: str, at: str) -> dict | None:
+        """Set deleted_at once (a withdrawn judgement keeps its first date); the judgement, or None."""
 
-    # -- queries ---------------------------------------------------------------------------------
+    def add_audit(self, entries: Sequence[dict]) -> None:
+        """Append audit entries (at, action, profile_id, by, reason, details), numbered by the store inside
+        the write in the order given."""
+
+    def audit(self, profile_id: str | None = None) -> list[dict]: ...
+
+
+class PeopleReads(Protocol):
+    """What a person asks of the graph: a profile, its records, identifiers and timeline, a record."""
+
     def profile(self, profile_id: str) -> dict | None: ...
 
     def profile_members(self, profile_id: str) -> list[dict]:
         """The records of a profile by source and id: uid, source, source_id, first_name, last_name, dob,
         address, city, postcode, country, updated_at, attributes (a dict, {} when none)."""
 
-    def profile_identifiers(self, profile_id: str) -> list[dict]:
-        """Every identifier (any kind) a record of the profile holds: kind, value, shared, shared_reason,
-        customers (the uids holding it, space-separated), by kind and value."""
-
     def profile_interactions(self, profile_id: str, limit: int | None = None) -> list[dict]: ...
+
+    def customer_identifiers(self, uids: Sequence[str]) -> list[dict]:
+        """The identifiers of these customers: uid, kind, value, shared, shared_reason, one row per edge."""
 
     def find_customers(self, kind: str, value: str) -> list[dict]:
         """Customers by identifier (kind email|phone|device or any declared kind, value normalised) or by
         record (kind 'record', value uid)."""
 
+    def record_profiles(self, uids: Sequence[str]) -> dict[str, str | None]:
+        """The profile of each record (customer or interaction) named, by uid: a customer's profile, an
+        interaction's attribution (None when it has none); uids not in the store are left out."""
+
     def stats(self) -> dict: ...
 
-    def export_records(self) -> Iterator[tuple[str, str, str, str | None]]:
-        """(kind 'customer'|'interaction', source, record_id, profile_id) for every record."""
 
-    def export_profiles(self) -> Iterator[dict]: ...
+class Erasure(Protocol):
+    """graph/erasure.py decides what goes; the store reads and writes by key, in the forget job's one
+    transaction."""
 
-    def audit(self, profile_id: str | None = None) -> list[dict]: ...
+    def erasure_facts(self, uids: Sequence[str]) -> dict[str, pl.DataFrame]:
+        """What the records `uids` touch: "customers" (those in the store: uid, profile_id, first_name,
+        last_name), "ties" (every identifier they hold: uid, kind, value, shared, holders = how many customers
+        hold it), "lineage" (their profiles and the retired profiles merged into those at any depth:
+        profile_id, root, status, members = the records of the root). Columns: erasure.CUSTOMERS, TIES, LINEAGE."""
 
-    # -- people in the loop ----------------------------------------------------------------------
-    def salt(self) -> str:
-        """The store's random salt for suppression and erasure hashes, made on first use and kept in the
-        store (embedded: the `meta` table; Neo4j: a node), so the same value hashes alike on every run."""
+    def erasure_events(self, refs: Sequence[str], profiles: Sequence[str],
+                       identifiers: Sequence[tuple[str, str]]) -> dict[str, pl.DataFrame]:
+        """The interactions naming one of `refs`, attributed to one of `profiles` or carrying one of
+        `identifiers`: "interactions" (uid, customer_ref, ref_exists, profile_id) and "carried" (the
+        identifiers they carry: uid, kind, value, holders, carriers). Columns: erasure.EVENTS, CARRIED."""
 
-    def add_audit(self, entries: Sequence[dict]) -> None:
-        """Append audit entries (at, action, profile_id, by, reason, details) outside a resolve: a
-        judgement recorded or withdrawn, a person forgotten."""
+    def erasure_texts(self, tokens: Sequence[str]) -> list[dict]:
+        """Text that may name an erased person: audit entries with a reason or whose details hold one of
+        `tokens` exactly, judgements with a reason: {kind: audit|judgement, key (seq or judgement_id),
+        reason, details}."""
+
+    def erase(self, plan: dict) -> dict:
+        """Delete and scrub by key what graph/erasure.py decided (Plan.store_plan()): the customers with
+        their ties, links and judgements; the interactions; the identifiers; the profiles `whole` with
+        their audit entries, traits and household memberships (and `split_from` naming them); the golden
+        records of `partial`, whose records and interactions are stamped for resolve; `rejudge` un-marked
+        and their holders stamped; `texts` written back. Records the erasure's change sequence, so that a job that read before it writes
+        nothing of what it computed (ErasedMeanwhile). Returns {links, judgements, profiles} deleted."""
 
     def add_suppression(self, rows: Sequence[tuple[str, str]], at: str) -> int:
         """Add (hash, kind) suppression entries (idempotent); returns how many were new."""
 
-    def customer_identifiers(self, uids: Sequence[str]) -> list[dict]:
-        """The identifiers of these customers: uid, kind, value, shared, shared_reason, one row per edge."""
 
-    def links_touching(self, uids: Sequence[str]) -> list[LinkRow]:
-        """Scored links (probable and review) with at least one end in `uids`, with their evidence."""
+class RunLog(Protocol):
+    """What each run of a job did (ingest, replay, link), for `idgraph report`."""
 
-    def forget_customers(self, uids: Sequence[str], mask: Callable[[str], str]) -> dict:
-        """Erase these customers, in one transaction: their records; the interactions that name them, are
-        attributed to a profile that only they make up, or carry an identifier only they used; those
-        identifiers; their links and judgements (hard deleted: erasure outranks the append-only log);
-        the profiles only they made up and the retired profiles merged into those, with their audit
-        entries. A profile that keeps other records loses its golden record and its members are marked
-        for resolve; a shared identifier they held that stays is un-marked (its reason names them) and
-        its holders marked, so the guard judges it afresh. In the audit and judgement text that stays, every erased uid, profile id and
-        identifier is replaced by mask(token).
-
-        Returns {"counts": {customers, interactions, identifiers, links, judgements, profiles,
-        profiles_to_resolve, texts_redacted, identifiers_rejudged}, and, for the suppression entries only, the erased "uids",
-        "interaction_uids" and "identifiers" as (kind, value) pairs}."""
-
-    # -- run log -----------------------------------------------------------------------------------
     def record_run(self, run_tag: str, job: str, started_at: str, summary: dict) -> None:
         """Keep what one run of a job did in the store's run log: its tag, the job ("ingest", "replay",
         "link"), when it started (ISO 8601, UTC) and its summary (plain JSON-able data, no personal
-        values). A second entry under the same tag replaces the first. `idgraph report` reads it."""
+        values). A second entry under the same tag replaces the first."""
 
     def runs(self, job: str | None = None, limit: int | None = None) -> list[dict]:
         """The run log, newest first (by started_at, then run_tag): run_tag, job, started_at and summary
         (a dict); only the runs of `job` when given, at most `limit` of them."""
 
-    # -- bulk export -----------------------------------------------------------------------------
-    # Whole-graph streams for a first load into another store (`idgraph export --neo4j-import DIR`):
-    # every row of a kind, in a stable order, fetched lazily so that millions of rows are never held in
-    # memory at once. Profiles come from export_profiles() and judgements from judgements(None, True).
+
+class BulkExport(Protocol):
+    """Whole-graph streams: `idgraph export` (records and profiles) and a first load into another store
+    (`idgraph export --neo4j-import DIR`): every row of a kind, in a stable order, fetched lazily so that
+    millions of rows are never held in memory at once. Judgements come from judgements(None, True), the
+    change sequence and watermarks from marks()."""
 
     def bulk_snapshot(self) -> AbstractContextManager[None]:
-        """A context in which the bulk streams below see one state of the store, where the engine gives one
+        """A context in which the bulk streams see one state of the store, where the engine gives one
         (embedded: one read transaction). Elsewhere (Neo4j Community reads at read-committed) the caller
         makes sure no job writes meanwhile."""
 
-    def bulk_customers(self) -> Iterator[dict]:
-        """Every customer record, by uid: uid, source, source_id, first_name, last_name, full_name, dob,
-        address, city, postcode, country, updated_at, row_hash, run_tag, seq, profile_id (only when that
-        profile exists: IN_PROFILE), dirty and link_dirty (bools), attributes (a dict, {} when none)."""
+    def bulk(self, kind: str) -> Iterator[Any]:
+        """The rows of one kind (BULK_KINDS):
+        * records: (kind 'customer'|'interaction', source, record_id, profile_id) for every record, by kind,
+          source and id;
+        * profiles: every profile (any status) with its lineage and golden record, by id (sources: a JSON
+          list in text);
+        * attribute_keys: every attribute name a customer record holds, sorted (the customer file's columns);
+        * customers: dicts by uid: uid, source, source_id, first_name, last_name, full_name, dob, address,
+          city, postcode, country, updated_at, row_hash, run_tag, seq, profile_id (only when that profile
+          exists: IN_PROFILE), resolve_seq and link_seq (the work marks), attributes (a dict);
+        * identifiers: dicts by kind and value: kind, value, shared (bool), shared_reason;
+        * identifier_ties: (holder, uid, kind, value, origin) for every tie whose both ends exist, holder
+          'customer' (origin 'record' or an event's source) or 'interaction' (origin None);
+        * interactions: dicts by uid: uid, source, source_id, at, channel, type, customer_ref, attributes,
+          row_hash, run_tag, profile_id, resolve_seq, by (customer_ref when that customer is in the store);
+        * links: LinkRow of every scored link whose both customers exist, by (a_uid, b_uid);
+        * profile_lineage: (profile_id, 'merged_into'|'split_from', other profile_id) where the other exists;
+        * audit: dicts by seq: seq, at, action, profile_id, by, reason, details (JSON text);
+        * suppression: dicts by hash: hash, kind, at; and the salt, if one was made, as the one row of kind
+          'salt' first ({hash: 'salt', kind: 'salt', at: None, value}) without making one;
+        * households: dicts by household_id (any status): household_id, seq, status, merged_into,
+          split_from, created_at, updated_at, size, evidence (a list);
+        * household_members: (profile_id, household_id) of every membership, by profile and household;
+        * traits: (profile_id, stamp, traits: a dict) of every profile with traits, by profile."""
 
-    def bulk_attribute_keys(self) -> list[str]:
-        """Every attribute name a customer record holds, sorted (the columns of the customer file)."""
 
-    def bulk_identifiers(self) -> Iterator[dict]:
-        """Every identifier, by kind and value: kind (email|phone|device or a declared kind), value, shared
-        (bool), shared_reason."""
+class Households(Protocol):
+    """Households (graph/households.py decides them): what resolve reads and writes, in its transaction,
+    through ingest/jobs/households.py, and what a person asks of a household. Evidence keys are
+    'kind:value' (an identifier) or 'dwelling:postcode|address' / 'surname_postcode:postcode|surname'."""
 
-    def bulk_identifier_ties(self) -> Iterator[tuple[str, str, str, str, str | None]]:
-        """Every tie to an identifier whose both ends exist: (holder, uid, kind, value, origin), holder
-        'customer' (HAS_EMAIL/HAS_PHONE/USES_DEVICE/HAS_IDENTIFIER, origin 'record' or an event's source) or
-        'interaction' (VIA_EMAIL/VIA_PHONE/ON_DEVICE/VIA_IDENTIFIER, origin None)."""
+    def household_evidence(self, profile_ids: Sequence[str] | None, kinds: Sequence[str]) -> pl.DataFrame:
+        """profile_id, key: the evidence of `kinds` the records of these profiles (every profile when None)
+        hold themselves (origin 'record'; a dwelling only with a house number)."""
 
-    def bulk_interactions(self) -> Iterator[dict]:
-        """Every interaction, by uid: uid, source, source_id, at, channel, type, customer_ref, attributes,
-        row_hash, run_tag, profile_id (the attribution), dirty (bool), and by: customer_ref when that
-        customer is in the store (BY), else None."""
+    def household_holders(self, keys: Sequence[str]) -> pl.DataFrame:
+        """profile_id, key: every profile whose records hold one of these evidence keys."""
 
-    def bulk_links(self) -> Iterator[LinkRow]:
-        """Every scored link (probable and review) whose both customers exist, by (a_uid, b_uid)."""
+    def household_members(self, profile_ids: Sequence[str] | None) -> pl.DataFrame:
+        """household_id, profile_id, seq, status: every member of the active households these profiles are
+        in (every active household when None)."""
 
-    def bulk_profile_lineage(self) -> Iterator[tuple[str, str, str]]:
-        """(profile_id, 'merged_into'|'split_from', other profile_id) where the other profile exists
-        (MERGED_INTO, SPLIT_FROM)."""
+    def household_ids_taken(self, ids: Sequence[str]) -> set[str]: ...
 
-    def bulk_audit(self) -> Iterator[dict]:
-        """Every audit entry, by seq: seq, at, action, profile_id, by, reason, details (JSON text)."""
+    def max_household_seq(self) -> int: ...
 
-    def bulk_suppression(self) -> Iterator[dict]:
-        """Every suppression entry, by hash: hash, kind, at (the salt is not one: see bulk_salt)."""
+    def write_households(self, members: pl.DataFrame, households: pl.DataFrame, retired: pl.DataFrame,
+                         scope: Sequence[str] | None) -> None:
+        """The memberships of the profiles in scope (all when None) become `members` (household_id,
+        profile_id); `households` (household_id, seq, status, split_from, created_at, updated_at, size,
+        evidence) are upserted; `retired` (household_id, status, merged_into, updated_at) lose their members."""
 
-    def bulk_salt(self) -> str | None:
-        """The store's salt if one was made, without making one (an export writes nothing)."""
+    def household(self, household_id: str) -> dict | None:
+        """A household with its members: its fields, evidence (a list), members (profile_id, first_name,
+        last_name, city, postcode)."""
+
+    def profile_households(self, profile_id: str) -> list[str]: ...
+
+
+class Traits(Protocol):
+    """A profile's traits (graph/traits.py computes them): what resolve reads and writes, in its
+    transaction, through ingest/jobs/traits.py, and what `show` reads."""
+
+    def active_profiles(self) -> list[str]: ...
+
+    def profile_events(self, profile_ids: Sequence[str] | None) -> pl.DataFrame:
+        """The interactions attributed to these profiles (all when None): graph/traits.py EVENT_SCHEMA."""
+
+    def interaction_profiles(self, uids: Sequence[str]) -> list[str]:
+        """The profiles these interactions are attributed to, distinct and sorted."""
+
+    def trait_stamps(self) -> set[str]:
+        """The stamps (as_of date and a digest of the definitions) the stored traits were computed under."""
+
+    def write_traits(self, rows: Sequence[dict], stamp: str, clear: Sequence[str]) -> None:
+        """Each row's traits (profile_id and the values) replace the profile's, under `stamp`; the traits of
+        the profiles in `clear` (retired) are removed."""
+
+    def profile_traits(self, profile_id: str) -> dict: ...
+
+
+@runtime_checkable
+class Store(Transactions, WorkMarks, RecordsIn, Links, Resolution, JudgementsAndAudit, PeopleReads, Erasure,
+            RunLog, BulkExport, Households, Traits, Protocol):
+    """The graph, as the jobs see it: every role."""
+
+
+ROLES = (Transactions, WorkMarks, RecordsIn, Links, Resolution, JudgementsAndAudit, PeopleReads, Erasure,
+         RunLog, BulkExport, Households, Traits)
+
+
+def contract_methods() -> dict[str, list[str]]:
+    """The methods of each role (docs/architecture.md states the count; tests/test_contract.py checks both
+    stores have them)."""
+    return {role.__name__: [name for name, value in vars(role).items() if callable(value) and not name.startswith("_")]
+            for role in ROLES}

@@ -26,7 +26,7 @@ from datetime import date
 
 import polars as pl
 
-from idgraph.ingest.profile_settings import BUILT_IN_TRAITS, Traits, TraitSpec
+from idgraph.graph.trait_settings import BUILT_IN_TRAITS, Traits, TraitSpec
 
 EVENT_SCHEMA = {"profile_id": pl.Utf8, "uid": pl.Utf8, "source": pl.Utf8, "at": pl.Utf8, "channel": pl.Utf8,
                 "type": pl.Utf8, "attributes": pl.Utf8}

@@ -60,6 +60,11 @@ class CsvChunks:
         self._back: deque[Line] = deque()  # lines read ahead for a continuation that was refused
         self.delimiter = delimiter
 
+    @property
+    def pending(self) -> int:
+        """Lines read ahead for a refused continuation and not given back as rows yet."""
+        return len(self._back)
+
     def _take(self) -> Line | None:
         if self._back:
             return self._back.popleft()

@@ -36,7 +36,8 @@ RESERVED = frozenset({"email", "phone", "device", "customer", "profile", "record
 # The customers frame's columns and the Customer node's own properties: a kind becomes a frame column,
 # an attribute a frame column and a node property.
 RECORD_NAMES = frozenset(CUSTOMER_COLUMNS) | frozenset(
-    {"full_name", "row_hash", "run_tag", "dirty", "link_dirty", "attributes", "attribute_keys"})
+    {"full_name", "row_hash", "run_tag", "dirty", "link_dirty", "resolve_seq", "link_seq", "attributes",
+     "attribute_keys"})
 TOO_SHORT = "too short"
 JUNK = "junk"
 

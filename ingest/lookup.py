@@ -12,6 +12,19 @@ from idgraph.ingest import normalise as norm
 from idgraph.ingest.mapping import Mapping
 
 
+def normalise_identifier(mapping: Mapping, kind: str, raw: str, region: str | None, gmail: bool) -> str | None:
+    """One identifier value as the graph stores it: email (with gmail rules or not), phone (read in
+    `region`), device as given, or a kind the mapping declares through its own steps. Raises
+    norm.InvalidValue when unusable."""
+    if kind == "email":
+        return norm.email(raw, gmail_rules=gmail)
+    if kind == "phone":
+        return norm.phone(raw, region)
+    if kind == "device":
+        return raw
+    return mapping.identifiers[kind].normalise_value(raw)
+
+
 class BadIdentifier(IdgraphError):
     """An identifier asked for on the command line is not KIND=VALUE, of a known kind, or usable."""
 
@@ -27,14 +40,7 @@ def parse_identifier(mapping: Mapping, spec: str, option: str = "--identifier") 
         raise BadIdentifier(f"{option} {spec!r}: no identifier kind {kind!r} in the mapping; known: {', '.join(known)} "
                             "(declare further kinds under `identifiers:`)")
     try:
-        if kind == "email":
-            value = norm.email(raw, gmail_rules=mapping.gmail_rules)
-        elif kind == "phone":
-            value = norm.phone(raw, mapping.phone_region)
-        elif kind == "device":
-            value = raw
-        else:
-            value = mapping.identifiers[kind].normalise_value(raw)
+        value = normalise_identifier(mapping, kind, raw, mapping.phone_region, mapping.gmail_rules)
     except norm.InvalidValue as exc:
         raise BadIdentifier(f"{option} {spec!r}: not a usable {kind} ({exc.reason})") from None
     if not value:

@@ -8,6 +8,7 @@ naming the file, the source and the field.
 
 from __future__ import annotations
 
+import datetime as _dt
 import glob
 from enum import Enum
 from pathlib import Path
@@ -231,6 +232,7 @@ class Junk(BaseModel):
     emails: list[str] = Field(default_factory=list)
     phones: list[str] = Field(default_factory=list)
     values: list[str] = Field(default_factory=list)  # any field: "n/a", "unknown"
+    dates: list[_dt.date] = Field(default_factory=list)  # placeholder dates of birth: 1900-01-01
 
 
 class Guard(BaseModel):

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from idgraph.graph.errors import SourceError
-from idgraph.ingest.csv_rows import CsvChunks
+from idgraph.ingest.csv_rows import Chunk, CsvChunks
 from idgraph.ingest.lines import (Line, decode_error, lines_of, lines_of_text, raw_base64, raw_text,
                                   read_lines)
 from idgraph.ingest.mapping import Format, Source
@@ -133,13 +133,17 @@ def _csv_rows(lines: Iterable[Line], source: Source, path: Path,
     _missing(source, path, set(names))
     width = len(names)
     while (chunk := chunks.next(width)) is not None:
-        error = decode_error(chunk.lines)
-        if error or chunk.fields is None:
-            yield BadRow(chunk.line, chunk.raw, error or chunk.reason or "", raw_base64(chunk.lines), header)
-        elif len(chunk.fields) != width:
-            yield BadRow(chunk.line, chunk.raw, f"expected {width} columns, got {len(chunk.fields)}", None, header)
-        else:
-            yield RawRow(chunk.line, dict(zip(names, chunk.fields)), chunk.raw, header)
+        yield csv_row(chunk, names, header)
+
+
+def csv_row(chunk: Chunk, names: list[str], header: str) -> RawRow | BadRow:
+    """One CSV row under its header, or the reason it is not one."""
+    error = decode_error(chunk.lines)
+    if error or chunk.fields is None:
+        return BadRow(chunk.line, chunk.raw, error or chunk.reason or "", raw_base64(chunk.lines), header)
+    if len(chunk.fields) != len(names):
+        return BadRow(chunk.line, chunk.raw, f"expected {len(names)} columns, got {len(chunk.fields)}", None, header)
+    return RawRow(chunk.line, dict(zip(names, chunk.fields)), chunk.raw, header)
 
 
 # -- JSON Lines ----------------------------------------------------------------------------------

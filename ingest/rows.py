@@ -18,8 +18,13 @@ from collections import Counter
 
 from idgraph.graph.records import CustomerRow, InteractionRow, record_uid
 from idgraph.ingest import normalise as norm
+from idgraph.ingest.lookup import normalise_identifier
 from idgraph.ingest.mapping import JOINED_COLUMN_ROLES, Column, Mapping, Source
 from idgraph.ingest.readers import json_type
+
+
+# The roles of a purchase, kept among an event's attributes under their names (graph/traits.py reads them).
+PURCHASE_ROLES = ("amount", "currency", "order_id")
 
 
 class RowRejected(Exception):
@@ -84,6 +89,10 @@ class RowBuilder:
 
     def _normalised(self, values: dict, role: str, fn, *args) -> str | None:
         raw = self._joined(values, role) if role in JOINED_COLUMN_ROLES else self._one(values, role)
+        return self.normalise_text(raw, role, fn, *args)
+
+    def normalise_text(self, raw: str | None, role: str, fn, *args) -> str | None:
+        """fn of a value already read (trimmed, not junk); unusable: None, counted."""
         if raw is None:
             return None
         try:
@@ -92,42 +101,39 @@ class RowBuilder:
             self.problems[(role, exc.reason)] += 1
             return None
 
+    def identifier_columns(self) -> list[tuple[str, str, Column]]:
+        """(kind, role, column) of every identifier column, in the order a record lists its identifiers."""
+        built_in = [(kind, kind, col) for kind in ("email", "phone", "device") for col in self.source.columns(kind)]
+        return built_in + [(kind, kind, col) for kind, _ in self._declared for col in self.source.columns(kind)]
+
+    def identifier(self, values: dict, kind: str, role: str, col: Column) -> tuple[str, str] | None:
+        """One column's identifier, normalised, or None (empty, unusable or junk: counted)."""
+        return self.identifier_of_text(self._raw(values, col, role), kind, role)
+
+    def identifier_of_text(self, raw: str | None, kind: str, role: str) -> tuple[str, str] | None:
+        """`identifier` of a value already read (trimmed, not junk)."""
+        if raw is None:
+            return None
+        try:
+            value = normalise_identifier(self.mapping, kind, raw, self.region, self.gmail)
+        except norm.InvalidValue as exc:
+            self.problems[(role, exc.reason)] += 1
+            return None
+        if value is None:
+            return None
+        if (kind == "email" and self.junk.is_junk_email(value)) or (kind == "phone" and self.junk.is_junk_phone(value)) \
+                or (kind not in ("email", "phone", "device") and self.junk.is_junk_value(value)):
+            # a declared kind's "@unknown" is a placeholder once normalised
+            self.problems[(role, "junk")] += 1
+            return None
+        return kind, value
+
     def _identifiers(self, values: dict) -> list[tuple[str, str]]:
         found: list[tuple[str, str]] = []
-        for role, kind in (("email", "email"), ("phone", "phone"), ("device", "device")):
-            for col in self.source.columns(role):
-                raw = self._raw(values, col, role)
-                if raw is None:
-                    continue
-                try:
-                    value = (norm.email(raw, gmail_rules=self.gmail) if kind == "email"
-                             else norm.phone(raw, self.region) if kind == "phone" else raw)
-                except norm.InvalidValue as exc:
-                    self.problems[(role, exc.reason)] += 1
-                    continue
-                if value is None:
-                    continue
-                if (kind == "email" and self.junk.is_junk_email(value)) or (
-                        kind == "phone" and self.junk.is_junk_phone(value)):
-                    self.problems[(role, "junk")] += 1
-                    continue
-                if (kind, value) not in found:
-                    found.append((kind, value))
-        for kind, declared in self._declared:
-            for col in self.source.columns(kind):
-                raw = self._raw(values, col, kind)
-                if raw is None:
-                    continue
-                try:
-                    value = declared.normalise_value(raw)
-                except norm.InvalidValue as exc:
-                    self.problems[(kind, exc.reason)] += 1
-                    continue
-                if self.junk.is_junk_value(value):  # "@unknown" is a placeholder once normalised
-                    self.problems[(kind, "junk")] += 1
-                    continue
-                if (kind, value) not in found:
-                    found.append((kind, value))
+        for kind, role, col in self.identifier_columns():
+            pair = self.identifier(values, kind, role, col)
+            if pair is not None and pair not in found:
+                found.append(pair)
         return found
 
     def _attributes(self, values: dict) -> dict[str, str]:
@@ -162,7 +168,7 @@ class RowBuilder:
         """The roles amount, currency and order_id of an event, kept among its attributes under those names
         (graph/traits.py reads them); an unusable amount or currency is left out and counted."""
         found: dict = {}
-        for role, fn in (("amount", norm.amount), ("currency", norm.currency), ("order_id", None)):
+        for role, fn in zip(PURCHASE_ROLES, (norm.amount, norm.currency, None)):
             if not self.source.columns(role):
                 continue
             value = self._one(values, role) if fn is None else self._normalised(values, role, fn)
@@ -171,58 +177,114 @@ class RowBuilder:
         return found
 
     # -- records ---------------------------------------------------------------------------------
-    def customer(self, values: dict) -> CustomerRow:
-        identifiers = self._identifiers(values)
-        source_id = self._source_id(values, identifiers)
+    def names(self, values: dict) -> tuple[str | None, str | None, str | None]:
+        """(first, last, full name) of a row: a full name fills a first or last name that is missing."""
         first = self._normalised(values, "first_name", norm.name_part)
         last = self._normalised(values, "last_name", norm.name_part)
         full = self._one(values, "full_name")
         if full and not (first and last):
             f, l = norm.split_full_name(full, self.source.name_format)
             first, last = first or f, last or l
+        return first, last, norm.name_part(full) if full else None
+
+    def dob(self, values: dict) -> str | None:
         dob_col = self.source.columns("dob")
-        dob = self._normalised(values, "dob", norm.date, dob_col[0].format) if dob_col else None
+        return self._normalised(values, "dob", self.birth_date, dob_col[0].format) if dob_col else None
+
+    def birth_date(self, raw: str, fmt: str | None) -> str | None:
+        """norm.date, and a placeholder date of birth (1900-01-01) set aside as junk."""
+        iso = norm.date(raw, fmt)
+        if self.junk.is_junk_date(iso):
+            raise norm.InvalidValue("junk", raw)
+        return iso
+
+    def updated_at(self, values: dict) -> str | None:
         upd_col = self.source.columns("updated_at")
-        updated = self._normalised(values, "updated_at", norm.timestamp, upd_col[0].format) if upd_col else None
+        return self._normalised(values, "updated_at", norm.timestamp, upd_col[0].format) if upd_col else None
+
+    def place(self, values: dict) -> tuple[str | None, str | None, str | None, str | None]:
+        """(address, city, postcode, country): a postcode is read as its country writes them."""
         country = self._normalised(values, "country", norm.country)
+        raw_address = self._joined(values, "address")
+        address = self.normalise_text(raw_address, "address", norm.address)
+        city = self._normalised(values, "city", norm.city)
+        postcode = self._normalised(values, "postcode", norm.postcode, country)
+        if address and postcode is None:
+            address, postcode, city = self._postcode_in_line(raw_address, country or self.region, address, city)
+        return address, city, postcode, country
+
+    @staticmethod
+    def _postcode_in_line(raw: str, region: str | None, address: str, city: str | None):
+        """A one-column address that holds its postcode and city gives them up, so it compares with a
+        source that keeps them apart ("Waldstr. 24 90446 Nurnberg" against "waldstr" in 90446)."""
+        found = norm.postcode_in_line(raw, region)
+        if found is None:
+            return address, None, city
+        line, code, town = found
+        try:
+            code = norm.postcode(code, region)
+        except norm.InvalidValue:
+            return address, None, city
+        return norm.address(line) or address, code, city or (norm.city(town) if town else None)
+
+    # -- records ---------------------------------------------------------------------------------
+    def customer(self, values: dict) -> CustomerRow:
+        identifiers = self._identifiers(values)
+        source_id = self._source_id(values, identifiers)
+        first, last, full = self.names(values)
+        dob = self.dob(values)
+        updated = self.updated_at(values)
+        address, city, postcode, country = self.place(values)
         row = CustomerRow(
             uid=record_uid(self.source.name, source_id), source=self.source.name, source_id=source_id,
-            first_name=first, last_name=last, full_name=norm.name_part(full) if full else None, dob=dob,
-            address=self._normalised(values, "address", norm.address),
-            city=self._normalised(values, "city", norm.city),
-            postcode=self._normalised(values, "postcode", norm.postcode, country),
-            country=country, updated_at=updated, identifiers=identifiers, attributes=self._attributes(values),
+            first_name=first, last_name=last, full_name=full, dob=dob, address=address, city=city,
+            postcode=postcode, country=country, updated_at=updated, identifiers=identifiers,
+            attributes=self._attributes(values),
         )
         row.row_hash = customer_hash(row)
         return row
 
-    def interaction(self, values: dict) -> InteractionRow:
-        identifiers = self._identifiers(values)
-        source_id = self._source_id(values, identifiers)
+    def at(self, values: dict) -> str:
+        """An event's time; an event without a usable one is rejected."""
         ts_col = self.source.columns("timestamp")[0]
         raw_ts = self._raw(values, ts_col, "timestamp", junk_check=False)  # a bad time quarantines anyway
         if raw_ts is None:
             raise RowRejected("timestamp: empty")
         try:
-            at = norm.timestamp(raw_ts, ts_col.format)
+            return norm.timestamp(raw_ts, ts_col.format)
         except norm.InvalidValue as exc:
             raise RowRejected(f"timestamp: {exc.reason} ({raw_ts!r})") from None
+
+    def customer_ref(self, values: dict) -> str | None:
         ref_id = self._raw(values, self._ref, "customer_ref") if self._ref else None
+        return record_uid(self._ref.source, ref_id) if ref_id else None
+
+    def kept(self, values: dict) -> str | None:
+        """The columns an event keeps, as JSON."""
         kept = {k: values.get(k) for k in self.source.keep}
         for key, value in kept.items():
             if isinstance(value, float) and not math.isfinite(value):
                 raise RowRejected(f"field 'keep' (column {key!r}): expected a finite number, got {json_type(value)}")
         kept.update(self._purchase(values))
+        return json.dumps(kept, sort_keys=True, default=str) if kept else None
+
+    def interaction(self, values: dict) -> InteractionRow:
+        identifiers = self._identifiers(values)
+        source_id = self._source_id(values, identifiers)
+        at = self.at(values)
+        customer_ref = self.customer_ref(values)
+        attributes = self.kept(values)
         row = InteractionRow(
             uid=record_uid(self.source.name, source_id), source=self.source.name, source_id=source_id, at=at,
             channel=self._one(values, "channel"), type=self._one(values, "event_type"),
-            customer_ref=record_uid(self._ref.source, ref_id) if ref_id else None,
-            attributes=json.dumps(kept, sort_keys=True, default=str) if kept else None,
-            identifiers=identifiers,
+            customer_ref=customer_ref, attributes=attributes, identifiers=identifiers,
         )
-        row.row_hash = _row_hash(row.at, row.channel, row.type, row.customer_ref, row.attributes,
-                                 sorted(row.identifiers))
+        row.row_hash = interaction_hash(row)
         return row
+
+
+def interaction_hash(row: InteractionRow) -> str:
+    return _row_hash(row.at, row.channel, row.type, row.customer_ref, row.attributes, sorted(row.identifiers))
 
 
 def customer_hash(row: CustomerRow) -> str:

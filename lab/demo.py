@@ -53,7 +53,7 @@ def run_demo(folder: Path, people: int = 2000, seed: int = 42, progress: Progres
 def _showcase(store) -> ProfileView | None:
     """A profile worth looking at: records from the most sources, and a journey of interactions."""
     best, best_key = None, None
-    for p in store.export_profiles():
+    for p in store.bulk("profiles"):
         if p["status"] != "active" or p["customer_count"] > 6:
             continue
         key = (len(json.loads(p["sources"] or "[]")), min(p["interaction_count"], 8), p["profile_id"])

@@ -11,7 +11,7 @@ Two diagnostics, read from a store after ``ingest -> link -> resolve`` and a tru
   shared or not) ∪ (true pairs the link job's blocking makes candidates), evaluated against the truth.
   A true pair with neither is out of reach of scoring, whatever the model.
 
-Also :func:`evaluate_clusters`: ``lab.evaluate.evaluate`` on any clustering of customer records (a table
+Also :func:`evaluate_clusters`: ``queries.truth.evaluate`` on any clustering of customer records (a table
 ``source, record_id, cluster``), so another system's output (Splink's) is measured by the same code.
 
 Records whose id the truth gives several persons (a junk newsletter address typed by several people)
@@ -28,7 +28,7 @@ from pydantic import BaseModel
 
 from idgraph.graph.components import components
 from idgraph.graph.store import Store
-from idgraph.lab.evaluate import Evaluation, evaluate
+from idgraph.queries.truth import Evaluation, evaluate
 
 
 class GuardDiagnostic(BaseModel):
@@ -55,13 +55,14 @@ class _Clusters:
     def __init__(self, clusters: pl.DataFrame) -> None:
         self._rows = clusters.select("source", "record_id", pl.col("cluster").cast(pl.Utf8))
 
-    def export_records(self) -> Iterator[tuple[str, str, str, str | None]]:
+    def bulk(self, kind: str) -> Iterator[tuple[str, str, str, str | None]]:
+        assert kind == "records"
         for source, record_id, cluster in self._rows.iter_rows():
             yield "customer", source, record_id, cluster
 
 
 def evaluate_clusters(clusters: pl.DataFrame, truth_path: Path) -> Evaluation:
-    """``lab.evaluate.evaluate`` of a clustering: columns source, record_id, cluster (a null cluster is
+    """``queries.truth.evaluate`` of a clustering: columns source, record_id, cluster (a null cluster is
     a record of its own). Only customer records: the interaction figures are empty."""
     return evaluate(_Clusters(clusters), truth_path)  # type: ignore[arg-type]
 
@@ -119,7 +120,7 @@ def recall_ceiling(store: Store, truth_path: Path, candidates: pl.DataFrame) -> 
 
     candidates: the link job's candidate pairs as uids (:func:`blocking_pairs`)."""
     people = person_of_uid(truth_path)
-    records = pl.DataFrame(list(store.export_records()), orient="row",
+    records = pl.DataFrame(list(store.bulk("records")), orient="row",
                            schema={"kind": pl.Utf8, "source": pl.Utf8, "record_id": pl.Utf8, "profile_id": pl.Utf8})
     records = records.filter(pl.col("kind") == "customer").with_columns(
         pl.concat_str(["source", pl.lit(":"), "record_id"]).alias("uid"))

@@ -19,6 +19,7 @@ from typing import Literal
 import networkx as nx
 from pydantic import BaseModel, Field
 
+from idgraph.graph.closure import closure
 from idgraph.graph.refs import records_of
 from idgraph.graph.records import LinkRow
 from idgraph.graph.store import Store
@@ -68,7 +69,7 @@ def explain(store: Store, a: str, b: str) -> Explanation:
     result = Explanation(a=a, b=b, a_uid=ua, b_uid=ub, a_profile=a_profile, b_profile=b_profile, together=together)
     if ua == ub:
         return result
-    scope = store.closure([ua, ub])
+    scope = closure(store, [ua, ub])
     graph = _graph(store.link_edges(scope))
     if together:
         members = set(a_uids)
@@ -100,7 +101,7 @@ def explain(store: Store, a: str, b: str) -> Explanation:
             kind="not_same", text=f"judged different: {j['a_uid']} is not {j['b_uid']} (judgement {j['judgement_id']} "
             f"by {j['by']} on {j['at']}" + (f": {j['reason']}" if j.get("reason") else "") + ")",
             detail={k: j.get(k) for k in ("judgement_id", "a_uid", "b_uid", "by", "at", "reason")}))
-    for link in store.links_touching(sorted(side_a | side_b)):
+    for link in store.links(touching=sorted(side_a | side_b)):
         if link.kind == "review" and ((link.a_uid in side_a and link.b_uid in side_b)
                                       or (link.a_uid in side_b and link.b_uid in side_a)):
             result.apart.append(Reason(
@@ -178,7 +179,7 @@ def _crossing(graph: nx.Graph, side_a: set[str], side_b: set[str]) -> list[tuple
 
 def _steps(store: Store, graph: nx.Graph, path: list[str]) -> list[Step]:
     customers = [n for n in path if _is_customer(n, graph)]
-    links = {(l.a_uid, l.b_uid): l for l in store.links_touching(customers)}
+    links = {(l.a_uid, l.b_uid): l for l in store.links(touching=customers)}
     judgements = {(j["a_uid"], j["b_uid"]): j for j in store.judgements(customers) if j["kind"] == "same"}
     steps: list[Step] = []
     i = 0

@@ -48,12 +48,12 @@ def export(store: Store, out_dir: Path, fmt: str = "csv") -> ExportSummary:
         raise ValueError(f"unknown format {fmt!r}: csv or jsonl")
     out_dir.mkdir(parents=True, exist_ok=True)
     records_path, profiles_path = out_dir / f"records.{fmt}", out_dir / f"profiles.{fmt}"
-    records = (dict(zip(RECORD_COLUMNS, r)) for r in store.export_records())
+    records = (dict(zip(RECORD_COLUMNS, r)) for r in store.bulk("records"))
     n_records = _write(records_path, RECORD_COLUMNS, records, fmt)
     households: dict[str, list[str]] = {}
-    for profile_id, household_id in store.export_households():
+    for profile_id, household_id in store.bulk("household_members"):
         households.setdefault(profile_id, []).append(household_id)
-    profiles = ({**p, "household_ids": " ".join(households.get(p["profile_id"], []))} for p in store.export_profiles())
+    profiles = ({**p, "household_ids": " ".join(households.get(p["profile_id"], []))} for p in store.bulk("profiles"))
     n_profiles = _write(profiles_path, None, profiles, fmt)
     return ExportSummary(records_file=str(records_path), profiles_file=str(profiles_path),
                          records=n_records, profiles=n_profiles)

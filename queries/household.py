@@ -9,6 +9,7 @@ from __future__ import annotations
 from pydantic import BaseModel, Field
 
 from idgraph.graph.errors import NotFoundError
+from idgraph.queries.lineage import follow_merges
 
 
 class HouseholdView(BaseModel):
@@ -28,12 +29,7 @@ def show_household(store, household_id: str) -> HouseholdView:
     row = store.household(household_id)
     if row is None:
         raise NotFoundError(f"no household {household_id!r} (`idgraph show PROFILE` names a profile's households)")
-    lineage: list[str] = []
-    hops = 0
-    while row["status"] == "merged" and row["merged_into"] and hops < 100:
-        lineage.append(f"{row['household_id']} was merged into {row['merged_into']} on {row['updated_at']}")
-        row = store.household(row["merged_into"])
-        hops += 1
+    row, lineage = follow_merges(store.household, row, "household_id")
     if row["status"] == "empty":
         raise NotFoundError(f"household {household_id!r} no longer has members (emptied {row['updated_at']})")
     return HouseholdView(household_id=row["household_id"], asked_for=household_id, lineage=lineage,

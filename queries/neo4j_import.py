@@ -3,7 +3,8 @@
 `idgraph export --neo4j-import DIR` writes, from any store (the embedded one in practice):
 
     DIR/nodes/<label>.header.csv + <label>.csv            Customer Email Phone Device Identifier Interaction
-                                                          Profile Household Audit Suppression
+                                                          Profile Household Audit Suppression Sequence
+                                                          Watermark
     DIR/relationships/<type>.header.csv + <type>.csv      HAS_EMAIL HAS_PHONE USES_DEVICE HAS_IDENTIFIER
                                                           VIA_EMAIL VIA_PHONE ON_DEVICE VIA_IDENTIFIER BY
                                                           IN_PROFILE PROBABLY_SAME|MAYBE_SAME (links)
@@ -13,17 +14,19 @@
 
 The graph is the Neo4j store's (graph/neo4j_store.py, cypher/write/): the same labels, relationship
 types and property keys, typed as it writes them (seq:long, score:double, shared:boolean,
-sources:string[]), with the work marks (dirty, link_dirty) carried over so the jobs pick up where the
-embedded store left them, and the audit trail, the suppression list and the salt that makes its hashes
+sources:string[]), with the work marks (each record's resolve_seq and link_seq, the change sequence
+with its audit counter, each job's watermark) carried over so the jobs pick up where the embedded store
+left them, and the audit trail, the suppression list and the salt that makes its hashes
 match, so a forgotten person stays forgotten. Each node kind has an id space of its own (`uid:ID(Customer)`,
 `address:ID(Email)`, `key:ID(Identifier)` for the kinds a mapping declares, ...), whose key is stored as the
-property the store looks it up by. Audit and Suppression nodes have no relationships, so no id. A group with
+property the store looks it up by. Audit, Suppression, Sequence and Watermark nodes have no relationships,
+so no id. A group with
 no rows is left out. A customer's attributes are columns of the customer file, one per attribute name any
-record holds (the store lists them first: `bulk_attribute_keys`), with `attribute_keys:string[]`. A
+record holds (the store lists them first: `bulk("attribute_keys")`), with `attribute_keys:string[]`. A
 profile's traits are columns of the profile file in the same way (`trait_keys:string[]`, `traits_stamp`),
 typed by their values.
 
-Every row is streamed from the store (`bulk_*` methods of the store contract) straight into its file:
+Every row is streamed from the store (`bulk(kind)` of the store contract) straight into its file:
 nothing is held in memory but one row. Strings are always quoted, so an empty string stays one and a
 missing value (an empty unquoted field) is no property at all; when some value holds a line break the
 command says `--multiline-fields=true` (slower, so only then).
@@ -60,10 +63,10 @@ JUDGEMENT_TYPE = {"same": "SAME_AS", "not_same": "NOT_SAME_AS"}
 LINEAGE_TYPE = {"merged_into": "MERGED_INTO", "split_from": "SPLIT_FROM"}
 
 _CUSTOMER = ("uid:ID(Customer)", "source", "source_id", "first_name", "last_name", "full_name", "dob", "address",
-             "city", "postcode", "country", "updated_at", "row_hash", "run_tag", "seq:long", "dirty:boolean",
-             "link_dirty:boolean")  # then attribute_keys:string[] and one column per attribute, then :LABEL
+             "city", "postcode", "country", "updated_at", "row_hash", "run_tag", "seq:long", "resolve_seq:long",
+             "link_seq:long")  # then attribute_keys:string[] and one column per attribute, then :LABEL
 _INTERACTION = ("uid:ID(Interaction)", "source", "source_id", "at", "channel", "type", "customer_ref", "attributes",
-                "row_hash", "run_tag", "profile_id", "dirty:boolean", ":LABEL")
+                "row_hash", "run_tag", "profile_id", "resolve_seq:long", ":LABEL")
 _PROFILE = ("profile_id:ID(Profile)", "seq:long", "status", "merged_into", "split_from", "created_at", "updated_at",
             "first_name", "last_name", "dob", "email", "phone", "address", "city", "postcode", "country",
             "customer_count:long", "interaction_count:long", "sources:string[]", ":LABEL")
@@ -71,6 +74,8 @@ _HOUSEHOLD = ("household_id:ID(Household)", "seq:long", "status", "merged_into",
               "updated_at", "size:long", "evidence:string[]", ":LABEL")
 _AUDIT = ("seq:long", "at", "action", "profile_id", "by", "reason", "details", ":LABEL")
 _SUPPRESSION = ("hash", "kind", "at", "value", ":LABEL")
+_SEQUENCE = ("key", "value:long", "audit:long", "erased:long", ":LABEL")
+_WATERMARK = ("job", "seq:long", ":LABEL")
 
 
 class ImportSummary(BaseModel):
@@ -147,7 +152,7 @@ class _Group:
 
 
 def _sources(text: str | None) -> list[str] | None:
-    """A profile's sources: a JSON list in text (both stores' export_profiles) -> a string array."""
+    """A profile's sources: a JSON list in text (both stores' bulk("profiles")) -> a string array."""
     if text is None:
         return None
     found = json.loads(text) if isinstance(text, str) else list(text)
@@ -167,12 +172,12 @@ def write_neo4j_import(store: Store, out_dir: Path, database: str = "neo4j") -> 
         groups[name] = _Group(kind, name, header, out_dir)
         return groups[name]
 
-    attributes = store.bulk_attribute_keys()
+    attributes = list(store.bulk("attribute_keys"))
     for name in attributes:
         if not name or any(ch in name for ch in ':,"\n') or name in {"attribute_keys", *(h.split(":")[0] for h in _CUSTOMER)}:
             raise IdgraphError(f"attribute {name!r} cannot be a column of the import files: rename it in the mapping")
     customer_header = (*_CUSTOMER, "attribute_keys:string[]", *attributes, ":LABEL")
-    traits = {pid: (stamp, values) for pid, stamp, values in store.export_traits()}
+    traits = {pid: (stamp, values) for pid, stamp, values in store.bulk("traits")}
     trait_columns = _trait_columns(traits)
     profile_header = (*_PROFILE[:-1], "trait_keys:string[]", "traits_stamp", *trait_columns.values(), ":LABEL")
     with ExitStack() as stack:
@@ -187,6 +192,8 @@ def write_neo4j_import(store: Store, out_dir: Path, database: str = "neo4j") -> 
             ("nodes", "household", _HOUSEHOLD),
             ("nodes", "audit", _AUDIT),
             ("nodes", "suppression", _SUPPRESSION),
+            ("nodes", "sequence", _SEQUENCE),
+            ("nodes", "watermark", _WATERMARK),
             *(("relationships", rel.lower(), (":START_ID(Customer)", f":END_ID({IDENTIFIER_LABEL[kind]})",
                                               "origin", ":TYPE")) for kind, rel in CUSTOMER_TIE.items()),
             *(("relationships", rel.lower(), (":START_ID(Interaction)", f":END_ID({IDENTIFIER_LABEL[kind]})",
@@ -249,16 +256,16 @@ def _write_all(store: Store, groups: dict[str, _Group], attributes: list[str],
                traits: dict[str, tuple[str, dict]], trait_names: list[str]) -> None:
     customer = groups["customer"]
     in_profile = groups["in_profile"]
-    for c in store.bulk_customers():
+    for c in store.bulk("customers"):
         held = c["attributes"]
         customer.write((c["uid"], c["source"], c["source_id"], c["first_name"], c["last_name"], c["full_name"],
                         c["dob"], c["address"], c["city"], c["postcode"], c["country"], c["updated_at"],
-                        c["row_hash"], c["run_tag"], c["seq"], c["dirty"], c["link_dirty"], sorted(held) or None,
+                        c["row_hash"], c["run_tag"], c["seq"], c["resolve_seq"], c["link_seq"], sorted(held) or None,
                         *(held.get(name) for name in attributes), "Customer"), "Customer")
         if c["profile_id"] is not None:
             in_profile.write((c["uid"], c["profile_id"], "IN_PROFILE"), "IN_PROFILE")
 
-    for d in store.bulk_identifiers():
+    for d in store.bulk("identifiers"):
         label = IDENTIFIER_LABEL.get(d["kind"])
         if label is None:
             groups["identifier"].write((f"{d['kind']}:{d['value']}", d["kind"], d["value"], d["shared"],
@@ -267,14 +274,14 @@ def _write_all(store: Store, groups: dict[str, _Group], attributes: list[str],
             groups[label.lower()].write((d["value"], d["shared"], d["shared_reason"], label), label)
 
     interaction, by = groups["interaction"], groups["by"]
-    for i in store.bulk_interactions():
+    for i in store.bulk("interactions"):
         interaction.write((i["uid"], i["source"], i["source_id"], i["at"], i["channel"], i["type"],
                            i["customer_ref"], i["attributes"], i["row_hash"], i["run_tag"], i["profile_id"],
-                           i["dirty"], "Interaction"), "Interaction")
+                           i["resolve_seq"], "Interaction"), "Interaction")
         if i["by"] is not None:
             by.write((i["uid"], i["by"], "BY"), "BY")
 
-    for holder, uid, kind, value, origin in store.bulk_identifier_ties():
+    for holder, uid, kind, value, origin in store.bulk("identifier_ties"):
         end = value if kind in IDENTIFIER_LABEL else f"{kind}:{value}"
         if holder == "customer":
             rel = CUSTOMER_TIE.get(kind, DECLARED_CUSTOMER_TIE)
@@ -284,7 +291,7 @@ def _write_all(store: Store, groups: dict[str, _Group], attributes: list[str],
             groups[rel.lower()].write((uid, end, rel), rel)
 
     links = groups["links"]
-    for link in store.bulk_links():
+    for link in store.bulk("links"):
         rel = LINK_TYPE[link.kind]
         links.write((link.a_uid, link.b_uid, float(link.score), link.evidence, rel), rel)
 
@@ -299,7 +306,7 @@ def _write_all(store: Store, groups: dict[str, _Group], attributes: list[str],
                           j.get("deleted_at"), rel), rel)
 
     profile = groups["profile"]
-    for p in store.export_profiles():
+    for p in store.bulk("profiles"):
         profile.write((p["profile_id"], p["seq"], p["status"], p.get("merged_into"), p.get("split_from"),
                        p.get("created_at"), p.get("updated_at"), p.get("first_name"), p.get("last_name"),
                        p.get("dob"), p.get("email"), p.get("phone"), p.get("address"), p.get("city"),
@@ -307,28 +314,31 @@ def _write_all(store: Store, groups: dict[str, _Group], attributes: list[str],
                        _sources(p.get("sources")), *_traits_of(traits.get(p["profile_id"]), trait_names), "Profile"),
                       "Profile")
     lineage = groups["lineage"]
-    for profile_id, kind, other in store.bulk_profile_lineage():
+    for profile_id, kind, other in store.bulk("profile_lineage"):
         rel = LINEAGE_TYPE[kind]
         lineage.write((profile_id, other, rel), rel)
 
     household = groups["household"]
-    for h in store.export_household_rows():
+    for h in store.bulk("households"):
         household.write((h["household_id"], h["seq"], h["status"], h["merged_into"], h["split_from"], h["created_at"],
                          h["updated_at"], h["size"], h["evidence"] or None, "Household"), "Household")
     in_household = groups["in_household"]
-    for profile_id, household_id in store.export_households():
+    for profile_id, household_id in store.bulk("household_members"):
         in_household.write((profile_id, household_id, "IN_HOUSEHOLD"), "IN_HOUSEHOLD")
 
     audit = groups["audit"]
-    for a in store.bulk_audit():
+    numbered = 0
+    for a in store.bulk("audit"):
         audit.write((a["seq"], a["at"], a["action"], a["profile_id"], a["by"], a["reason"], a["details"], "Audit"),
                     "Audit")
-    suppression = groups["suppression"]
-    salt = store.bulk_salt()
-    if salt is not None:  # the Neo4j store keeps its salt on the Suppression node whose hash is 'salt'
-        suppression.write(("salt", "salt", None, salt, "Suppression"), "Suppression")
-    for s in store.bulk_suppression():
-        suppression.write((s["hash"], s["kind"], s["at"], None, "Suppression"), "Suppression")
+        numbered = max(numbered, a["seq"])
+    marks = store.marks()  # the Neo4j store numbers audit entries after its counter: the highest one
+    groups["sequence"].write(("change", marks["sequence"], numbered, marks["erased"], "Sequence"), "Sequence")
+    for job, seq in marks["watermarks"].items():
+        groups["watermark"].write((job, seq, "Watermark"), "Watermark")
+    suppression = groups["suppression"]  # the salt first: the Neo4j store keeps it on the 'salt' node
+    for row in store.bulk("suppression"):
+        suppression.write((row["hash"], row["kind"], row["at"], row["value"], "Suppression"), "Suppression")
 
 
 def _traits_of(found: tuple[str, dict] | None, names: list[str]) -> list:

@@ -2,7 +2,9 @@
 
 Found by profile id (an old id is followed along its lineage to the current profile), by email, phone,
 device, any identifier (`kind, value`, a kind the mapping declares included) or record. The records come
-with their attributes, the identifiers are of every kind; the traits and the households come along. Returns a pydantic model: the CLI prints it, `--json` dumps it, a program uses it.
+with their attributes, the identifiers are of every kind; the traits and the households come along.
+Returns a pydantic model: the CLI prints it, `--json` dumps it, the service answers with it, a program
+uses it.
 """
 
 from __future__ import annotations
@@ -14,7 +16,10 @@ from pydantic import BaseModel, Field
 from idgraph.graph.errors import NotFoundError
 from idgraph.graph.store import Store
 from idgraph.ingest import normalise as norm
+from idgraph.ingest.lookup import parse_identifier
+from idgraph.ingest.mapping import Mapping
 from idgraph.queries.household import HouseholdView, profile_households
+from idgraph.queries.lineage import follow_merges
 
 TIMELINE_LIMIT = 200
 
@@ -36,15 +41,10 @@ class ProfileView(BaseModel):
 
 
 def _follow(store: Store, profile_id: str) -> tuple[dict, list[str]]:
-    lineage: list[str] = []
     row = store.profile(profile_id)
     if row is None:
         raise NotFoundError(f"no profile {profile_id!r}")
-    hops = 0
-    while row["status"] == "merged" and row["merged_into"] and hops < 100:
-        lineage.append(f"{row['profile_id']} was merged into {row['merged_into']} on {row['updated_at']}")
-        row = store.profile(row["merged_into"])
-        hops += 1
+    row, lineage = follow_merges(store.profile, row, "profile_id")
     if row["status"] == "empty":
         raise NotFoundError(f"profile {profile_id!r} no longer has any record (emptied {row['updated_at']})")
     if row.get("split_from"):
@@ -81,6 +81,19 @@ def find_profile_id(store: Store, *, email: str | None = None, phone: str | None
     return ids[0], f"{kind} {value}"
 
 
+def profile_identifiers(store: Store, profile_id: str, members: list[dict] | None = None) -> list[dict]:
+    """Every identifier (any kind) a record of the profile holds: kind, value, shared, shared_reason,
+    customers (the profile's records holding it, uids space-separated), by kind and value."""
+    uids = sorted(m["uid"] for m in (store.profile_members(profile_id) if members is None else members))
+    held: dict[tuple[str, str], dict] = {}
+    for row in store.customer_identifiers(uids) if uids else []:
+        entry = held.setdefault((row["kind"], row["value"]), {
+            "kind": row["kind"], "value": row["value"], "shared": bool(row["shared"]),
+            "shared_reason": row["shared_reason"], "customers": []})
+        entry["customers"].append(row["uid"])
+    return [{**e, "customers": " ".join(sorted(e["customers"]))} for _, e in sorted(held.items())]
+
+
 def show_profile(store: Store, profile_id: str, asked_for: str | None = None,
                  limit: int = TIMELINE_LIMIT) -> ProfileView:
     row, lineage = _follow(store, profile_id)
@@ -88,13 +101,44 @@ def show_profile(store: Store, profile_id: str, asked_for: str | None = None,
     golden = {k: row.get(k) for k in ("first_name", "last_name", "dob", "email", "phone", "address", "city",
                                        "postcode", "country")}
     golden["sources"] = json.loads(row["sources"]) if row.get("sources") else []
-    idents = store.profile_identifiers(pid)
-    for i in idents:
-        i["shared"] = bool(i["shared"])
+    customers = store.profile_members(pid)
+    idents = profile_identifiers(store, pid, customers)
     return ProfileView(
         profile_id=pid, asked_for=asked_for or profile_id, lineage=lineage, status=row["status"],
-        golden=golden, customers=store.profile_members(pid), identifiers=idents,
+        golden=golden, customers=customers, identifiers=idents,
         interactions=store.profile_interactions(pid, limit), interaction_count=row.get("interaction_count") or 0,
         created_at=row.get("created_at"), updated_at=row.get("updated_at"),
         traits=store.profile_traits(pid), households=profile_households(store, pid),
     )
+
+
+def lookup(store: Store, mapping: Mapping, kind: str, value: str) -> tuple[str, str]:
+    """The profile id behind `value` of any kind: 'record' (a uid 'source:id') or an identifier kind,
+    built in or declared by the mapping, normalised as ingest normalises it; (profile_id, what was asked)."""
+    if kind == "record":
+        return find_profile_id(store, record=value)
+    return find_profile_id(store, identifier=parse_identifier(mapping, f"{kind}={value}", kind))
+
+
+def profiles_of_records(store: Store, uids: list[str]) -> dict[str, str | None]:
+    """The profile of each record (customer or event) by uid, in one read; unknown uids are left out."""
+    return store.record_profiles(uids) if uids else {}
+
+
+class Timeline(BaseModel):
+    profile_id: str
+    lineage: list[str] = Field(default_factory=list)
+    offset: int
+    limit: int
+    total: int  # interactions attributed to the profile
+    interactions: list[dict]
+
+
+def timeline(store: Store, profile_id: str, offset: int = 0, limit: int = 50) -> Timeline:
+    """One page of a profile's timeline, oldest first (an old id is followed). Pages by offset: the store
+    reads the first offset + limit events, so deep pages cost more than the first."""
+    row, lineage = _follow(store, profile_id)
+    pid = row["profile_id"]
+    events = store.profile_interactions(pid, offset + limit)[offset:]
+    return Timeline(profile_id=pid, lineage=lineage, offset=offset, limit=limit,
+                    total=row.get("interaction_count") or 0, interactions=events)

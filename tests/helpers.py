@@ -99,3 +99,19 @@ def declared_project(folder: Path, crm: list[dict], bank: list[dict] | None = No
     path = folder / "idgraph.yaml"
     path.write_text(yaml.safe_dump(mapping, sort_keys=False), encoding="utf-8")
     return path
+
+
+# -- work marks (graph/work.py) --------------------------------------------------------------------------
+def to_link(store) -> list[str]:
+    """The customers the link job has still to look at (stamped after its watermark)."""
+    return store.changed("link", store.marks()["watermarks"].get("link", 0))
+
+
+def to_resolve(store) -> list[str]:
+    """The customers resolve has still to look at (stamped after its watermark)."""
+    return store.changed("resolve", store.marks()["watermarks"].get("resolve", 0))
+
+
+def linked_up_to_now(store) -> None:
+    """Advance the link job's watermark to the store's sequence, as a link run that read everything does."""
+    store.advance_watermark("link", store.marks()["sequence"])

@@ -55,6 +55,8 @@ LABEL_SQL = {
     "Household": "SELECT COUNT(*) FROM household",
     "Audit": "SELECT COUNT(*) FROM audit",
     "Suppression": "SELECT (SELECT COUNT(*) FROM suppression) + (SELECT COUNT(*) FROM meta WHERE key = 'salt')",
+    "Sequence": "SELECT COUNT(*) FROM meta WHERE key = 'seq'",  # the change sequence, one node
+    "Watermark": "SELECT COUNT(*) FROM meta WHERE key LIKE 'watermark:%'",
 }
 TYPE_SQL = {
     # An event's tie to a customer not ingested yet waits in the embedded table; Neo4j makes it on arrival.
@@ -99,7 +101,7 @@ def embedded(tmp_path_factory):
         resolve(store, mapping)
         # Judgements, and the lineage they make: two profiles merged (MERGED_INTO), a profile of three
         # sources split (SPLIT_FROM), and a withdrawn judgement (deleted_at).
-        profiles = sorted(store.export_profiles(), key=lambda p: (-p["customer_count"], p["profile_id"]))
+        profiles = sorted(store.bulk("profiles"), key=lambda p: (-p["customer_count"], p["profile_id"]))
         first, second = (store.profile_members(p["profile_id"])[0]["uid"] for p in profiles[-2:])
         record_judgement(store, first, second, True, "analyst@example.com", "same person, two addresses")
         big = [m["uid"] for m in store.profile_members(profiles[0]["profile_id"])]
@@ -175,7 +177,14 @@ def test_files_are_typed_quoted_and_complete(embedded, tmp_path):
     with (folder / "nodes" / "customer.csv").open(newline="") as fh:
         row = next(csv.reader(fh))
     assert row[-1] == "Customer" and int(row[header.index("seq:long")]) >= 1
-    assert row[header.index("dirty:boolean")] in ("true", "false")
+    assert int(row[header.index("resolve_seq:long")]) >= 1 and int(row[header.index("link_seq:long")]) >= 1
+    assert (folder / "nodes" / "sequence.header.csv").read_text().strip() == "key,value:long,audit:long,erased:long,:LABEL"
+    (sequence,) = list(csv.reader((folder / "nodes" / "sequence.csv").open(newline="")))
+    with sqlite3.connect(db_path) as db:
+        assert int(sequence[1]) == int(db.execute("SELECT value FROM meta WHERE key = 'seq'").fetchone()[0])
+        assert int(sequence[2]) == db.execute("SELECT MAX(seq) FROM audit").fetchone()[0]
+    watermarks = (folder / "nodes" / "watermark.csv").read_text()
+    assert '"link",' in watermarks and '"resolve",' in watermarks
     line = (folder / "nodes" / "customer.csv").read_text().splitlines()[0]
     assert line.startswith('"') and ',,' in line  # strings quoted; a missing value is an empty, unquoted field
     judgements = (folder / "relationships" / "judgements.csv").read_text()
@@ -226,7 +235,7 @@ def test_line_breaks_quotes_and_empty_strings_survive(tmp_path):
     assert row[header.index("last_name")] == 'O"Neil'
     line = (Path(summary.directory) / "nodes" / "customer.csv").read_text(encoding="utf-8")
     assert ',"",' in line and ',,' in line  # an empty string is quoted; a missing value is not
-    assert summary.nodes == {"Customer": 1, "Email": 1} and summary.relationships == {"HAS_EMAIL": 1}
+    assert summary.nodes == {"Customer": 1, "Email": 1, "Sequence": 1} and summary.relationships == {"HAS_EMAIL": 1}
 
 
 # -- the real import -------------------------------------------------------------------------------------
@@ -266,7 +275,7 @@ def test_first_load_into_neo4j(embedded, neo4j_launcher, tmp_path, monkeypatch):
                 store_class(server.uri, server.user, server.password, server.database) as graph:
             graph.init()  # the schema on the imported graph: every key constraint holds
             assert graph.stats() == local.stats()
-            biggest = max(local.export_profiles(), key=lambda p: (len(json.loads(p["sources"] or "[]")),
+            biggest = max(local.bulk("profiles"), key=lambda p: (len(json.loads(p["sources"] or "[]")),
                                                                    p["customer_count"], p["profile_id"]))
             pid = biggest["profile_id"]
             view = show_profile(graph, pid).model_dump()
@@ -280,10 +289,10 @@ def test_first_load_into_neo4j(embedded, neo4j_launcher, tmp_path, monkeypatch):
                 "accounts:AC1": {"gender": "f", "title": "ms"}, "accounts:AC2": {"gender": "f"}}
             assert ("national_id", "321549876") in {(i["kind"], i["value"]) for i in nora_view["identifiers"]}
             assert [e["source_id"] for e in nora_view["interactions"]] == ["K1"]
-            merged = next(p for p in local.export_profiles() if p["status"] == "merged")
+            merged = next(p for p in local.bulk("profiles") if p["status"] == "merged")
             assert show_profile(graph, merged["profile_id"]).profile_id == merged["merged_into"]
-            assert sorted(graph.export_records()) == sorted(local.export_records())
-            assert list(graph.export_profiles()) == list(local.export_profiles())
+            assert sorted(graph.bulk("records")) == sorted(local.bulk("records"))
+            assert list(graph.bulk("profiles")) == list(local.bulk("profiles"))
             assert graph.judgements(None, include_deleted=True) == local.judgements(None, include_deleted=True)
             assert graph.audit() == local.audit()
             assert graph.salt() == local.salt()  # suppression hashes keep matching

@@ -13,20 +13,21 @@ from idgraph.graph.records import CustomerRow, LinkRow
 from idgraph.ingest.jobs.resolve import resolve
 from idgraph.ingest.jobs.ingest import ingest
 from idgraph.ingest.mapping import load_mapping
-from tests.helpers import person, small_project
+from idgraph.queries.profile import profile_identifiers
+from tests.helpers import linked_up_to_now, person, small_project, to_link
 
 
 def profiles_of(store) -> set[frozenset[str]]:
     """The partition of customer records into profiles, ids left out."""
     groups: dict[str, set[str]] = {}
-    for kind, source, record_id, pid in store.export_records():
+    for kind, source, record_id, pid in store.bulk("records"):
         if kind == "customer":
             groups.setdefault(pid, set()).add(f"{source}:{record_id}")
     return {frozenset(g) for g in groups.values()}
 
 
 def ids_by_record(store) -> dict[str, str]:
-    return {f"{s}:{r}": p for k, s, r, p in store.export_records() if k == "customer"}
+    return {f"{s}:{r}": p for k, s, r, p in store.bulk("records") if k == "customer"}
 
 
 def run(store, mapping_path):
@@ -121,7 +122,7 @@ def test_login_ties_device_and_anonymous_events_follow_it(store, tmp_path):
     ]
     run(store, small_project(tmp_path, CRM, web))
     pid = ids_by_record(store)["crm:5"]
-    attributed = {f"{s}:{r}": p for k, s, r, p in store.export_records() if k == "interaction"}
+    attributed = {f"{s}:{r}": p for k, s, r, p in store.bulk("records") if k == "interaction"}
     assert attributed == {"web:e1": pid, "web:e2": pid, "web:e3": pid, "web:e4": None}
     timeline = [e["source_id"] for e in store.profile_interactions(pid)]
     assert timeline == ["e1", "e2", "e3"]
@@ -144,7 +145,7 @@ def test_siblings_sharing_a_landline_stay_two_profiles(store, tmp_path):
            person("2", "Lucy", "Hart", "lucy@mail.co.uk", "020 7946 0001", "2003-09-09")]
     run(store, small_project(tmp_path, crm))
     assert profiles_of(store) == {frozenset({"crm:1"}), frozenset({"crm:2"})}
-    idents = {i["value"]: i for i in store.profile_identifiers(ids_by_record(store)["crm:1"])}
+    idents = {i["value"]: i for i in profile_identifiers(store, ids_by_record(store)["crm:1"])}
     assert idents["+442079460001"]["shared"] and "first names" in idents["+442079460001"]["shared_reason"]
 
 
@@ -176,8 +177,8 @@ def test_write_customers_counts_and_is_atomic(store):
 
 def test_links_replace_and_feed_components(store, tmp_path):
     run(store, small_project(tmp_path, CRM))
-    store.mark_linked(None)
-    assert store.customers_to_link() == []
+    linked_up_to_now(store)
+    assert to_link(store) == []
     store.replace_links([LinkRow("crm:1", "crm:5", 0.99, "{}", "probable"),
                          LinkRow("crm:3", "crm:5", 0.5, "{}", "review")], None)
     assert [(l.a_uid, l.b_uid) for l in store.links("review")] == [("crm:3", "crm:5")]
@@ -204,6 +205,16 @@ def test_find_customers_by_identifier_and_record(store, tmp_path):
     assert store.find_customers("phone", "+449999") == []
 
 
+def test_record_profiles_names_the_profile_of_customers_and_events(store, tmp_path):
+    web = [{"event_id": "e1", "ts": "2024-03-01T10:05:00Z", "cookie": "dev-A", "event": "login", "user_id": "5"},
+           {"event_id": "e2", "ts": "2024-03-01T10:06:00Z", "cookie": "dev-nobody", "event": "page_view"}]
+    run(store, small_project(tmp_path, CRM, web))
+    ids = ids_by_record(store)
+    assert store.record_profiles(["crm:1", "crm:5", "web:e1", "web:e2", "crm:404"]) == {
+        "crm:1": ids["crm:1"], "crm:5": ids["crm:5"], "web:e1": ids["crm:5"], "web:e2": None}
+    assert store.record_profiles([]) == {}
+
+
 def test_new_anonymous_event_on_a_known_device_is_attributed(store, tmp_path):
     web = [{"event_id": "e1", "ts": "2024-03-01T10:05:00Z", "cookie": "dev-A", "event": "login", "user_id": "5"}]
     run(store, small_project(tmp_path, CRM, web))
@@ -211,7 +222,7 @@ def test_new_anonymous_event_on_a_known_device_is_attributed(store, tmp_path):
     later = web + [{"event_id": "e2", "ts": "2024-03-03T10:00:00Z", "cookie": "dev-A", "event": "page_view"}]
     _, resolved, _ = run(store, small_project(tmp_path, CRM, later))
     assert resolved.scope == "attribution" and resolved.interactions_attributed == 1
-    attributed = {f"{s}:{r}": p for k, s, r, p in store.export_records() if k == "interaction"}
+    attributed = {f"{s}:{r}": p for k, s, r, p in store.bulk("records") if k == "interaction"}
     assert attributed == {"web:e1": pid, "web:e2": pid}
     assert store.profile(pid)["interaction_count"] == 2
 
@@ -241,7 +252,7 @@ def test_a_declared_identifier_joins_records_of_two_sources(store, tmp_path):
                                                       ssn="987-65-4321")], [BANK_ANN]))
     assert profiles_of(store) == {frozenset({"crm:1", "bank:B1"}), frozenset({"crm:2"})}
     pid = ids_by_record(store)["crm:1"]
-    idents = {(i["kind"], i["value"]): i for i in store.profile_identifiers(pid)}
+    idents = {(i["kind"], i["value"]): i for i in profile_identifiers(store, pid)}
     assert set(idents) == {("email", "ann@lee.co"), ("national_id", "123456780"), ("loyalty_number", "GOLD-77")}
     national = idents[("national_id", "123456780")]
     assert set(national["customers"].split()) == {"bank:B1", "crm:1"} and not national["shared"]
@@ -264,7 +275,7 @@ def test_a_declared_identifier_held_by_too_many_records_is_shared_and_stops_link
     assert len(profiles_of(store)) == 4 and resolved.identifiers_marked_shared == 1
     members = store.identifier_members(None).filter(pl.col("kind") == "national_id")
     assert members["value"].unique().to_list() == ["555444333"] and members["shared"].all() and members.height == 4
-    (row,) = [i for i in store.profile_identifiers(ids_by_record(store)["bank:B9"]) if i["kind"] == "national_id"]
+    (row,) = [i for i in profile_identifiers(store, ids_by_record(store)["bank:B9"]) if i["kind"] == "national_id"]
     assert row["shared"] and row["shared_reason"] == "held by 4 customer records (more than 3)"
     frame = store.customers_frame(identifier_kinds=["national_id"])
     assert frame["national_id"].to_list() == [[]] * 4  # a shared identifier is no evidence for the matcher
@@ -279,7 +290,7 @@ def test_an_interaction_carrying_a_declared_identifier_is_attributed(store, tmp_
              {"call_id": "c3", "at": "2024-03-03T10:00:00Z", "ssn": "999 99 9999"}]
     run(store, declared_project(tmp_path, [ann()], [BANK_ANN], calls))
     pid = ids_by_record(store)["crm:1"]
-    attributed = {f"{s}:{r}": p for k, s, r, p in store.export_records() if k == "interaction"}
+    attributed = {f"{s}:{r}": p for k, s, r, p in store.bulk("records") if k == "interaction"}
     assert attributed == {"calls:c1": pid, "calls:c2": pid, "calls:c3": None}
     assert [e["source_id"] for e in store.profile_interactions(pid)] == ["c1", "c2"]
     assert store.profile(pid)["interaction_count"] == 2

@@ -287,3 +287,12 @@ def test_the_commented_declarations_of_the_template_are_valid(tmp_path):
     assert mapping.identifier_kinds() == ("handle", "loyalty_number", "national_id")
     assert mapping.attribute_names() == ("gender", "title")
     assert mapping.source("crm").columns("national_id")[0].column == "ssn"
+
+
+def test_a_one_column_address_gives_up_its_postcode_and_a_placeholder_birth_date_is_junk(tmp_path):
+    mapping = load_mapping(declared_project(tmp_path, []))
+    builder = RowBuilder(mapping, mapping.source("crm"), junk_rules(mapping))
+    record = builder.customer({"id": "1", "first": "Ann", "street": "12 High Street, Leeds LS1 4AB"})
+    assert (record.address, record.postcode, record.city) == ("12 high st leeds", "LS1 4AB", None)
+    plain = builder.customer({"id": "2", "first": "Ann", "street": "12 High Street"})
+    assert (plain.address, plain.postcode) == ("12 high st", None)

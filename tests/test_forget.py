@@ -19,6 +19,7 @@ from idgraph.ingest.jobs.resolve import resolve
 from idgraph.ingest.jobs.ingest import ingest
 from idgraph.ingest.mapping import load_mapping
 from idgraph.lab.synthetic import generate
+from idgraph.queries.profile import profile_identifiers
 from tests.helpers import person, small_project
 
 ZEB = [
@@ -74,7 +75,7 @@ def ready(store, path):
 
 
 def ids(store) -> dict[str, str]:
-    return {f"{s}:{r}": p for k, s, r, p in store.export_records() if k == "customer"}
+    return {f"{s}:{r}": p for k, s, r, p in store.bulk("records") if k == "customer"}
 
 
 @pytest.mark.parametrize("asked", [{"email": " Zeb.Q@hidden.org "}, {"identifier": ("national_id", "881000123")}],
@@ -177,13 +178,13 @@ def test_forget_on_generated_sources(store, tmp_path):
     mapping = ready(store, generated.mapping_path)
     # a person with several records, interactions and identifiers of their own
     best = None
-    for p in store.export_profiles():
+    for p in store.bulk("profiles"):
         if p["status"] == "active" and p["customer_count"] >= 3 and p["interaction_count"] >= 2:
             best = p["profile_id"]
             break
     assert best is not None
     members = [c["uid"] for c in store.profile_members(best)]
-    own = [(i["kind"], i["value"]) for i in store.profile_identifiers(best)
+    own = [(i["kind"], i["value"]) for i in profile_identifiers(store, best)
            if {c["uid"] for c in store.find_customers(i["kind"], i["value"])} <= set(members)]
     events = [e["uid"] for e in store.profile_interactions(best)]
     assert own and events
@@ -196,3 +197,41 @@ def test_forget_on_generated_sources(store, tmp_path):
     assert again.balanced and sum(s.suppressed for s in again.sources) >= len(members)
     resolve(store, mapping)
     assert all(store.find_customers("record", u) == [] for u in members)
+
+
+# -- what an erasure leaves (issue 15, finding 10) -------------------------------------------------------
+def test_nothing_left_names_the_erased_profile_or_the_person_as_a_steward_wrote_them(store, tmp_path):
+    # Zeb's profile once held Mary's record too (a probable link); a steward split her off, so her profile
+    # came out of Zeb's (split_from). Stewards wrote about Zeb in their own words.
+    from idgraph.graph.records import LinkRow
+
+    crm = [person("ZQ-881", "Zebediah", "Quisling", "zeb.q@hidden.org", "07700 900881", "1955-03-04"),
+           person("ZQ-882", "Zeb", "Quisling", "zeb.q@hidden.org", "", "1955-03-04"),
+           person("M-1", "Mary", "Jones", "mary@mail.co.uk", "07700 900222", "1990-01-01"),
+           person("K-1", "Kim", "Park", "kim@mail.co.uk"), person("K-2", "Kim", "Park", "kim.p@mail.co.uk")]
+    mapping = ready(store, project(tmp_path, crm, []))
+    store.replace_links([LinkRow("crm:M-1", "crm:ZQ-882", 0.99, "{}", "probable")], None)
+    resolve(store, mapping)
+    zeb = ids(store)["crm:ZQ-881"]
+    assert ids(store)["crm:M-1"] == zeb
+    people.split_apart(store, zeb, "crm:ZQ-881", "crm:M-1", "ann", "Mary is not her landlord Zebediah Quisling")
+    resolve(store, mapping)
+    mary = ids(store)["crm:M-1"]
+    assert mary != zeb == ids(store)["crm:ZQ-882"] and store.profile(mary)["split_from"] == zeb
+    people.merge(store, "crm:M-1", "crm:K-1", "bob",
+                 "Quisling, Zebediah rang from 07700-900-881 (ZEB.Q@Hidden.org) about Mary")
+    people.merge(store, "crm:K-1", "crm:K-2", "bob", "Kim and Mary share a flat")
+    resolve(store, mapping)
+
+    summary = forget(store, record="crm:ZQ-881", by="dpo", region="GB")
+    assert summary.customers == 2 and summary.profiles >= 1
+    assert store.profile(ids(store)["crm:M-1"])["split_from"] is None  # the erased profile is named nowhere
+    text = stored_values(store)
+    for written in ("zebediah", "quisling", "zq-881", zeb.lower(), "07700-900-881", "07700 900881",
+                    "+447700900881", "zeb.q@hidden.org"):
+        assert written not in text, written
+    kept = {j["reason"] for j in store.judgements(None)}
+    assert "Kim and Mary share a flat" in kept  # text that names someone else stays as it was
+    (about_zeb,) = kept - {"Kim and Mary share a flat"}
+    assert about_zeb.startswith("forgotten:") and " rang from forgotten:" in about_zeb
+    assert "Mary" in about_zeb  # only Zeb's names and identifiers go

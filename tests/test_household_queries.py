@@ -163,4 +163,4 @@ def test_forgetting_a_person_takes_their_traits_and_memberships(store, tmp_path)
     assert store.profile_traits(ann)["orders"] == 2 and len(store.profile_households(ann)) == 1
     forget(store, record="crm:A1", by="dpo")
     assert store.profile_traits(ann) == {} and store.profile_households(ann) == []
-    assert ann not in {p for p, _ in store.export_households()} | {p for p, _, _ in store.export_traits()}
+    assert ann not in {p for p, _ in store.bulk("household_members")} | {p for p, _, _ in store.bulk("traits")}

@@ -22,7 +22,7 @@ from idgraph.ingest.jobs.link import link
 from idgraph.ingest.jobs.resolve import resolve
 from idgraph.ingest.mapping import load_mapping
 from idgraph.ingest.profile_settings import BUILT_IN_TRAITS, Traits
-from idgraph.lab.evaluate import evaluate_households
+from idgraph.queries.truth import evaluate_households
 from idgraph.lab.synthetic import generate
 
 
@@ -230,10 +230,10 @@ def _first_half_mapping(generated, folder: Path) -> Path:
 
 
 def _snapshot(store) -> tuple:
-    members = sorted(store.export_households())
+    members = sorted(store.bulk("household_members"))
     homes = {h: store.household(h) for h in {h for _, h in members}}
     hh = sorted((h, d["seq"], d["size"], tuple(d["evidence"]), d["status"]) for h, d in homes.items())
-    return members, hh, sorted(store.export_traits())
+    return members, hh, sorted(store.bulk("traits"))
 
 
 def test_both_stores_agree_traits_are_brute_force_true_and_incremental_equals_whole(store, generated, tmp_path):

@@ -102,7 +102,7 @@ def test_record_ids_may_hold_colons_and_never_collide(tmp_path, store):
     summary = ingest(store, load_mapping(path))
     assert summary.balanced and [s.stored for s in summary.sources] == [1, 1]
     assert [c["uid"] for c in store.find_customers("record", "a:x:1")] == ["a:x:1"]
-    assert {(source, sid) for _, source, sid, _ in store.export_records()} == {("a", "x:1"), ("a-x", "1")}
+    assert {(source, sid) for _, source, sid, _ in store.bulk("records")} == {("a", "x:1"), ("a-x", "1")}
     assert {c["uid"] for c in store.find_customers("email", "ann@mail.co.uk")} == {"a:x:1", "a-x:1"}
 
 

@@ -21,7 +21,7 @@ from idgraph.ingest.jobs.ingest import ingest
 from idgraph.ingest.jobs.link import link, load_model
 from idgraph.ingest.jobs.resolve import resolve
 from idgraph.ingest.mapping import load_mapping
-from idgraph.lab.evaluate import evaluate, read_truth
+from idgraph.queries.truth import evaluate, read_truth
 from idgraph.lab.synthetic import generate
 
 EACH_WAY = 60
@@ -51,7 +51,7 @@ def judge(store, person: dict[str, str]) -> dict[str, int]:
             review.decide(store, item.a_uid, item.b_uid, kind == "accepted", by="steward")
             done[kind] += 1
             judged.add(frozenset((item.a_uid, item.b_uid)))
-    profile = {f"{s}:{r}": p for k, s, r, p in store.export_records() if k == "customer"}
+    profile = {f"{s}:{r}": p for k, s, r, p in store.bulk("records") if k == "customer"}
     for row in store.links("probable"):
         if done["rejected"] + done["split"] >= EACH_WAY:
             break

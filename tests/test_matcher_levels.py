@@ -27,6 +27,8 @@ CASES = [
     ("first_name", {"first_name": "marisabel"}, {"first_name": "isabel"}, "short form"),
     ("first_name", {"first_name": "anneliese"}, {"first_name": "liese"}, "short form"),
     ("first_name", {"first_name": "leo"}, {"first_name": "lko"}, "jaro_winkler >= 0.8"),
+    ("first_name", {"first_name": "uwe"}, {"first_name": "wue"}, "one transposition"),
+    ("first_name", {"first_name": "lea"}, {"first_name": "lae"}, "one transposition"),
     ("first_name", {"first_name": "catherine"}, {"first_name": "katharine"}, "jaro_winkler >= 0.8"),
     ("first_name", {"first_name": "r"}, {"first_name": "robert"}, "initial"),
     ("first_name", {"first_name": "robert"}, {"first_name": "susan"}, "else"),

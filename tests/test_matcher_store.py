@@ -19,7 +19,8 @@ from idgraph.ingest.jobs.link import link, load_model, model_path_for
 from idgraph.ingest.mapping import load_mapping
 from idgraph.ingest.matcher import settings_for
 from idgraph.lab.synthetic import generate
-from idgraph.lab.evaluate import evaluate
+from idgraph.queries.truth import evaluate
+from tests.helpers import to_link
 
 
 @pytest.fixture(scope="module")
@@ -137,7 +138,7 @@ def test_incremental_run_links_only_the_new_records(tmp_path: Path) -> None:
         first = link(store, mapping)
         before = {(r.a_uid, r.b_uid) for kind in ("probable", "review") for r in store.links(kind)}
         ingest(store, mapping, ["newsletter"])
-        new = set(store.customers_to_link())
+        new = set(to_link(store))
         assert new and all(u.startswith("newsletter:") for u in new)
         second = link(store, mapping)
         assert second.mode == "incremental" and not second.model_trained
@@ -148,6 +149,6 @@ def test_incremental_run_links_only_the_new_records(tmp_path: Path) -> None:
         added = after - before
         assert added
         assert sum(a in new or b in new for a, b in added) >= 0.9 * len(added)
-        assert store.customers_to_link() == []
+        assert to_link(store) == []
     finally:
         store.close()

@@ -141,8 +141,8 @@ def known(neo4j_server, tmp_path_factory):
     ingest(store, mapping)
     store.replace_links([LinkRow("crm:B1", "crm:D1", 0.97, '{"last_name": "exact", "dob": "exact"}'),
                          LinkRow("crm:B1", "loyalty:L3", 0.6, '{"dob": "close"}', "review")], None)
-    store.add_judgement({"judgement_id": "J-eve", "kind": "same", "a_uid": "crm:E1", "b_uid": "crm:E2", "by": "ann",
-                         "at": "2024-04-01T00:00:00Z", "reason": "one person, two emails"})
+    store.add_judgements([{"judgement_id": "J-eve", "kind": "same", "a_uid": "crm:E1", "b_uid": "crm:E2", "by": "ann",
+                         "at": "2024-04-01T00:00:00Z", "reason": "one person, two emails"}])
     resolve(store, mapping)
     pid = {c: store.find_customers("record", c)[0]["profile_id"] for c in ("crm:A1", "crm:B1", "crm:C1", "loyalty:L3",
                                                                              "crm:E1")}
@@ -229,7 +229,7 @@ def test_largest_profiles_and_size_distribution(known):
     assert [r["records"] for r in largest] == [3, 3]
     assert {r["profile_id"] for r in largest} == {facts["ann"], facts["carol"]}
     sizes = {r["records"]: r["profiles"] for r in run(store, "profile_size_distribution")}
-    active = [p for p in store.export_profiles() if p["status"] == "active"]
+    active = [p for p in store.bulk("profiles") if p["status"] == "active"]
     expected: dict[int, int] = {}
     for p in active:
         expected[p["customer_count"]] = expected.get(p["customer_count"], 0) + 1
@@ -241,7 +241,7 @@ def test_largest_profiles_and_size_distribution(known):
 def test_records_without_profile_and_unattributed_interactions(known):
     store, _ = known
     (late,) = run(store, "customers_without_profile")
-    assert late["uid"] == "crm:F1" and late["dirty"] is True and late["first_name"] == "fay"
+    assert late["uid"] == "crm:F1" and late["to_resolve"] is True and late["first_name"] == "fay"
     assert run(store, "customers_without_profile", source="loyalty") == []
     reasons = {r["reason"]: r for r in run(store, "unattributed_interactions", source="web")}
     assert set(reasons) == {"only shared identifiers", "identifiers no resolved record holds",

@@ -18,6 +18,7 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
+from idgraph.graph import hooks
 from idgraph.graph.errors import NotFoundError, StoreError
 from idgraph.graph.neo4j_store import Neo4jStore
 from idgraph.graph.records import CustomerRow, InteractionRow, LinkRow
@@ -26,7 +27,9 @@ from idgraph.graph.sqlite_store import SQLiteStore
 from idgraph.ingest.jobs.ingest import ingest
 from idgraph.ingest.mapping import load_mapping
 from idgraph.lab.synthetic import generate
-from tests.helpers import DECLARED_KINDS, declared_project, person, small_project
+from tests.helpers import DECLARED_KINDS, declared_project, linked_up_to_now, person, small_project, to_link, \
+    to_resolve
+from idgraph.queries.profile import profile_identifiers
 from tests.neo4j_server import cypher
 
 STAMPS = ("created_at", "updated_at", "at")
@@ -80,20 +83,20 @@ def unstamped(row: dict) -> dict:
 def snapshot(store, kinds=(), attributes=()) -> dict:
     """Everything the contract's reads answer about the whole store, time stamps left out (the customers
     frame with the declared identifier kinds and attributes asked for)."""
-    profiles = [unstamped(p) for p in store.export_profiles()]
+    profiles = [unstamped(p) for p in store.bulk("profiles")]
     ids = sorted(p["profile_id"] for p in profiles)
     return {
         "stats": store.stats(),
-        "records": sorted(store.export_records(), key=lambda r: tuple(x or "" for x in r)),
+        "records": sorted(store.bulk("records"), key=lambda r: tuple(x or "" for x in r)),
         "profiles": sorted(profiles, key=lambda p: p["profile_id"]),
         "members": {p: store.profile_members(p) for p in ids},
-        "identifiers": {p: [dict(i, shared=bool(i["shared"])) for i in store.profile_identifiers(p)] for p in ids},
+        "identifiers": {p: profile_identifiers(store, p) for p in ids},
         "timelines": {p: store.profile_interactions(p) for p in ids},
         "frame": store.customers_frame(None, identifier_kinds=kinds, attributes=attributes).to_dicts(),
         "edges": sorted(store.link_edges(None).iter_rows()),
         "guard": guard_rows(store),
-        "dirty": store.dirty_customers(),
-        "to_link": store.customers_to_link(),
+        "dirty": to_resolve(store),
+        "to_link": to_link(store),
         "judgements": [unstamped(j) for j in store.judgements(None, include_deleted=True)],
         "audit": [(a["action"], a["profile_id"], a["by"], a["reason"], a["details"]) for a in store.audit()],
         "max_seq": store.max_profile_seq(),
@@ -150,11 +153,12 @@ def test_init_creates_every_constraint_and_index_and_is_idempotent(neo, neo4j_cl
     keys = {(r["labelsOrTypes"][0], r["properties"][0]) for r in rows}
     assert {("Customer", "uid"), ("Email", "address"), ("Phone", "number"), ("Device", "id"), ("Identifier", "key"),
             ("Interaction", "uid"), ("Profile", "profile_id"), ("Audit", "seq"), ("Suppression", "hash"),
-            ("SAME_AS", "judgement_id"), ("NOT_SAME_AS", "judgement_id")} <= keys
+            ("SAME_AS", "judgement_id"), ("NOT_SAME_AS", "judgement_id"), ("Sequence", "key"),
+            ("Watermark", "job"), ("Lease", "job")} <= keys
     indexes = neo4j_clean.query("SHOW INDEXES YIELD labelsOrTypes, properties, state RETURN *")
     assert all(r["state"] == "ONLINE" for r in indexes)
     indexed = {(r["labelsOrTypes"][0], tuple(r["properties"])) for r in indexes if r["labelsOrTypes"]}
-    for wanted in [("Customer", ("dirty",)), ("Customer", ("link_dirty",)), ("Interaction", ("dirty",)),
+    for wanted in [("Customer", ("resolve_seq",)), ("Customer", ("link_seq",)), ("Interaction", ("resolve_seq",)),
                    ("Interaction", ("customer_ref",)), ("Interaction", ("profile_id",)),
                    ("Customer", ("source", "source_id")), ("Profile", ("status",)), ("Audit", ("profile_id",)),
                    ("Identifier", ("kind",)), ("Identifier", ("shared",))]:
@@ -265,7 +269,7 @@ def test_events_tie_declared_identifiers_to_their_customer_now_or_when_it_arrive
         store.write_customers([crow("crm:2", "Bob", identifiers=[("email", "b@x.co")])], "t")
     assert {(t["value"], t["origin"]) for t in bulk_ties(neo, "crm:2")} == {("b@x.co", "record"), ("999888777", "calls")}
     assert_same(lite, neo)
-    assert sorted(neo.bulk_identifiers(), key=str) == sorted(lite.bulk_identifiers(), key=str)
+    assert sorted(neo.bulk("identifiers"), key=str) == sorted(lite.bulk("identifiers"), key=str)
     # a changed record drops the declared identifier of its old version, keeps the one its event tied
     for store in (lite, neo):
         store.write_customers([crow("crm:1", h="h2", identifiers=[("email", "ann@x.co")])], "t")
@@ -274,14 +278,14 @@ def test_events_tie_declared_identifiers_to_their_customer_now_or_when_it_arrive
 
 
 def bulk_ties(store, uid: str) -> list[dict]:
-    return [{"value": value, "origin": origin} for holder, u, _, value, origin in store.bulk_identifier_ties()
+    return [{"value": value, "origin": origin} for holder, u, _, value, origin in store.bulk("identifier_ties")
             if holder == "customer" and u == uid]
 
 
 def judge(store, jid: str, kind: str, a: str, b: str) -> None:
     """A judgement with a fixed id (people.merge mints random ones), as people.merge records it."""
-    store.add_judgement({"judgement_id": jid, "kind": kind, "a_uid": min(a, b), "b_uid": max(a, b), "by": "ann",
-                         "at": f"2024-05-0{len(jid)}T00:00:00Z", "reason": f"judged {kind}"})
+    store.add_judgements([{"judgement_id": jid, "kind": kind, "a_uid": min(a, b), "b_uid": max(a, b), "by": "ann",
+                         "at": f"2024-05-0{len(jid)}T00:00:00Z", "reason": f"judged {kind}"}])
 
 
 def test_reingesting_the_same_sources_changes_no_count(neo, neo4j_clean, tmp_path):
@@ -303,9 +307,10 @@ def test_guard_marks_and_unmarks_like_the_embedded_store(lite, neo):
     rows = [crow("crm:1", identifiers=[("phone", "+1")]), crow("crm:2", "Bo", identifiers=[("phone", "+1")]),
             crow("crm:3", "Cy", identifiers=[("email", "c@x")])]
     for store in (lite, neo):
-        store.write_customers(rows, "t")
-        store.mark_linked(["crm:1"])
-    assert neo.customers_to_link() == lite.customers_to_link() == ["crm:2", "crm:3"]
+        store.write_customers(rows[:1], "t")
+        linked_up_to_now(store)
+        store.write_customers(rows[1:], "t")
+    assert to_link(neo) == to_link(lite) == ["crm:2", "crm:3"]
     assert neo.identifier_members(["crm:3"]).is_empty()
     flips = [("phone", "+1", True, "different first names"), ("email", "c@x", False, None),
              ("email", "nowhere@x", True, "absent")]
@@ -314,8 +319,8 @@ def test_guard_marks_and_unmarks_like_the_embedded_store(lite, neo):
     assert_same(lite, neo)
     assert neo.identifier_members(None)["shared"].to_list() == [True, True]
     for store in (lite, neo):
-        store.mark_linked(None)
-    assert neo.customers_to_link() == [] and neo.dirty_customers() == ["crm:1", "crm:2", "crm:3"]
+        linked_up_to_now(store)
+    assert to_link(neo) == [] and to_resolve(neo) == ["crm:1", "crm:2", "crm:3"]
 
 
 def test_links_replace_read_and_delete_like_the_embedded_store(lite, neo):
@@ -329,18 +334,19 @@ def test_links_replace_read_and_delete_like_the_embedded_store(lite, neo):
     assert_same(lite, neo)
     assert neo.links("probable") == lite.links("probable") == [LinkRow("crm:1", "crm:2", 0.95, '{"name": "again"}')]
     assert neo.links("review", 1) == lite.links("review", 1)
-    assert neo.links_touching(["crm:2"]) == lite.links_touching(["crm:2"])
-    assert neo.dirty_customers() == ["crm:1", "crm:2", "crm:3"]
+    assert neo.links(touching=["crm:2"]) == lite.links(touching=["crm:2"])
+    assert to_resolve(neo) == ["crm:1", "crm:2", "crm:3"]
     for store in (lite, neo):
         resolve_marks_cleared(store)
         store.replace_links([LinkRow("crm:4", "crm:5", 0.8, "{}")], ["crm:4"])
         store.delete_link("crm:2", "crm:1")
     assert_same(lite, neo)
-    assert neo.dirty_customers() == ["crm:1", "crm:2", "crm:4", "crm:5"]
+    assert to_resolve(neo) == ["crm:1", "crm:2", "crm:4", "crm:5"]
 
 
 def resolve_marks_cleared(store) -> None:
-    """Clear every resolve mark the way a resolve does (an empty resolution of the whole graph)."""
+    """Move resolve's watermark past every stamp the way a resolve does (an empty resolution of the whole
+    graph that read everything)."""
     empty = pl.DataFrame(schema={"uid": pl.Utf8, "profile_id": pl.Utf8})
     no_profiles = pl.DataFrame(schema={"profile_id": pl.Utf8, "seq": pl.Int64, "status": pl.Utf8,
                                        "merged_into": pl.Utf8, "split_from": pl.Utf8, "created_at": pl.Utf8,
@@ -350,27 +356,28 @@ def resolve_marks_cleared(store) -> None:
                                        "customer_count": pl.Int64, "sources": pl.Utf8})
     retired = pl.DataFrame(schema={"profile_id": pl.Utf8, "status": pl.Utf8, "merged_into": pl.Utf8,
                                    "updated_at": pl.Utf8})
-    store.write_resolution(empty, no_profiles, retired, [], None)
+    store.write_resolution(empty, no_profiles, retired, [], pl.DataFrame(schema={"uid": pl.Utf8, "profile_id": pl.Utf8}),
+                           [], mark=store.marks()["sequence"])
 
 
 def test_judgements_add_list_withdraw_like_the_embedded_store(lite, neo):
     for store in (lite, neo):
         store.write_customers([crow("crm:1"), crow("crm:2", "Bo"), crow("crm:3", "Cy")], "t")
         resolve_marks_cleared(store)
-        store.add_judgement({"judgement_id": "J1", "kind": "same", "a_uid": "crm:1", "b_uid": "crm:2", "by": "ann",
-                             "at": "2024-01-01T00:00:00Z", "reason": "same person"})
-        store.add_judgement({"judgement_id": "J2", "kind": "not_same", "a_uid": "crm:2", "b_uid": "crm:3",
-                             "by": "bob", "at": "2024-01-02T00:00:00Z", "reason": None})
+        store.add_judgements([{"judgement_id": "J1", "kind": "same", "a_uid": "crm:1", "b_uid": "crm:2", "by": "ann",
+                             "at": "2024-01-01T00:00:00Z", "reason": "same person"}])
+        store.add_judgements([{"judgement_id": "J2", "kind": "not_same", "a_uid": "crm:2", "b_uid": "crm:3",
+                             "by": "bob", "at": "2024-01-02T00:00:00Z", "reason": None}])
     assert neo.judgements() == lite.judgements()
     assert neo.judgements(["crm:3"]) == lite.judgements(["crm:3"])
-    assert neo.dirty_customers() == ["crm:1", "crm:2", "crm:3"]
+    assert to_resolve(neo) == ["crm:1", "crm:2", "crm:3"]
     assert neo.withdraw_judgement("J1", "2024-02-01") == lite.withdraw_judgement("J1", "2024-02-01")
     assert neo.withdraw_judgement("J1", "2024-03-01")["deleted_at"] == "2024-02-01"  # withdrawn once
     assert neo.withdraw_judgement("nope", "2024-03-01") is None
     assert neo.judgements() == lite.judgements() and len(neo.judgements(include_deleted=True)) == 2
     with pytest.raises(NotFoundError, match="crm:404"):
-        neo.add_judgement({"judgement_id": "J3", "kind": "same", "a_uid": "crm:1", "b_uid": "crm:404",
-                           "by": "ann", "at": "2024-01-01"})
+        neo.add_judgements([{"judgement_id": "J3", "kind": "same", "a_uid": "crm:1", "b_uid": "crm:404",
+                           "by": "ann", "at": "2024-01-01"}])
     assert_same(lite, neo)
 
 
@@ -443,7 +450,7 @@ def test_declared_kinds_and_attributes_give_the_same_answers(lite, piped, tmp_pa
              {"call_id": "c3", "at": "2024-03-03T10:00:00Z", "ssn": "333444555", "account": "GOLD1"}]
     same_summaries(both(lite, piped, declared_project(tmp_path, people_, bank, calls)))
     assert_same(lite, piped, kinds, attributes)
-    assert {p for _, _, _, p in piped.export_records()} >= {None}  # c3 names two profiles: not attributed
+    assert {p for _, _, _, p in piped.bulk("records")} >= {None}  # c3 names two profiles: not attributed
     # a bank record (no first name) bridges Cat and Bea's bank record through the national id and the
     # loyalty number; Ann's title goes; and a national id held by four records (max_customers 3) is shared
     bank += [{"acct": "B3", "first": "", "last": "Lee", "national_id": "333444555", "loyalty": "silver 2"}]
@@ -493,20 +500,22 @@ def test_a_resolve_killed_between_batches_is_finished_by_the_next_one(lite, neo4
     store = open_neo4j(neo4j_clean, batch_size=9)
     try:
         ingest(store, mapping)
-        original = Neo4jStore._attribute  # the last step of each component batch's transaction
         calls = {"n": 0}
 
-        def dying(self, *args):
+        def dying() -> None:  # inside each write transaction, before its commit
             calls["n"] += 1
-            if calls["n"] == 4:  # three batches committed, the fourth dies before its commit
+            if calls["n"] == 4:  # three transactions committed, the fourth dies before its commit
                 raise RuntimeError("killed")
-            return original(self, *args)
 
-        monkeypatch.setattr(Neo4jStore, "_attribute", dying)
-        with pytest.raises(RuntimeError, match="killed"):
-            resolve(store, mapping)
-        monkeypatch.setattr(Neo4jStore, "_attribute", original)
-        assert 0 < store.stats()["customers_to_resolve"] < store.stats()["customers"]
+        hooks.install("store.commit", dying)
+        try:
+            with pytest.raises(RuntimeError, match="killed"):
+                resolve(store, mapping)
+        finally:
+            hooks.clear()
+        # three batches of profiles are written, but the watermark is not advanced: all is still to do
+        assert store.stats()["customers_to_resolve"] == store.stats()["customers"]
+        assert 0 < store.stats()["profiles"]
         resolve(store, mapping)
         assert_same_profiles(lite, store)
     finally:
@@ -614,4 +623,4 @@ def test_replace_links_deletes_only_the_links_touching_what_was_relinked(neo):
     # relinking crm:1 replaces its links; crm:2's link to crm:3 is not crm:1's and stays
     neo.replace_links([LinkRow("crm:1", "crm:4", 0.8, "{}")], ["crm:1"])
     assert [(l.a_uid, l.b_uid) for l in neo.links("probable")] == [("crm:2", "crm:3"), ("crm:1", "crm:4")]
-    assert neo.dirty_customers() == ["crm:1", "crm:2", "crm:4"]  # crm:2 lost a link; crm:3 kept its own
+    assert to_resolve(neo) == ["crm:1", "crm:2", "crm:4"]  # crm:2 lost a link; crm:3 kept its own

@@ -28,8 +28,8 @@ from idgraph.ingest.normalise import (
 
 PUBLIC = {
     "InvalidValue", "JunkRules", "address", "amount", "attribute", "city", "clear_caches", "country", "currency",
-    "date", "email",
-    "fold", "is_initial", "name_part", "phone", "postcode", "split_full_name", "timestamp",
+    "date", "email", "fold", "is_initial", "name_part", "phone", "postcode", "postcode_in_line", "split_full_name",
+    "timestamp",
 }
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from idgraph.ingest import normalise
 from idgraph.ingest.normalise import InvalidValue, address, city, country, postcode
 
 ADDRESSES = [
@@ -181,3 +182,23 @@ def test_country_unknown(raw):
     with pytest.raises(InvalidValue) as info:
         country(raw)
     assert info.value.reason == "country-unknown"
+
+
+@pytest.mark.parametrize("line, country, expected", [
+    ("Waldstr. 24 90446 Nürnberg", "DE", ("Waldstr. 24", "90446", "Nürnberg")),
+    ("Schillerstraße 3 20494 Hamburg", "DE", ("Schillerstraße 3", "20494", "Hamburg")),  # ß: offsets hold
+    ("Apt 59, 37 rue du Moulin - 69007 Lyon", "FR", ("Apt 59, 37 rue du Moulin", "69007", "Lyon")),
+    ("Parallelweg 15, 3085 NC Rotterdam", "NL", ("Parallelweg 15", "3085 NC", "Rotterdam")),
+    ("12 High St, Leeds LS1 4AB", None, ("12 High St, Leeds", "LS1 4AB", None)),  # unmistakable shape
+    ("12345 Main St", "US", None),  # a number that opens the line is a house number
+    ("Kastanienallee 4", "DE", None),
+    ("1 Main St Springfield 62704", None, None),  # five digits, no country: could be anything
+    ("Calle 5, 28015 Madrid, 4B", "ES", None),  # more than a city after it: not taken
+    (None, "DE", None),
+])
+def test_postcode_in_line(line, country, expected):
+    assert normalise.postcode_in_line(line, country) == expected
+
+
+def test_dutch_postcodes_compare_with_or_without_the_space():
+    assert normalise.postcode("3085nc", "NL") == normalise.postcode("3085 NC", "NL") == "3085 NC"

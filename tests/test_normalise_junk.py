@@ -196,3 +196,10 @@ def test_instances_do_not_share_user_lists():
 def test_bad_user_entries_are_configuration_errors(kwargs):
     with pytest.raises(ValueError):
         JunkRules(**kwargs)
+
+
+def test_placeholder_dates_of_birth_are_junk_and_a_mapping_adds_its_own():
+    assert RULES.is_junk_date("1900-01-01") and RULES.is_junk_date("1901-01-01")
+    assert not RULES.is_junk_date("1980-01-01") and not RULES.is_junk_date(None)
+    own = JunkRules(dates=["1970-01-01"])
+    assert own.is_junk_date("1970-01-01") and own.is_junk_date("1900-01-01")

@@ -63,6 +63,11 @@ SPLIT_AUTO = [
     ("Ludwig van Beethoven", ("ludwig", "van beethoven")),  # particles stay with the surname
     ("Maria de la Cruz", ("maria", "de la cruz")),
     ("Dick Van Dyke", ("dick", "van dyke")),
+    ("Van Morrison", ("van", "morrison")),  # two words: the particle may be a given name
+    ("Al John Smith", ("al", "smith")),  # "al" and "st" open given names too
+    # "first, last" written where "last, first" is meant, told by the particle after the comma
+    ("Isa, de Graaf", ("isa", "de graaf")),
+    ("De Graaf, Emma", ("emma", "de graaf")),
     ("Van Morrison", ("van", "morrison")),  # the first word is never a particle
     ("Mary St. John", ("mary", "st john")),
     ("John (Jack) Smith", ("john", "smith")),
@@ -101,6 +106,16 @@ def test_split_auto(raw, expected):
 @pytest.mark.parametrize("raw,expected", SPLIT_AUTO)
 def test_split_first_last_equals_auto(raw, expected):
     assert split_full_name(raw, "first_last") == expected
+
+
+@pytest.mark.parametrize("raw,expected", [
+    ("VAN DE GRAAFHUIS THEO", ("theo", "van de graafhuis")),
+    ("von der Heide Anna", ("anna", "von der heide")),
+])
+def test_auto_reads_a_name_that_opens_with_particles_surname_first(raw, expected):
+    # staff-typed cards write "VAN DE GRAAF THEO"; a declared first_last order is taken at its word
+    assert split_full_name(raw, "auto") == expected
+    assert split_full_name(raw, "first_last") != expected
 
 
 SPLIT_LAST_FIRST = [

@@ -39,7 +39,7 @@ def run(store, path):
 
 
 def ids(store) -> dict[str, str]:
-    return {f"{s}:{r}": p for k, s, r, p in store.export_records() if k == "customer"}
+    return {f"{s}:{r}": p for k, s, r, p in store.bulk("records") if k == "customer"}
 
 
 def groups(store) -> set[frozenset[str]]:

@@ -9,7 +9,7 @@ from idgraph.graph.sqlite_store import SQLiteStore
 from idgraph.ingest.jobs.ingest import ingest
 from idgraph.ingest.mapping import load_mapping
 from idgraph.lab.synthetic import generate
-from idgraph.lab.evaluate import evaluate
+from idgraph.queries.truth import evaluate
 
 
 @pytest.fixture(scope="module")
@@ -52,11 +52,11 @@ def test_the_kiosk_and_junk_do_not_glue_strangers(demo):
 
 def test_a_second_run_changes_nothing(demo):
     generated, mapping, store, _, _ = demo
-    before = store.stats(), sorted(store.export_records())
+    before = store.stats(), sorted(store.bulk("records"))
     again = ingest(store, mapping)
     assert again.total("new") == 0 and again.total("updated") == 0
     assert resolve(store, mapping).scope == "none"
-    assert (store.stats(), sorted(store.export_records())) == before
+    assert (store.stats(), sorted(store.bulk("records"))) == before
 
 
 def test_incremental_batch_keeps_untouched_ids(tmp_path):
@@ -72,12 +72,12 @@ def test_incremental_batch_keeps_untouched_ids(tmp_path):
     path.write_text("".join(head), encoding="utf-8")
     ingest(store, mapping, ["crm"])
     resolve(store, mapping)
-    before = {(s, r): p for k, s, r, p in store.export_records() if k == "customer"}
+    before = {(s, r): p for k, s, r, p in store.bulk("records") if k == "customer"}
     path.write_text("".join(head + tail), encoding="utf-8")
     ingest(store, mapping, ["crm"])
     summary = resolve(store, mapping)
     assert summary.scope == "incremental" and summary.customers_in_scope < store.customer_count()
-    after = {(s, r): p for k, s, r, p in store.export_records() if k == "customer"}
+    after = {(s, r): p for k, s, r, p in store.bulk("records") if k == "customer"}
     kept = sum(after[k] == v for k, v in before.items())
     assert kept >= 0.95 * len(before)  # only profiles the new half joined may change id
     store.close()

@@ -90,7 +90,7 @@ def test_resolve_cuts_a_chain_of_strangers_and_says_so(store, tmp_path):
     ingest(store, mapping)
     summary = resolve(store, mapping)
     groups: dict[str, set[str]] = {}
-    for kind, source, record_id, pid in store.export_records():
+    for kind, source, record_id, pid in store.bulk("records"):
         if kind == "customer":
             groups.setdefault(pid, set()).add(f"{source}:{record_id}")
     parts = {frozenset(g) for g in groups.values()}
@@ -107,7 +107,7 @@ def test_resolve_cuts_a_chain_of_strangers_and_says_so(store, tmp_path):
 
 def _groups(store) -> dict[str, set[str]]:
     groups: dict[str, set[str]] = {}
-    for kind, source, record_id, pid in store.export_records():
+    for kind, source, record_id, pid in store.bulk("records"):
         if kind == "customer":
             groups.setdefault(pid, set()).add(f"{source}:{record_id}")
     return groups

@@ -1,4 +1,4 @@
-// Erasure, step 6: hard deletes, each statement returning how many went. The scored links and the
+// Erasure: the hard deletes, each statement returning how many went. The scored links and the
 // judgements of the customers $uids (erasure outranks the append-only log); the interactions $events;
 // the identifiers $identifiers; the customers; the profiles $whole with their audit entries.
 UNWIND $uids AS uid

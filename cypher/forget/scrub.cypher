@@ -1,5 +1,5 @@
-// Erasure, step 7: the profiles $partial keep other records: their golden record is scrubbed (the
-// customer count stays) and their records and interactions are marked for resolve, which computes it
+// Erasure: the profiles $partial keep other records: their golden record is scrubbed (the
+// customer count stays) and their records and interactions are stamped for resolve ($stamp), which computes it
 // again. Returns how many of them are active.
 UNWIND $partial AS pid
 MATCH (p:Profile {profile_id: pid})
@@ -8,10 +8,10 @@ SET p.first_name = null, p.last_name = null, p.dob = null, p.email = null, p.pho
 WITH p
 CALL (p) {
   MATCH (p)<-[:IN_PROFILE]-(c:Customer)
-  SET c.dirty = true
+  SET c.resolve_seq = $stamp
 }
 CALL (p) {
   MATCH (i:Interaction {profile_id: p.profile_id})
-  SET i.dirty = true
+  SET i.resolve_seq = $stamp
 }
 RETURN count(CASE WHEN p.status = 'active' THEN 1 END) AS active;

@@ -1,4 +1,4 @@
-// Erasure, step 9: redacted texts written back. $audit: [{seq, reason, details}];
+// Erasure: the redacted texts written back. $audit: [{seq, reason, details}];
 // $judgements: [{judgement_id, reason}].
 UNWIND $audit AS row
 MATCH (a:Audit {seq: row.seq})

@@ -3,8 +3,8 @@
 // SAME_AS judgements. Nothing else links (no MAYBE_SAME, no shared identifier, no NOT_SAME_AS: resolve
 // applies those afterwards). A scope from resolve is closed under these edges, so its components are
 // whole.
-// Seeds: a customer carries `seed`, the seq of its profile, when no record of that profile is marked
-// for resolve: nothing that joins that profile's records has changed, so they are still connected and
+// Seeds: a customer carries `seed`, the seq of its profile, when no record of that profile is stamped
+// for resolve after resolve's watermark $after: nothing that joins that profile's records has changed, so they are still connected and
 // WCC may start them in one component. GDS requires nodes with one seed to be connected; customers of a
 // profile with a changed record could have split, so they get no seed and a component of their own.
 CALL () {
@@ -16,7 +16,7 @@ CALL () {
 }
 CALL (c) {
   OPTIONAL MATCH (c)-[:IN_PROFILE]->(p:Profile)
-  WHERE NOT EXISTS { (p)<-[:IN_PROFILE]-(x:Customer) WHERE x.dirty = true }
+  WHERE NOT EXISTS { (p)<-[:IN_PROFILE]-(x:Customer) WHERE x.resolve_seq > $after }
   RETURN p.seq AS seed
 }
 CALL (c) {
@@ -35,7 +35,7 @@ CALL (c) {
 }
 CALL (other) {
   OPTIONAL MATCH (other:Customer)-[:IN_PROFILE]->(q:Profile)
-  WHERE NOT EXISTS { (q)<-[:IN_PROFILE]-(x:Customer) WHERE x.dirty = true }
+  WHERE NOT EXISTS { (q)<-[:IN_PROFILE]-(x:Customer) WHERE x.resolve_seq > $after }
   RETURN q.seq AS other_seed
 }
 WITH gds.graph.project(

@@ -10,18 +10,20 @@
 //
 // Returns: one row per source and reason, most first: source, reason, interactions, examples (up to 5
 // interaction uids).
+OPTIONAL MATCH (w:Watermark {job: 'resolve'})
+WITH coalesce(w.seq, 0) AS resolved
 MATCH (i:Interaction)
 WHERE i.profile_id IS NULL AND ($source IS NULL OR i.source = $source)
-WITH i, EXISTS { (i)-[:BY]->(:Customer) } AS named,
+WITH i, resolved, EXISTS { (i)-[:BY]->(:Customer) } AS named,
      [(i)-[:VIA_EMAIL|VIA_PHONE|ON_DEVICE|VIA_IDENTIFIER]->(d) | d] AS carried
-WITH i, named, carried, [d IN carried WHERE NOT d.shared] AS usable
+WITH i, resolved, named, carried, [d IN carried WHERE NOT d.shared] AS usable
 CALL (usable) {
   UNWIND usable AS d
   OPTIONAL MATCH (d)<-[:HAS_EMAIL|HAS_PHONE|USES_DEVICE|HAS_IDENTIFIER]-(:Customer)-[:IN_PROFILE]->(p:Profile)
   RETURN count(DISTINCT p) AS reached
 }
 WITH i, CASE
-    WHEN i.dirty = true THEN 'waiting for resolve'
+    WHEN i.resolve_seq > resolved THEN 'waiting for resolve'
     WHEN i.customer_ref IS NOT NULL AND NOT named THEN 'names a record not ingested'
     WHEN named THEN 'names a record not resolved'
     WHEN size(carried) = 0 THEN 'no identifier'

@@ -1,5 +1,7 @@
 // Counts of records, identifiers (of every kind), interactions, profiles, links and pending work
-// (`idgraph stats`).
+// (`idgraph stats`): customers_to_resolve are those stamped after resolve's watermark.
+OPTIONAL MATCH (w:Watermark {job: 'resolve'})
+WITH coalesce(w.seq, 0) AS resolved
 RETURN COUNT { (:Customer) } AS customers,
        COUNT { (:Email) } + COUNT { (:Phone) } + COUNT { (:Device) } + COUNT { (:Identifier) } AS identifiers,
        COUNT { (:Email) } AS emails,
@@ -14,4 +16,4 @@ RETURN COUNT { (:Customer) } AS customers,
        COUNT { ()-[:PROBABLY_SAME]->() } AS probable_links,
        COUNT { ()-[:MAYBE_SAME]->() } AS review_queue,
        COUNT { ()-[j:SAME_AS|NOT_SAME_AS]->() WHERE j.deleted_at IS NULL } AS judgements,
-       COUNT { (c:Customer) WHERE c.dirty = true } AS customers_to_resolve;
+       COUNT { (c:Customer) WHERE c.resolve_seq > resolved } AS customers_to_resolve;

@@ -1,6 +1,6 @@
 // The over-merge guard's verdicts: an identifier (of any kind) marked shared (with why) stops linking; one
-// unmarked links again. The customers on an identifier whose mark flipped are marked for the link job and for
-// resolve. Returns how many identifiers flipped. $rows: [{kind, value, shared, reason}].
+// unmarked links again. The customers on an identifier whose mark flipped are stamped for the link job and for
+// resolve ($stamp). Returns how many identifiers flipped. $rows: [{kind, value, shared, reason}].
 UNWIND $rows AS row
 CALL (row) {
   MATCH (d:Email {address: row.value}) WHERE row.kind = 'email' RETURN d
@@ -17,6 +17,6 @@ WITH d, flipped
 CALL (d, flipped) {
   WITH * WHERE flipped
   MATCH (d)<-[:HAS_EMAIL|HAS_PHONE|USES_DEVICE|HAS_IDENTIFIER]-(c:Customer)
-  SET c.dirty = true, c.link_dirty = true
+  SET c.resolve_seq = $stamp, c.link_seq = $stamp
 }
 RETURN count(CASE WHEN flipped THEN 1 END) AS flipped;

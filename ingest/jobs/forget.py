@@ -3,18 +3,24 @@ interactions, leaving no personal data behind; optionally keep them from coming 
 
 The person is the profile behind what was asked (an email, a phone, any identifier of a kind the mapping
 declares, a record or a profile id): all its records go, not just the one named. An identifier held by several profiles (a family email) does not
-name one person, and the request is refused: forget each profile by id instead. The store does the
-erasure in one transaction (`Store.forget_customers`); this module decides whom, writes the suppression
-entries when asked (`--suppress`: salted hashes of the erased record uids and identifiers, which the
-ingest job skips) and one audit entry without personal data: a salted hash of what was asked and the
-counts removed. What the erasure leaves for resolve (a profile that keeps records not yet resolved into
-it, a shared identifier to judge afresh) is done by the next resolve, which the CLI runs straight after.
+name one person, and the request is refused: forget each profile by id instead.
+
+One transaction (`store.atomic`) does it all or nothing: whom (read inside it, so nobody is added to the
+person meanwhile), what goes (graph/erasure.py decides from what the store reads by key), the erasure,
+the redaction of the text that stays, the suppression entries when asked (`--suppress`: salted hashes of
+the erased record uids and identifiers, which the ingest job skips) and one audit entry without personal
+data: a salted hash of what was asked and the counts removed. Killed at any point, the person is either
+still all there or erased with their suppression and audit entry. What the erasure leaves for resolve (a
+profile that keeps records not yet resolved into it, a shared identifier to judge afresh) is done by the
+next resolve, which the CLI runs straight after; a resolve or guard that read the store before the
+erasure writes nothing of what it computed (graph/errors.py ErasedMeanwhile) and reads again.
 """
 
 from __future__ import annotations
 
 from pydantic import BaseModel
 
+from idgraph.graph import erasure, hooks
 from idgraph.graph.errors import IdgraphError, NotFoundError
 from idgraph.graph.refs import current_profile
 from idgraph.ingest.jobs.people import now
@@ -59,21 +65,30 @@ def forget(store: Store, *, email: str | None = None, phone: str | None = None, 
         raise IdgraphError(ONE_OF)
     kind, raw = asked[0]
     value = raw if identifier else _normalised(kind, raw.strip(), region, gmail_rules)
-    uids = _person(store, kind, value)
-    salt = store.salt()
-    mask = lambda token: "forgotten:" + digest(salt, "token", token)[:16]  # noqa: E731
-    erased = store.forget_customers(uids, mask)
-    counts = erased["counts"]
-    entries = 0
-    if suppress:
-        rows = [(digest(salt, "record", u), "record") for u in [*erased["uids"], *erased["interaction_uids"]]]
-        rows += [(digest(salt, k, v), k) for k, v in erased["identifiers"]]
-        entries = store.add_suppression(rows, now())
-    summary = ForgetSummary(asked=digest(salt, kind, value), asked_kind=kind, suppression_entries=entries,
-                            **{k: counts[k] for k in ForgetSummary.model_fields if k in counts})
-    store.add_audit([{"at": now(), "action": "forgotten", "profile_id": None, "by": by, "reason": None,
-                      "details": summary.model_dump()}])
-    return summary
+
+    def work() -> ForgetSummary:
+        uids = _person(store, kind, value)
+        salt = store.salt()
+        mask = lambda token: "forgotten:" + digest(salt, "token", token)[:16]  # noqa: E731
+        plan = erasure.people_plan(store.erasure_facts(uids))
+        plan = erasure.events_plan(plan, store.erasure_events(plan.customers, plan.whole, plan.own))
+        plan = erasure.texts_plan(plan, store.erasure_texts(plan.tokens()), mask)
+        hooks.at("forget.planned")
+        counts = erasure.counts(plan, store.erase(plan.store_plan()))
+        hooks.at("forget.erased")
+        entries = 0
+        if suppress:
+            rows = [(digest(salt, "record", u), "record") for u in [*plan.customers, *plan.interactions]]
+            rows += [(digest(salt, k, v), k) for k, v in plan.identifiers]
+            entries = store.add_suppression(rows, now())
+        hooks.at("forget.suppressed")
+        summary = ForgetSummary(asked=digest(salt, kind, value), asked_kind=kind, suppression_entries=entries,
+                                **{k: counts[k] for k in ForgetSummary.model_fields if k in counts})
+        store.add_audit([{"at": now(), "action": "forgotten", "profile_id": None, "by": by, "reason": None,
+                          "details": summary.model_dump()}])
+        return summary
+
+    return store.atomic(work)
 
 
 def _normalised(kind: str, value: str, region: str, gmail_rules: bool) -> str:

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 
 import polars as pl
 
+from idgraph.graph import work
 from idgraph.graph.store import Store
 from idgraph.ingest import guard
 from idgraph.ingest.jobs.model import MIN_RECORDS, without_identifiers
@@ -29,7 +30,9 @@ def judge_for(store: Store, mapping: Mapping, model: Model | None, members: pl.D
 
 def run_guard(store: Store, mapping: Mapping, dirty: Sequence[str] | None, model: Model | None) -> int:
     """Re-judge the identifiers the changed customers touch (all when ``dirty`` is None); returns how
-    many identifiers flipped."""
+    many identifiers flipped. The verdicts are written only if nobody was erased since they were read
+    (a reason names the records it judged): else ErasedMeanwhile, and the caller runs again."""
+    read_at = work.sequence(store)
     members = store.identifier_members(None if dirty is None else list(dirty))
     if members.is_empty():
         return 0
@@ -37,4 +40,5 @@ def run_guard(store: Store, mapping: Mapping, dirty: Sequence[str] | None, model
     verdict = guard.evaluate(members, mapping.guard.max_customers, mapping.guard.check_conflicts, judge,
                              mapping.guard.min_probability)
     flips = verdict.filter(pl.col("shared") != pl.col("was_shared"))
-    return store.set_shared([(k, v, s, r) for k, v, s, r in flips.select("kind", "value", "shared", "reason").iter_rows()])
+    return store.set_shared([(k, v, s, r) for k, v, s, r in flips.select("kind", "value", "shared", "reason").iter_rows()],
+                            read_at=read_at)

@@ -13,7 +13,7 @@ import threading
 import time
 import uuid
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -30,7 +30,8 @@ from idgraph.ingest.readers import BadRow, RawRow, read_source
 from idgraph.ingest.rows import RowBuilder, RowRejected, merge_duplicate
 from idgraph.ingest.jobs.progress import Progress, silent
 
-BATCH_SIZE = 5000
+BATCH_SIZE = 5000  # records a transaction, row by row
+COLUMNAR_BATCH_SIZE = 50_000  # records a transaction, columnar
 
 
 class SourceSummary(BaseModel):
@@ -69,13 +70,20 @@ class IngestSummary(BaseModel):
 
 
 def junk_rules(mapping: Mapping) -> norm.JunkRules:
-    return norm.JunkRules(emails=mapping.junk.emails, phones=mapping.junk.phones, values=mapping.junk.values)
+    return norm.JunkRules(emails=mapping.junk.emails, phones=mapping.junk.phones, values=mapping.junk.values,
+                          dates=[d.isoformat() for d in mapping.junk.dates])
 
 
 def ingest(store: Store, mapping: Mapping, sources: list[str] | None = None, *, progress: Progress = silent,
-           batch_size: int = BATCH_SIZE) -> IngestSummary:
+           batch_size: int | None = None, columnar: bool = True) -> IngestSummary:
     """Ingest the named sources (all when None), customer sources first so events find their customers.
-    The summary is kept in the store's run log (job "ingest")."""
+    The summary is kept in the store's run log (job "ingest").
+
+    `columnar` (the default) reads and normalises a block of rows at a time (ingest/jobs/ingest_blocks.py)
+    and writes batches of COLUMNAR_BATCH_SIZE (embedded store); False takes every row through the row builder one at a
+    time, in batches of BATCH_SIZE. Both give the same store, quarantine and counts."""
+    from idgraph.ingest.columnar import supported
+    from idgraph.ingest.jobs.ingest_blocks import ingest_source  # it builds on this module
     started, started_at = time.perf_counter(), utc_now()
     run_tag = new_run_tag()
     chosen = [mapping.source(n) for n in sources] if sources else list(mapping.sources)
@@ -87,10 +95,16 @@ def ingest(store: Store, mapping: Mapping, sources: list[str] | None = None, *, 
             files = source.files(mapping.base_dir)
             if not files:
                 raise SourceError(f"{mapping.base_dir / source.path}: no file matches (source {source.name!r})")
-            rows = ((path, item) for path in files for item in read_source(path, source))
             with Quarantine(quarantine_dir(mapping), source.name) as quarantine:
+                if columnar and supported(source):
+                    # Neo4j holds a transaction's changes in the server's heap: its batches stay small
+                    big = COLUMNAR_BATCH_SIZE if getattr(store, "name", None) == "embedded" else BATCH_SIZE
+                    summaries.append(ingest_source(store, mapping, source, files, quarantine, run_tag, progress,
+                                                   batch_size or big, writer))
+                    continue
+                rows = ((path, item) for path in files for item in read_source(path, source))
                 summaries.append(ingest_rows(store, mapping, source, rows, [str(f) for f in files], quarantine,
-                                             run_tag, progress, batch_size, writer))
+                                             run_tag, progress, batch_size or BATCH_SIZE, writer))
     finally:
         writer.close()
     for summary in summaries:
@@ -116,10 +130,13 @@ def quarantine_dir(mapping: Mapping) -> Path:
 
 def ingest_rows(store: Store, mapping: Mapping, source: Source, rows: Iterable[tuple[Path, RawRow | BadRow]],
                 files: list[str], quarantine: Quarantine, run_tag: str, progress: Progress, batch_size: int,
-                writer: "BackgroundWriter") -> SourceSummary:
-    """The rows of one source (from its files, or from its quarantine) into records, batches and the
-    quarantine. The one path from a raw row to the store: ingest and replay both come through here.
-    `stored` is filled in by the caller once the writer has finished."""
+                writer: "BackgroundWriter", on_row: Callable[[int, str | None, str | None], None] | None = None,
+                ) -> SourceSummary:
+    """The rows of one source (from its files, its quarantine, or a request: jobs/incoming.py) into
+    records, batches and the quarantine. The one path from a raw row to the store: ingest, replay and
+    the service all come through here. `on_row(line, uid, reason)`, when given, hears what became of each
+    row: its record's uid, or the reason it was quarantined. `stored` is filled in by the caller once
+    the writer has finished."""
     summary = SourceSummary(source=source.name, kind=source.kind.value, files=files)
     builder = RowBuilder(mapping, source, junk_rules(mapping))
     suppressor = Suppressor(store)
@@ -134,6 +151,8 @@ def ingest_rows(store: Store, mapping: Mapping, source: Source, rows: Iterable[t
             if isinstance(item, BadRow):
                 quarantine.put(path, item.line, item.raw, item.reason, item.raw_base64, item.header)
                 reasons[reason_group(item.reason)] += 1
+                if on_row:
+                    on_row(item.line, None, item.reason)
                 continue
             try:
                 record = builder.customer(item.values) if source.kind is Kind.customer \
@@ -141,7 +160,11 @@ def ingest_rows(store: Store, mapping: Mapping, source: Source, rows: Iterable[t
             except RowRejected as exc:
                 quarantine.put(path, item.line, item.raw, exc.reason, None, item.header)
                 reasons[reason_group(exc.reason)] += 1
+                if on_row:
+                    on_row(item.line, None, exc.reason)
                 continue
+            if on_row:
+                on_row(item.line, record.uid, None)
             if source.kind is Kind.customer:
                 # Customers are gathered per source so duplicates merge before anything is written.
                 if record.uid in customers:

@@ -1,15 +1,20 @@
 """The link job: probabilistic links between customer records (PROBABLY_SAME) and the review queue.
 
-Incremental by default: the records added or changed since the last run (``store.customers_to_link()``)
-are blocked against everyone, so only pairs with at least one new record are scored; ``full=True``
-relinks every record. Steps, each timed: the over-merge guard on the identifiers the new records touch
-(so a household landline or a family email is shared before it can count as evidence), the customers
-frame, derived features, blocking, comparisons (the gamma matrix), the model (loaded, or trained on
-first use), scoring, and one ``replace_links`` transaction.
+Incremental by default: the records stamped for linking since the link job's watermark
+(``store.changed("link", ...)``) are blocked against everyone, so only pairs with at least one new record
+are scored; ``full=True`` relinks every record. Steps, each timed: the over-merge guard on the identifiers
+the new records touch (so a household landline or a family email is shared before it can count as
+evidence), the customers frame, derived features, blocking, comparisons (the gamma matrix), the model
+(loaded, or trained on first use), scoring, and one transaction that replaces the links and advances the
+watermark.
 
 The model is retrained when ``model.why_train`` gives a reason (no model, the data outgrew it, enough
 new judgements to learn from), even with no new records; a retrained model relinks every record, since
 the old links were scored by the old one. The summary says why (``model_trained_because``).
+
+Safe alongside other jobs (graph/work.py): one link at a time (the link lease); the watermark advances
+only to the change sequence read before the records, so records an ingest writes meanwhile, even during
+a full relink, are linked by the next run.
 """
 
 from __future__ import annotations
@@ -22,6 +27,8 @@ import numpy as np
 import polars as pl
 from pydantic import BaseModel, Field
 
+from idgraph.graph import hooks, work
+from idgraph.graph.errors import ErasedMeanwhile
 from idgraph.graph.records import LinkRow
 from idgraph.graph.store import Store
 from idgraph.ingest.mapping import Mapping
@@ -92,21 +99,36 @@ def link(
     model_path: Path | None = None,
     progress: Progress | None = None,
     retrain: bool = False,
+    wait: float = 0.0,
 ) -> LinkSummary:
-    """Score candidate pairs and replace the probabilistic links and the review queue they touch. A run
-    that linked something is kept in the store's run log (job "link", see `run_log_entry`)."""
-    progress = progress or silent
+    """Score candidate pairs and replace the probabilistic links and the review queue they touch. Waits up
+    to `wait` seconds for another link run to finish, then stops with work.Busy. A run that linked
+    something is kept in the store's run log (job "link", see `run_log_entry`)."""
+    with work.lease(store, "link", wait=wait):
+        for attempt in range(3):
+            try:
+                return _link(store, mapping, full, model_path, progress or silent, retrain)
+            except ErasedMeanwhile:  # the guard's verdicts named someone forgotten since: read again
+                if attempt == 2:
+                    raise
+    raise AssertionError("unreachable")
+
+
+def _link(store: Store, mapping: Mapping, full: bool, model_path: Path | None, progress: Progress,
+          retrain: bool) -> LinkSummary:
     started_at = utc_now()
     settings = settings_for(mapping)
     clock = _Clock()
     path = model_file.model_path_for(mapping, settings, model_path)
 
+    after = work.watermark(store, "link")
+    guarded_at = work.sequence(store)
     had_model = path.exists()
     model = None if retrain else model_file.load(path)
     records = store.customer_count()
     why = "asked to retrain" if retrain else model_file.why_train(
         model, records, model_file.judgement_count(store, settings))
-    to_link = None if full else store.customers_to_link()
+    to_link = None if full else store.changed("link", after)
     if to_link is not None and not to_link and (model is None or why is None):
         return LinkSummary(mode="none", records=records, model_path=str(path))
 
@@ -134,8 +156,10 @@ def link(
     with progress.step("guard shared identifiers"):
         # a new model judges every identifier afresh; otherwise those the new records touch
         shared = run_guard(store, mapping, None if trained else to_link, model)
+    read_at = work.sequence(store)
     if to_link is not None and shared:
-        to_link = store.customers_to_link()  # records whose identifiers the guard just changed, too
+        to_link = store.changed("link", after)  # records whose identifiers the guard just changed, too
+    mark = work.read_up_to(guarded_at, read_at, 1 if shared else 0)
     clock.lap("guard")
 
     if frame is None or shared:
@@ -175,9 +199,13 @@ def link(
         rows = _link_rows(frame, cand.a, cand.b, keep, verdict, scores, model, gamma)
     clock.lap("score", len(cand))
 
+    hooks.at("link.scored")
     with progress.step("write links"):
-        store.replace_links(rows, to_link)
-        store.mark_linked(None if to_link is None else to_link)
+        def write() -> None:
+            store.replace_links(rows, to_link)
+            store.advance_watermark("link", mark)
+
+        store.atomic(write)
     clock.lap("write", len(rows))
 
     links = int((verdict == 2).sum())

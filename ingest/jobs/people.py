@@ -12,6 +12,12 @@ profile: "this record is none of these people". It needs no new judgement kind, 
 minimum cut apply it as any split; it survives new evidence (any later path between the record and a
 former co-member is cut again); and each judgement can be listed and withdrawn on its own. A record that
 arrives later is free to join either side: it was never judged.
+
+Each use case is one transaction (`store.atomic`): what the references name is read, the conflicts are
+checked and the judgements and their audit entries are written together, so two stewards at once cannot
+record contradicting judgements, a killed command leaves all of it or none, and the audit numbers come
+from the store inside that write. Judging again what is judged already (the same kind, the same two
+records, not withdrawn) records nothing and returns the judgement there is.
 """
 
 from __future__ import annotations
@@ -21,6 +27,7 @@ from datetime import datetime, timezone
 
 from pydantic import BaseModel, Field
 
+from idgraph.graph import hooks
 from idgraph.graph.errors import IdgraphError, NotFoundError
 from idgraph.graph.judgements import _check_conflict, record_judgement
 from idgraph.graph.refs import current_profile, records_of, representative
@@ -80,43 +87,76 @@ def _audit(store: Store, action: str, judgement: dict, by: str, reason: str | No
 
 
 # -- judgements --------------------------------------------------------------------------------------
+def _live(store: Store, a: str, b: str, kind: str) -> dict | None:
+    """The judgement of `kind` between records a and b that is not withdrawn, if there is one."""
+    lo, hi = sorted((a, b))
+    for j in store.judgements([lo]):
+        if j["kind"] == kind and (j["a_uid"], j["b_uid"]) == (lo, hi):
+            return j
+    return None
+
+
 def merge(store: Store, a: str, b: str, by: str, reason: str | None = None) -> Judgement:
     """Judge A and B (records or profiles) the same person: a SAME_AS edge the next resolve follows."""
-    ua, ub = representative(store, a), representative(store, b)
-    if ua == ub:
-        raise IdgraphError(f"{a} and {b} are the same record ({ua})")
-    row = record_judgement(store, ua, ub, True, by, reason)
-    _audit(store, "judged_same", row, by, reason, {"asked": [a, b]})
-    return Judgement(**row)
+    def work() -> dict:
+        ua, ub = representative(store, a), representative(store, b)
+        if ua == ub:
+            raise IdgraphError(f"{a} and {b} are the same record ({ua})")
+        there = _live(store, ua, ub, "same")
+        if there is not None:
+            return there
+        row = record_judgement(store, ua, ub, True, by, reason)
+        _audit(store, "judged_same", row, by, reason, {"asked": [a, b]})
+        hooks.at("people.write")
+        return row
+
+    return Judgement(**store.atomic(work))
 
 
 def split_apart(store: Store, profile: str, a: str, b: str, by: str, reason: str | None = None) -> Judgement:
     """Judge records A and B of PROFILE different people: the next resolve cuts the weakest links
     between them (a minimum cut) and every other record goes with the side it is most tied to."""
-    members, pid = records_of(store, profile)
-    for ref in (a, b):
-        if ref not in members:
-            raise NotFoundError(f"{ref} is not a record of profile {pid} (its records: {', '.join(members)})")
-    row = record_judgement(store, a, b, False, by, reason)
-    _audit(store, "judged_not_same", row, by, reason)
-    return Judgement(**row)
+    def work() -> dict:
+        members, pid = records_of(store, profile)
+        for ref in (a, b):
+            if ref not in members:
+                raise NotFoundError(f"{ref} is not a record of profile {pid} (its records: {', '.join(members)})")
+        there = _live(store, a, b, "not_same")
+        if there is not None:
+            return there
+        row = record_judgement(store, a, b, False, by, reason)
+        _audit(store, "judged_not_same", row, by, reason)
+        hooks.at("people.write")
+        return row
+
+    return Judgement(**store.atomic(work))
 
 
 def split_record(store: Store, profile: str, record: str, by: str, reason: str | None = None) -> list[Judgement]:
     """Take one record out of PROFILE into a profile of its own (see the module's docstring)."""
-    members, pid = records_of(store, profile)
-    if record not in members:
-        raise NotFoundError(f"{record} is not a record of profile {pid} (its records: {', '.join(members)})")
-    others = [m for m in members if m != record]
-    if not others:
-        raise IdgraphError(f"{record} is already the only record of profile {pid}")
-    for other in others:  # refuse before recording any: all or nothing
-        _check_conflict(store, record, other, False)
-    rows = [record_judgement(store, record, other, False, by, reason) for other in others]
-    stamp = now()
-    store.add_audit([{"at": stamp, "action": "judged_not_same", "profile_id": pid, "by": by, "reason": reason,
-                      "details": {"split_record": record, "judgement_ids": [r["judgement_id"] for r in rows]}}])
-    return [Judgement(**r) for r in rows]
+    def work() -> list[dict]:
+        members, pid = records_of(store, profile)
+        if record not in members:
+            raise NotFoundError(f"{record} is not a record of profile {pid} (its records: {', '.join(members)})")
+        others = [m for m in members if m != record]
+        if not others:
+            raise IdgraphError(f"{record} is already the only record of profile {pid}")
+        for other in others:  # refuse before recording any: all or nothing
+            _check_conflict(store, record, other, False)
+        rows, made = [], []
+        for other in others:
+            there = _live(store, record, other, "not_same")
+            if there is None:
+                there = record_judgement(store, record, other, False, by, reason)
+                made.append(there)
+            rows.append(there)
+        if made:
+            store.add_audit([{"at": now(), "action": "judged_not_same", "profile_id": pid, "by": by, "reason": reason,
+                              "details": {"split_record": record, "judgement_ids": [r["judgement_id"] for r in made]}}])
+        hooks.at("people.write")
+        return rows
+
+    return [Judgement(**r) for r in store.atomic(work)]
 
 
 def list_judgements(store: Store, profile: str | None = None, include_withdrawn: bool = False) -> list[Judgement]:
@@ -127,14 +167,18 @@ def list_judgements(store: Store, profile: str | None = None, include_withdrawn:
 
 def undo(store: Store, judgement_id: str, by: str, reason: str | None = None) -> Judgement:
     """Withdraw a judgement (soft delete: it stays listed with `deleted_at`); the next resolve reflects it."""
-    stamp = now()
-    row = store.withdraw_judgement(judgement_id, stamp)
-    if row is None:
-        raise NotFoundError(f"no judgement {judgement_id!r} (list them with `idgraph judgements`)")
-    if row["deleted_at"] != stamp:
-        raise AlreadyWithdrawn(f"judgement {judgement_id} was already withdrawn on {row['deleted_at']}")
-    _audit(store, "judgement_withdrawn", row, by, reason)
-    return Judgement(**row)
+    def work() -> dict:
+        stamp = now()
+        row = store.withdraw_judgement(judgement_id, stamp)
+        if row is None:
+            raise NotFoundError(f"no judgement {judgement_id!r} (list them with `idgraph judgements`)")
+        if row["deleted_at"] != stamp:
+            raise AlreadyWithdrawn(f"judgement {judgement_id} was already withdrawn on {row['deleted_at']}")
+        _audit(store, "judgement_withdrawn", row, by, reason)
+        hooks.at("people.write")
+        return row
+
+    return Judgement(**store.atomic(work))
 
 
 # -- history -----------------------------------------------------------------------------------------

@@ -14,6 +14,7 @@ from typing import Any
 import polars as pl
 from pydantic import BaseModel
 
+from idgraph.graph import hooks
 from idgraph.graph.errors import NotFoundError
 from idgraph.graph.store import Store
 
@@ -72,15 +73,22 @@ def queue(store: Store, limit: int | None = 50) -> list[ReviewItem]:
 
 
 def decide(store: Store, a: str, b: str, same: bool, *, by: str, reason: str | None = None) -> Decision:
-    """Record a judgement on a queued pair and take it off the queue (refused if it contradicts others)."""
+    """Record a judgement on a queued pair and take it off the queue (refused if it contradicts others),
+    in one transaction."""
     from idgraph.graph.judgements import record_judgement
 
     a, b = sorted((a, b))
-    queued = {(r.a_uid, r.b_uid) for r in store.links("review", None)}
-    if (a, b) not in queued and store.customers_frame([a, b]).height < 2:
-        raise NotFoundError(f"{a} / {b}: not in the review queue, and not two known customer records")
-    row = record_judgement(store, a, b, same, by, reason or ("accepted in review" if same else "rejected in review"))
-    if (a, b) in queued:
-        store.delete_link(a, b)
+
+    def work() -> dict:
+        queued = {(r.a_uid, r.b_uid) for r in store.links("review", None)}
+        if (a, b) not in queued and store.customers_frame([a, b]).height < 2:
+            raise NotFoundError(f"{a} / {b}: not in the review queue, and not two known customer records")
+        row = record_judgement(store, a, b, same, by, reason or ("accepted in review" if same else "rejected in review"))
+        if (a, b) in queued:
+            store.delete_link(a, b)
+        hooks.at("review.write")
+        return row
+
+    row = store.atomic(work)
     return Decision(a_uid=a, b_uid=b, same=same, judgement_id=row.get("judgement_id"), by=by,
                     reason=row.get("reason"))

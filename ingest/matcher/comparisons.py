@@ -121,6 +121,9 @@ def first_name() -> Comparison:
             lv.NicknameLevel(),
             lv.ShortFormLevel(),
             lv.JaroWinklerLevel(threshold=0.92),
+            # two letters swapped in a short name ("uwe"/"wue", "lea"/"lae"): Jaro's match window is
+            # zero on three letters, so Jaro-Winkler calls them different names
+            lv.TranspositionLevel(),
             lv.JaroWinklerLevel(threshold=0.8),
             lv.InitialLevel(),
             lv.ElseLevel(),
@@ -279,7 +282,7 @@ def phone() -> Comparison:
         levels=[
             lv.NullLevel(),
             lv.ExactLevel(),
-            lv.TranspositionLevel(),
+            lv.TranspositionLevel(transform="digits"),
             lv.LevenshteinLevel(max_distance=1, transform="digits", label="one digit different"),
             lv.LastDigitsLevel(digits=7),
             lv.ElseLevel(),
@@ -315,7 +318,7 @@ def identifier(name: str, column: str | None = None) -> Comparison:
         levels=[
             lv.NullLevel(),
             lv.ExactLevel(),
-            lv.TranspositionLevel(transform=None),
+            lv.TranspositionLevel(),
             lv.LevenshteinLevel(max_distance=1),
             lv.LevenshteinLevel(max_distance=2),
             lv.ElseLevel(),

@@ -296,7 +296,7 @@ class TranspositionLevel(Level):
     """Two adjacent characters swapped (one OSA edit that Levenshtein counts as two): 0771 / 0717."""
 
     type: Literal["transposition"] = "transposition"
-    transform: str | None = "digits"
+    transform: str | None = None  # "digits" for phones: the default must survive a dump without None
 
     def default_label(self):
         return "one transposition"

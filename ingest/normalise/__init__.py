@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import sys
 
-from .address import address, city, country, postcode
+from .address import address, city, country, postcode, postcode_in_line
 from .attribute import attribute
 from .date import date, timestamp
 from .email import email
@@ -42,6 +42,7 @@ __all__ = [
     "name_part",
     "phone",
     "postcode",
+    "postcode_in_line",
     "split_full_name",
     "timestamp",
 ]
@@ -62,5 +63,5 @@ _CACHED = {
     "phone": ("_cached",),
     "name": ("_name_part", "_split"),
     "date": ("_date_cached", "_parser"),
-    "address": ("_address", "_city", "_postcode", "_country"),
+    "address": ("_address", "_city", "_postcode", "_country", "_postcode_in_line"),
 }

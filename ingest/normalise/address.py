@@ -90,6 +90,7 @@ _UK_POSTCODE = re.compile(r"[A-Z]{1,2}[0-9][A-Z0-9]?[0-9][A-Z]{2}")
 _UK_REGIONS = frozenset({"GB", "GG", "JE", "IM"})  # Guernsey, Jersey, Isle of Man use UK postcodes
 _US_ZIP = re.compile(r"([0-9]{3,5})(?:[- ]?[0-9]{4})?")
 _US_ZIP_PLUS4 = re.compile(r"([0-9]{5})-[0-9]{4}")
+_NL_POSTCODE = re.compile(r"([1-9][0-9]{3}) ?([A-Z]{2})")
 _NOT_ALNUM = re.compile(r"[^A-Z0-9]+")
 _SPACES = re.compile(r"\s+")
 
@@ -108,6 +109,9 @@ def _postcode(raw: str, region: str | None) -> str | None | InvalidValue:
     if region in _UK_REGIONS:
         uk = _uk(_NOT_ALNUM.sub("", s))
         return uk if uk else InvalidValue("postcode-format", raw, "not a UK postcode")
+    if region == "NL":  # "1234AB" and "1234 ab" are one postcode
+        m = _NL_POSTCODE.fullmatch(s)
+        return f"{m.group(1)} {m.group(2)}" if m else s
     if region == "US":
         m = _US_ZIP.fullmatch(s)
         if m is None or (len(m.group(1)) < 5 and len(s) > 4):
@@ -228,3 +232,46 @@ def country(raw: str | None) -> str | None:
     if result.__class__ is InvalidValue:
         raise result._fresh()
     return result
+
+
+# --- a postcode inside the address line ---------------------------------------------------------
+
+# Where a whole address is one column ("Schillerstr. 3 20494 Hamburg", "12 High St, Leeds LS1 4AB"), the
+# postcode is the last postcode-shaped group that is not the line's first word; what follows it is the city.
+_IN_LINE = {
+    "uk": re.compile(r"\b([A-Z]{1,2}[0-9][A-Z0-9]? ?[0-9][A-Z]{2})\b", re.IGNORECASE),
+    "nl": re.compile(r"\b([1-9][0-9]{3} ?[A-Z]{2})\b", re.IGNORECASE),
+    "5": re.compile(r"\b([0-9]{5})\b"),
+    "4": re.compile(r"\b([1-9][0-9]{3})\b"),
+}
+_SHAPES = {
+    **{r: "uk" for r in _UK_REGIONS}, "NL": "nl",
+    **{r: "5" for r in ("DE", "FR", "ES", "IT", "US", "FI", "SE", "MX", "MY", "TR", "HR", "EE", "LT", "UA")},
+    **{r: "4" for r in ("AT", "BE", "CH", "DK", "NO", "AU", "NZ", "HU", "LU", "SI", "ZA", "BG")},
+}
+_TRAILER = re.compile(r"^[\s,;\-]*([^\d,;]*?)[\s,;\-]*$")  # after the postcode: a city, nothing else
+
+
+@lru_cache(maxsize=1 << 16)
+def _postcode_in_line(raw: str, region: str | None) -> tuple[str, str, str | None] | None:
+    shapes = [_SHAPES[region]] if region in _SHAPES else ["uk", "nl"]  # unknown country: unmistakable shapes only
+    for shape in shapes:
+        for m in reversed(list(_IN_LINE[shape].finditer(raw))):  # raw: upper() may change lengths (ß)
+            before = raw[: m.start()].rstrip(" ,;-")
+            trailer = _TRAILER.match(raw[m.end():])
+            if not before or trailer is None or not re.search(r"[^\W\d_]", before):
+                continue
+            return before, m.group(1), (trailer.group(1) or None)
+    return None
+
+
+def postcode_in_line(raw: str | None, country: str | None = None) -> tuple[str, str, str | None] | None:
+    """(address line, postcode, city) of a one-column address that holds its postcode, else None.
+
+    Taken only from a group shaped as ``country``'s postcodes (GB, NL, five digits as in DE/FR/ES/IT/US,
+    four as in AT/BE/CH/DK/AU...) that has street words before it and at most a city after it; without a
+    country, only UK and Dutch shapes, which no house number has. The caller normalises the three parts.
+    """
+    if not raw or not isinstance(raw, str):
+        return None
+    return _postcode_in_line(raw, country)

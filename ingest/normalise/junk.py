@@ -83,6 +83,7 @@ class JunkRules:
     ``phones``: numbers, normalised to E.164 with ``region``; without a region a number not in
     international form matches on its digits (national number or country code + national number).
     ``values``: any-field placeholders, compared in the same compact form as the built-ins.
+    ``dates``: placeholder dates of birth, ISO ``YYYY-MM-DD``.
     """
 
     def __init__(
@@ -91,9 +92,11 @@ class JunkRules:
         phones: Iterable[str] = (),
         values: Iterable[str] = (),
         *,
+        dates: Iterable[str] = (),
         region: str | None = None,
     ) -> None:
         data = builtin_rules()
+        self._dates = frozenset(str(d).strip() for d in [*(data.get("dates") or ()), *dates])
         mail = data.get("emails") or {}
 
         self._values = frozenset(_compact(v) for v in [*data.get("values", ()), *values]) - {""}
@@ -151,10 +154,19 @@ class JunkRules:
         return self._value_cache(raw if isinstance(raw, str) else str(raw))
 
     def _junk_value(self, raw: str) -> bool:
-        key = _compact(raw)
+        return self.is_junk_key(_compact(raw))
+
+    def is_junk_key(self, key: str) -> bool:
+        """is_junk_value of a value whose compact form (letters and digits only, folded) is `key`: for
+        ASCII text that form is the lower-cased text less every character but a-z and 0-9, which the
+        columnar ingest computes for a whole column at once."""
         if not key or key in self._values:
             return True
         return self._value_rx is not None and self._value_rx.fullmatch(key) is not None
+
+    def is_junk_date(self, iso: str | None) -> bool:
+        """True for a placeholder date of birth (takes the ISO output of ``date()``): 1900-01-01..."""
+        return iso is not None and iso in self._dates
 
     # --- e-mail ---------------------------------------------------------------------------------
 

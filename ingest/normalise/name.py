@@ -28,6 +28,8 @@ PARTICLES = frozenset({
     "van", "von", "de", "der", "den", "del", "della", "di", "da", "du", "des", "dos", "das",
     "do", "le", "la", "ter", "ten", "st", "bin", "ibn", "al", "el",
 })
+# Particles that may also open a given name ("Al Smith", "St John Smith") never make a name surname first.
+SURNAME_OPENERS = PARTICLES - {"al", "st"}
 NAME_FORMATS = ("auto", "first_last", "last_first")
 
 
@@ -109,9 +111,21 @@ def _split(raw: str, name_format: str) -> tuple[str | None, str | None]:
         else:
             last_tokens, _ = _strip_affixes(_tokens(head))
             first_tokens, _ = _strip_affixes(tail_tokens)
+            if len(last_tokens) == 1 and len(first_tokens) > 1 and first_tokens[0] in SURNAME_OPENERS:
+                # "Isa, de Graaf": the part after the comma opens with a particle, so it is the surname
+                last_tokens, first_tokens = first_tokens, last_tokens
             return (first_tokens[0] if first_tokens else None), (" ".join(last_tokens) or None)
     tokens = _tokens(raw)
-    return _last_first(tokens) if name_format == "last_first" else _first_last(tokens)
+    if name_format == "last_first" or (name_format == "auto" and _opens_with_surname(tokens)):
+        return _last_first(tokens)
+    return _first_last(tokens)
+
+
+def _opens_with_surname(tokens: list[str]) -> bool:
+    """A particle opens the name and more than one word follows it: "VAN DE GRAAF THEO" is surname first.
+    Two words ("Van Morrison", "Del Shannon") stay first-name first: there the particle may be a name."""
+    tokens, _ = _strip_affixes(tokens)
+    return len(tokens) >= 3 and tokens[0] in SURNAME_OPENERS
 
 
 def split_full_name(raw: str | None, name_format: str = "auto") -> tuple[str | None, str | None]:
@@ -121,6 +135,10 @@ def split_full_name(raw: str | None, name_format: str = "auto") -> tuple[str | N
       before the comma is the surname ("De La Cruz, Maria" -> ("maria", "de la cruz")).
     - "auto" and "first_last": first word is the first name, last word the surname, middle names
       dropped; surname particles before the last word stay with it ("Dick Van Dyke" -> "van dyke").
+      "auto" reads a name of three words or more that opens with a particle surname first
+      ("Van de Graaf Theo" -> ("theo", "van de graaf")).
+    - "LAST, FIRST" whose part after the comma opens with a particle is the other way round
+      ("Isa, de Graaf" -> ("isa", "de graaf")).
     - "last_first": first word (with any leading particles) is the surname, the next the first name.
     - Titles and suffixes are dropped ("Mr John Smith Jr" -> ("john", "smith")); an initial stays
       as one letter ("F. Last" -> ("f", "last")).

@@ -1,9 +1,9 @@
 """Section 5, Accuracy (with a truth file): how well the profiles match the real people.
 
-The pairwise and B-cubed figures are `lab/evaluate.py`'s, on the profiles as resolved. The curve asks
+The pairwise and B-cubed figures are `queries/truth.py`'s, on the profiles as resolved. The curve asks
 what another link threshold would have given: for each threshold, the records are clustered again by the
 identifiers they share (the non-shared ones), the merge judgements, and every scored link (link or review)
-at or above it, and measured as `lab/evaluate.py` measures. Vectorised: the identifier ties and judgements
+at or above it, and measured as `queries/truth.py` measures. Vectorised: the identifier ties and judgements
 are clustered once; each threshold then clusters those clusters by the scored links it keeps (a sparse
 connected-components call) and counts pairs with numpy. The guard's cuts and split judgements that
 resolve applies are left out, so at the link threshold the curve may differ a little from the profiles.
@@ -18,7 +18,7 @@ from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
 from idgraph.graph.components import components
-from idgraph.lab.evaluate import Evaluation, evaluate_records
+from idgraph.queries.truth import Evaluation, evaluate_records
 
 from .blocks import ChartBlock, Figure, Figures, Note, Section, num, table
 from .charts import chart

@@ -16,7 +16,7 @@ from idgraph.ingest.jobs.link import load_model
 from idgraph.ingest.mapping import Mapping
 from idgraph.ingest.matcher import Model
 from idgraph.ingest.matcher.model import ModelError
-from idgraph.lab.evaluate import RECORD_SCHEMA
+from idgraph.queries.truth import RECORD_SCHEMA
 LINK_SCHEMA = {"a_uid": pl.Utf8, "b_uid": pl.Utf8, "score": pl.Float64, "kind": pl.Utf8}
 
 
@@ -49,7 +49,7 @@ def read_inputs(store: Store, mapping: Mapping) -> Inputs:
         stats=store.stats(),
         customers=store.customers_frame(**mapping.frame_columns()),
         held=store.identifier_members(),
-        records=pl.DataFrame(list(store.export_records()), schema=RECORD_SCHEMA, orient="row"),
+        records=pl.DataFrame(list(store.bulk("records")), schema=RECORD_SCHEMA, orient="row"),
         links=pl.DataFrame(links, schema=LINK_SCHEMA, orient="row"),
         runs=store.runs(),
         model=model,

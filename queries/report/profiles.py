@@ -3,7 +3,7 @@ and the events that found their person.
 
 Sizes come from each record's profile (the customers frame); the identifiers marked shared from
 `identifier_members` with their reasons from `customer_identifiers`; events from every interaction's
-attribution (`export_records`). Households are read through `inputs.read_households`, the one place to
+attribution (`bulk("records")`). Households are read through `inputs.read_households`, the one place to
 change when the store keeps them.
 """
 

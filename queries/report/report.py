@@ -12,7 +12,7 @@ from pydantic import BaseModel
 
 from idgraph.graph.store import Store
 from idgraph.ingest.mapping import Mapping
-from idgraph.lab.evaluate import read_truth
+from idgraph.queries.truth import read_truth
 
 from . import accuracy, change, matching, overlap, page, profiles, sources
 from .blocks import Section
@@ -61,7 +61,7 @@ def build_report(store: Store, mapping: Mapping, *, truth: Path | None = None, s
     truth_frame = read_truth(truth) if truth is not None else None
     inputs = read_inputs(store, mapping)
     reasons = shared_reasons(store, inputs.held)
-    audit = pl.DataFrame([(a["seq"], a["action"]) for a in store.bulk_audit()], schema=AUDIT_SCHEMA, orient="row")
+    audit = pl.DataFrame([(a["seq"], a["action"]) for a in store.bulk("audit")], schema=AUDIT_SCHEMA, orient="row")
     edges = store.link_edges(None) if truth_frame is not None else None
     clock["read"] = time.perf_counter() - t
 

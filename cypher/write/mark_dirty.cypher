@@ -1,4 +1,0 @@
-// Marks the customers $uids for resolve.
-UNWIND $uids AS uid
-MATCH (c:Customer {uid: uid})
-SET c.dirty = true;
