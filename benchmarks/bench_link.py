@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import resource
 import subprocess
 import sys
@@ -60,9 +61,9 @@ def main(argv: list[str] | None = None) -> int:
 
     mapping = load_mapping(mapping_path)
     store = open_store(mapping, "embedded")
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     summary = link(store, mapping, full=True, retrain=args.retrain)
-    elapsed = time.perf_counter() - started
+    elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux: KiB
     result = {
         "people": people,
@@ -75,6 +76,9 @@ def main(argv: list[str] | None = None) -> int:
         "seconds": summary.seconds,
         "pairs_per_second": summary.pairs_per_second,
         "link_seconds": round(elapsed, 2),
+        # CPU seconds of this process, all threads: on a busy machine the wall clock also counts waiting
+        "link_cpu_seconds": round(cpu, 2),
+        "load_average": [round(x, 1) for x in os.getloadavg()],
         "peak_rss_mb": round(peak_mb),
         "prepare_seconds": round(prepared, 1),
     }
@@ -102,7 +106,8 @@ def main(argv: list[str] | None = None) -> int:
     for stage, secs in summary.seconds.items():
         rate = summary.pairs_per_second.get(stage)
         print(f"{stage:<17} {secs:>10.2f} s" + (f"  {rate:>14,.0f} /s" if rate else ""))
-    print(f"link job          {elapsed:>10.2f} s")
+    print(f"link job          {elapsed:>10.2f} s  ({cpu:.1f} CPU s; load average "
+          f"{', '.join(str(x) for x in result['load_average'])})")
     print(f"peak RSS          {peak_mb:>10.0f} MB")
     if args.evaluate:
         e = result["evaluation"]

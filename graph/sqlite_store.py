@@ -24,6 +24,7 @@ from idgraph.graph import erasure, hooks
 from idgraph.graph.attribution import CARRIED as ATTRIBUTION_CARRIED, EVENTS as ATTRIBUTION_EVENTS
 from idgraph.graph.errors import ErasedMeanwhile, NotFoundError, StoreError
 from idgraph.graph.records import CustomerRow, InteractionRow, LinkRow, WriteCounts
+from idgraph.graph.sqlite_frames import read_frame
 from idgraph.graph.sqlite_households import SQLiteHouseholds
 from idgraph.graph.sqlite_reads import reads as _reads
 from idgraph.graph.store import BULK_KINDS, CUSTOMER_COLUMNS, frame_extras
@@ -329,12 +330,9 @@ class SQLiteStore(SQLiteHouseholds):
             "JOIN customer c ON c.uid = ci.customer_uid"
         )
         params = () if uids is None else (_jl(uids),)
-        rows = self.db.execute(sql, params).fetchall()
-        return pl.DataFrame(
-            rows, orient="row",
-            schema={"kind": pl.Utf8, "value": pl.Utf8, "shared": pl.Boolean, "uid": pl.Utf8,
-                    "first_name": pl.Utf8, "last_name": pl.Utf8, "dob": pl.Utf8},
-        )
+        return read_frame(self.db, sql, params,
+                          {"kind": pl.Utf8, "value": pl.Utf8, "shared": pl.Boolean, "uid": pl.Utf8,
+                           "first_name": pl.Utf8, "last_name": pl.Utf8, "dob": pl.Utf8})
 
     def set_shared(self, rows: Sequence[tuple[str, str, bool, str | None]], read_at: int | None = None) -> int:
         if not rows:
@@ -362,26 +360,34 @@ class SQLiteStore(SQLiteHouseholds):
         kinds, names = frame_extras(identifier_kinds, attributes)
         where = "" if uids is None else "WHERE c.uid IN (SELECT value FROM json_each(?))"
         params = () if uids is None else (_jl(uids),)
-        # One json_extract per attribute asked for; the path quotes the name, so any name is safe.
-        extracted = "".join(", json_extract(c.attributes, ?)" for _ in names)
-        base = self.db.execute(
+        # One json_extract per attribute asked for; the path quotes the name, so any name is safe. As
+        # text: an attribute holding a list stays the text of the list.
+        extracted = "".join(", CAST(json_extract(c.attributes, ?) AS TEXT)" for _ in names)
+        cols = [c for c in CUSTOMER_COLUMNS if c not in ("emails", "phones", "devices")] + names
+        frame = read_frame(
+            self.db,
             "SELECT uid, source, source_id, first_name, last_name, dob, address, city, postcode, country, "
             f"updated_at, seq, profile_id{extracted} FROM customer c {where}",
-            (*(f'$."{n}"' for n in names), *params)
-        ).fetchall()
-        cols = [c for c in CUSTOMER_COLUMNS if c not in ("emails", "phones", "devices")] + names
-        frame = pl.DataFrame(base, orient="row", schema={c: (pl.Int64 if c == "seq" else pl.Utf8) for c in cols})
-        idents = self.db.execute(
-            "SELECT ci.customer_uid, ci.kind, ci.value FROM customer_identifier ci JOIN identifier i "
-            f"ON i.kind = ci.kind AND i.value = ci.value JOIN customer c ON c.uid = ci.customer_uid "
-            f"{where} {'AND' if where else 'WHERE'} i.shared = 0", params
-        ).fetchall()
-        ident = pl.DataFrame(idents, orient="row", schema={"uid": pl.Utf8, "kind": pl.Utf8, "value": pl.Utf8})
+            (*(f'$."{n}"' for n in names), *params), {c: (pl.Int64 if c == "seq" else pl.Utf8) for c in cols})
+        pairs = {"uid": pl.Utf8, "kind": pl.Utf8, "value": pl.Utf8}
+        if uids is None:
+            # Every record: two plain scans, the shared identifiers (few) taken out in polars; a join in
+            # SQLite costs an index probe per identifier held (6 s of 9 at 1,000,000 records).
+            shared = read_frame(self.db, "SELECT kind, value FROM identifier WHERE shared != 0", (),
+                                {"kind": pl.Utf8, "value": pl.Utf8})
+            ident = read_frame(self.db, "SELECT customer_uid, kind, value FROM customer_identifier", (), pairs)
+            ident = ident.join(shared, on=["kind", "value"], how="anti")
+        else:
+            ident = read_frame(
+                self.db,
+                "SELECT ci.customer_uid, ci.kind, ci.value FROM customer_identifier ci JOIN identifier i "
+                f"ON i.kind = ci.kind AND i.value = ci.value JOIN customer c ON c.uid = ci.customer_uid "
+                f"{where} AND i.shared = 0", params, pairs)
+        lists = ident.group_by("uid", "kind").agg(pl.col("value").sort())
         for kind, col in (("email", "emails"), ("phone", "phones"), ("device", "devices"), *((k, k) for k in kinds)):
-            lists = (ident.filter(pl.col("kind") == kind).group_by("uid")
-                     .agg(pl.col("value").sort().alias(col)))
-            frame = frame.join(lists, on="uid", how="left").with_columns(
-                pl.col(col).fill_null(pl.lit([], dtype=pl.List(pl.Utf8))))
+            # a record's identifiers of one kind; the join onto the records leaves out any whose record is gone
+            frame = frame.join(lists.filter(pl.col("kind") == kind).select("uid", pl.col("value").alias(col)),
+                               on="uid", how="left").with_columns(pl.col(col).fill_null(pl.lit([], dtype=pl.List(pl.Utf8))))
         return frame.select(*CUSTOMER_COLUMNS, *kinds, *names).sort("uid")
 
     def replace_links(self, rows: Sequence[LinkRow], touching: Sequence[str] | None) -> None:
@@ -456,7 +462,8 @@ class SQLiteStore(SQLiteHouseholds):
     @_reads
     def link_edges(self, scope: Sequence[str] | None) -> pl.DataFrame:
         where = self._scope_table(self.db, scope)
-        rows = self.db.execute(
+        return read_frame(
+            self.db,
             "SELECT ci.customer_uid, ci.kind || ':' || ci.value, 'identifier', 1.0 "
             "FROM customer_identifier ci JOIN identifier i ON i.kind = ci.kind AND i.value = ci.value "
             "JOIN customer c ON c.uid = ci.customer_uid "
@@ -464,25 +471,19 @@ class SQLiteStore(SQLiteHouseholds):
             "UNION ALL SELECT a_uid, b_uid, 'probable', score FROM link "
             f"WHERE kind = 'probable' AND {where.format(col='a_uid')} "
             "UNION ALL SELECT a_uid, b_uid, 'same', 1.0 FROM judgement "
-            f"WHERE kind = 'same' AND deleted_at IS NULL AND {where.format(col='a_uid')}"
-        ).fetchall()
-        return pl.DataFrame(rows, orient="row",
-                            schema={"a": pl.Utf8, "b": pl.Utf8, "kind": pl.Utf8, "weight": pl.Float64})
+            f"WHERE kind = 'same' AND deleted_at IS NULL AND {where.format(col='a_uid')}", (),
+            {"a": pl.Utf8, "b": pl.Utf8, "kind": pl.Utf8, "weight": pl.Float64})
 
     @_reads
     def profile_state(self, scope: Sequence[str] | None) -> tuple[pl.DataFrame, pl.DataFrame]:
         where = self._scope_table(self.db, scope)
-        members = pl.DataFrame(
-            self.db.execute(f"SELECT uid, seq, profile_id FROM customer WHERE {where.format(col='uid')}").fetchall(),
-            orient="row", schema={"uid": pl.Utf8, "seq": pl.Int64, "profile_id": pl.Utf8},
-        )
-        profiles = pl.DataFrame(
-            self.db.execute(
-                "SELECT profile_id, seq, status FROM profile WHERE profile_id IN "
-                f"(SELECT profile_id FROM customer WHERE {where.format(col='uid')})"
-            ).fetchall(),
-            orient="row", schema={"profile_id": pl.Utf8, "seq": pl.Int64, "status": pl.Utf8},
-        )
+        members = read_frame(self.db, f"SELECT uid, seq, profile_id FROM customer WHERE {where.format(col='uid')}",
+                             (), {"uid": pl.Utf8, "seq": pl.Int64, "profile_id": pl.Utf8})
+        profiles = read_frame(
+            self.db,
+            "SELECT profile_id, seq, status FROM profile WHERE profile_id IN "
+            f"(SELECT profile_id FROM customer WHERE {where.format(col='uid')})",
+            (), {"profile_id": pl.Utf8, "seq": pl.Int64, "status": pl.Utf8})
         return members, profiles
 
     @_reads
@@ -512,16 +513,17 @@ class SQLiteStore(SQLiteHouseholds):
                 "CROSS JOIN interaction_identifier ii ON ii.kind = ci.kind AND ii.value = ci.value",
                 (after, _jl(scope)))
             touched = "{col} IN touched"
-        events = db.execute(
-            "SELECT i.uid, i.customer_ref, c.uid, c.profile_id, i.profile_id FROM interaction i "
-            f"LEFT JOIN customer c ON c.uid = i.customer_ref WHERE {touched.format(col='i.uid')}").fetchall()
-        carried = db.execute(
+        events = read_frame(
+            db, "SELECT i.uid, i.customer_ref, c.uid, c.profile_id, i.profile_id FROM interaction i "
+            f"LEFT JOIN customer c ON c.uid = i.customer_ref WHERE {touched.format(col='i.uid')}", (), ATTRIBUTION_EVENTS)
+        carried = read_frame(
+            db,
             "SELECT ii.interaction_uid, ci.customer_uid, c.profile_id FROM interaction_identifier ii "
             "JOIN identifier d ON d.kind = ii.kind AND d.value = ii.value AND d.shared = 0 "
             "JOIN customer_identifier ci ON ci.kind = ii.kind AND ci.value = ii.value "
-            f"JOIN customer c ON c.uid = ci.customer_uid WHERE {touched.format(col='ii.interaction_uid')}").fetchall()
-        return {"events": pl.DataFrame(events, schema=ATTRIBUTION_EVENTS, orient="row"),
-                "carried": pl.DataFrame(carried, schema=ATTRIBUTION_CARRIED, orient="row")}
+            f"JOIN customer c ON c.uid = ci.customer_uid WHERE {touched.format(col='ii.interaction_uid')}", (),
+            ATTRIBUTION_CARRIED)
+        return {"events": events, "carried": carried}
 
     def write_resolution(self, members: pl.DataFrame, profiles: pl.DataFrame, retired: pl.DataFrame,
                          audit: Sequence[dict], attribution: pl.DataFrame, recount: Sequence[str], *,

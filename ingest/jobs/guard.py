@@ -28,6 +28,14 @@ def judge_for(store: Store, mapping: Mapping, model: Model | None, members: pl.D
     return guard.ModelJudge(model, frame, mapping.guard.min_probability)
 
 
+def unguarded(store: Store) -> list[str]:
+    """The records whose identifiers the guard has not judged in their present state: changed after the
+    link job's watermark. The link job guards what it links before it advances its watermark, and every
+    write that changes who holds an identifier (ingest, the guard's own flips, an erasure) stamps the
+    records' link sequence; so resolve, right after a link run, need not judge them all again."""
+    return list(store.changed("link", work.watermark(store, "link")))
+
+
 def run_guard(store: Store, mapping: Mapping, dirty: Sequence[str] | None, model: Model | None) -> int:
     """Re-judge the identifiers the changed customers touch (all when ``dirty`` is None); returns how
     many identifiers flipped. The verdicts are written only if nobody was erased since they were read

@@ -66,10 +66,20 @@ def without(frame: pl.DataFrame, identifiers: pl.DataFrame) -> pl.DataFrame:
     out = frame
     for column in identifier_columns(frame):
         kind = _KIND_OF.get(column, column)
-        drop = identifiers.filter(pl.col("kind") == kind)["value"]
-        if len(drop):
-            out = out.with_columns(pl.col(column).list.set_difference(drop.implode()).list.sort())
+        drop = identifiers.filter(pl.col("kind") == kind).select(pl.col("value").alias(column)).unique()
+        if drop.height:
+            out = out.with_columns(_list_without(out, column, drop))
     return out
+
+
+def _list_without(frame: pl.DataFrame, column: str, drop: pl.DataFrame) -> pl.Series:
+    # One hash anti-join over the exploded lists: a set difference against a literal list per row
+    # (list.set_difference) costs the whole drop list for every row, 15 s at 160,000 records.
+    rows = frame.select(pl.col(column)).with_row_index("_row")
+    kept = (rows.explode(column).join(drop, on=column, how="anti")
+            .group_by("_row").agg(pl.col(column).drop_nulls().sort()))
+    return (rows.select("_row").join(kept, on="_row", how="left", maintain_order="left")[column]
+            .fill_null(pl.lit([], dtype=frame.schema[column])))
 
 
 _KIND_OF = {"emails": "email", "phones": "phone", "devices": "device"}

@@ -7,7 +7,8 @@ whole pass is cheaper and is taken instead. Idempotent: a second run with nothin
 Safe alongside other jobs (graph/work.py): it holds the resolve lease (one resolve at a time), reads the
 change sequence before it reads the records, and advances its watermark only to what it read, in the
 transaction that writes the profiles, so whatever an ingest or a merge writes meanwhile is looked at by
-the next resolve. The guard judges the changed records first and writes its verdicts; the components
+the next resolve. The guard judges the records whose identifiers it has not judged yet (those changed
+since the link job's guard ran; all of them with --full or a new model) and writes its verdicts; the components
 are then read in one snapshot (embedded: one read transaction). When someone else wrote between the
 guard's read and that snapshot, the watermark stays at what the guard saw, and the records changed in
 between are judged and resolved again by the next run.
@@ -30,7 +31,7 @@ from pydantic import BaseModel, Field
 from idgraph.graph import attribution, hooks, stable_ids, work
 from idgraph.graph.closure import closure
 from idgraph.ingest import strangers
-from idgraph.ingest.jobs.guard import run_guard
+from idgraph.ingest.jobs.guard import run_guard, unguarded
 from idgraph.ingest.jobs.households import HouseholdSummary, update_households
 from idgraph.ingest.jobs.traits import TraitSummary, update_traits
 from idgraph.ingest.jobs.model import ensure_model
@@ -113,11 +114,14 @@ def _resolve(store: Store, mapping: Mapping, full: bool, progress: Progress, by:
     dirty = store.changed("resolve", after)
     if not dirty and not full and not store.changed("attribution", after):
         return ResolveSummary(scope="none")
-    whole = full or len(dirty) > WHOLE_PASS_FRACTION * max(store.customer_count(), 1)
     with progress.step("guard shared identifiers", total=None):
         model, trained = ensure_model(store, mapping)
-        # a new model judges every identifier afresh; otherwise those the changed records touch
-        shared = run_guard(store, mapping, None if whole or trained else dirty, model)
+        # a new model (or --full) judges every identifier afresh; otherwise those of the records the link
+        # job's guard has not judged yet: none, right after a link run
+        scope = None if full or trained else unguarded(store)
+        if scope is not None and len(scope) > WHOLE_PASS_FRACTION * max(store.customer_count(), 1):
+            scope = None
+        shared = run_guard(store, mapping, scope, model) if scope is None or scope else 0
     hooks.at("resolve.guarded")
     held.renew()
     with progress.step("find affected components", total=None):
