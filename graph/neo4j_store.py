@@ -895,6 +895,7 @@ class Neo4jStore(Neo4jBulkExport, Neo4jHouseholds):
             self._run(tx, "forget/before_delete", uids=params["uids"], rejudge=plan["rejudge"], whole=params["whole"])
             links, judgements, _, _, _, profiles, _ = [row[0] for row in self._run(tx, "forget/delete", **params)]
             self._run(tx, "forget/scrub", partial=sorted(plan["partial"]))
+            self._run(tx, "forget/housemates", sorted(plan["housemates"]), key="ids")
             audit = [{"seq": int(t["key"]), "reason": t["reason"], "details": t["details"]}
                      for t in plan["texts"] if t["kind"] == "audit"]
             judged = [{"judgement_id": t["key"], "reason": t["reason"]} for t in plan["texts"] if t["kind"] != "audit"]

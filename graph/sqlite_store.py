@@ -822,6 +822,8 @@ class SQLiteStore(SQLiteHouseholds):
                 self._seq, partial)
             run("UPDATE interaction SET resolve_seq = ?1 WHERE profile_id IN (SELECT value FROM json_each(?2))",
                 self._seq, partial)
+            run("UPDATE customer SET resolve_seq = ?1 WHERE profile_id IN (SELECT value FROM json_each(?2))",
+                self._seq, _jl(plan["housemates"]))
             for text in plan["texts"]:
                 if text["kind"] == "audit":
                     run("UPDATE audit SET reason = ?, details = ? WHERE seq = ?", text["reason"], text["details"],

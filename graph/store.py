@@ -263,8 +263,9 @@ class Erasure(Protocol):
         """Delete and scrub by key what graph/erasure.py decided (Plan.store_plan()): the customers with
         their ties, links and judgements; the interactions; the identifiers; the profiles `whole` with
         their audit entries, traits and household memberships (and `split_from` naming them); the golden
-        records of `partial`, whose records and interactions are stamped for resolve; `rejudge` un-marked
-        and their holders stamped; `texts` written back. Records the erasure's change sequence, so that a job that read before it writes
+        records of `partial`, whose records and interactions are stamped for resolve; the records of the
+        profiles `housemates` stamped for resolve; `rejudge` un-marked and their holders stamped; `texts`
+        written back. Records the erasure's change sequence, so that a job that read before it writes
         nothing of what it computed (ErasedMeanwhile). Returns {links, judgements, profiles} deleted."""
 
     def add_suppression(self, rows: Sequence[tuple[str, str]], at: str) -> int:

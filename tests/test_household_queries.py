@@ -161,6 +161,13 @@ def test_forgetting_a_person_takes_their_traits_and_memberships(store, tmp_path)
     resolve(store, mapping)
     ann = store.find_customers("record", "crm:A1")[0]["profile_id"]
     assert store.profile_traits(ann)["orders"] == 2 and len(store.profile_households(ann)) == 1
+    bob = store.find_customers("record", "crm:B1")[0]["profile_id"]
+    assert store.profile_households(bob) == store.profile_households(ann)
     forget(store, record="crm:A1", by="dpo")
     assert store.profile_traits(ann) == {} and store.profile_households(ann) == []
     assert ann not in {p for p, _ in store.bulk("household_members")} | {p for p, _, _ in store.bulk("traits")}
+    # Bob, who shared Ann's household, is resolved again: a household of one is no household
+    assert "crm:B1" in store.changed("resolve", store.marks()["watermarks"]["resolve"])
+    done = resolve(store, mapping)
+    assert done.households.households_retired == 1
+    assert store.profile_households(bob) == [] and list(store.bulk("household_members")) == []
