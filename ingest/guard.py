@@ -99,8 +99,10 @@ class ModelJudge:
         weighed = weigh_people(self.model, FeatureTable(self.frame), ends["i"].to_numpy(), ends["j"].to_numpy(),
                                self.min_probability)
         rows = ends["row"].to_numpy()
-        probability[rows] = weighed.probability
-        for k in np.flatnonzero(weighed.probability < self.min_probability):
+        # a pair that is not two people (nothing disagrees outright) counts as one, whatever its probability
+        probability[rows] = np.where(weighed.different, weighed.probability, np.maximum(weighed.probability,
+                                                                                        self.min_probability))
+        for k in np.flatnonzero(weighed.different):
             r = int(rows[k])
             why[r] = (f"customers {pairs['uid'][r]} and {pairs['uid_b'][r]} look like different people "
                       f"(probability {weighed.probability[k]:.3f} that they are one: "

@@ -49,6 +49,6 @@ def conflicts(comp: pl.DataFrame, frame: pl.DataFrame, model: Model | None, *, m
     found = [
         {"kind": "not_same", "judgement_id": "evidence", "a_uid": ends["uid"][int(k)], "b_uid": ends["uid_b"][int(k)],
          "probability": round(float(weighed.probability[k]), 4), "against": weighed.against[k]}
-        for k in np.flatnonzero(weighed.probability < min_probability)
+        for k in np.flatnonzero(weighed.different)
     ]
     return found, unchecked

@@ -66,6 +66,24 @@ def test_model_weighs_every_field(people, shared):
         assert "look like different people" in verdict["reason"] and "crm:0" in verdict["reason"]
 
 
+def test_partial_agreement_alone_never_parts_two_holders():
+    """A level that agrees in part can weigh against one person where the data hardly shows it among
+    matches; without a field that disagrees outright the holders are still one person."""
+    built = model(share=0.5)
+    nickname = [lv.label for lv in built.comparisons[0].levels].index("nickname")
+    built.co_holder.weight["first_name"][nickname] = -6.0
+    people = [("margarete", None), ("grete", None)]
+    frame = records_frame([{"uid": f"crm:{i}", "first_name": f, "last_name": "x", "dob": d}
+                           for i, (f, d) in enumerate(people)])
+    verdict = evaluate(members(*people), max_customers=10, judge=ModelJudge(built, frame)).row(0, named=True)
+    assert verdict["shared"] is False
+    people = [("margarete", "1950-01-02"), ("grete", "1990-07-08")]  # and the birthdays differ
+    frame = records_frame([{"uid": f"crm:{i}", "first_name": f, "last_name": "x", "dob": d}
+                           for i, (f, d) in enumerate(people)])
+    verdict = evaluate(members(*people), max_customers=10, judge=ModelJudge(built, frame)).row(0, named=True)
+    assert verdict["shared"] is True and "dob else" in verdict["reason"]
+
+
 def test_one_odd_holder_shares_the_identifier():
     verdict = judged([("mary", "1970-01-01"), ("mary", "1970-01-01"), ("john", "1968-05-05")])
     assert verdict["shared"] and "crm:2" in verdict["reason"]

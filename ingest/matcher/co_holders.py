@@ -115,19 +115,25 @@ def estimate_co_holders(model: Model, features: FeatureTable, a: np.ndarray, b: 
 
 @dataclass
 class PeopleWeights:
-    """For pairs of records: the probability that each is one person, and the levels against it."""
+    """For pairs of records: the probability that each is one person, whether they are two people, and
+    the levels against it (for those that are)."""
 
     probability: np.ndarray
+    different: np.ndarray
     against: list[list[str]]
 
 
 def weigh_people(model: Model, features: FeatureTable, a: np.ndarray, b: np.ndarray,
                  below: float = 0.5) -> PeopleWeights:
-    """Weigh pairs (record positions ``a``, ``b``) as the guard weighs co-holders; ``against`` is filled
-    for the pairs under ``below`` only."""
+    """Weigh pairs (record positions ``a``, ``b``) as the guard weighs co-holders. A pair is two people
+    when its probability is under ``below`` and at least one field disagrees outright (its comparison's
+    last level): partial agreement alone never parts two records. A level such as "nickname" can weigh
+    against one person where the data hardly shows it among matches (EM saw few: the records that use
+    nicknames carry little else), and then "Grete" and "Margarete" on one email would pass for two
+    people with nothing that differs."""
     co = model.co_holder
     if co is None or not co.weight or not len(a):
-        return PeopleWeights(np.ones(len(a)), [[] for _ in range(len(a))])
+        return PeopleWeights(np.ones(len(a)), np.zeros(len(a), dtype=bool), [[] for _ in range(len(a))])
     definitions = model.definitions()
     gamma = compute_gamma(PairContext(features, a, b), definitions)
     names = [c.name for c in definitions]
@@ -139,8 +145,12 @@ def weigh_people(model: Model, features: FeatureTable, a: np.ndarray, b: np.ndar
     weight = levels[:, used].sum(axis=1, dtype=np.float64)
     prior = np.log2(co.probability / (1.0 - co.probability))
     probability = 1.0 / (1.0 + np.exp2(-(prior + weight)))
+    disagrees = np.zeros(len(a), dtype=bool)
+    for j in used:
+        disagrees |= gamma[:, j] == len(definitions[j].levels) - 1
+    different = (probability < below) & disagrees
     labels = {j: [lv.label for lv in model.comparisons[j].levels] for j in used}
     against: list[list[str]] = [[] for _ in range(len(a))]
-    for k in np.flatnonzero(probability < below):
+    for k in np.flatnonzero(different):
         against[k] = [f"{names[j]} {labels[j][gamma[k, j]]}" for j in used if gamma[k, j] != 0 and levels[k, j] < 0]
-    return PeopleWeights(probability, against)
+    return PeopleWeights(probability, different, against)
