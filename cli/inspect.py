@@ -1,4 +1,4 @@
-"""Commands that read the graph: show, stats, export, evaluate."""
+"""Commands that read the graph: show, household, stats, export, evaluate."""
 
 from __future__ import annotations
 
@@ -8,11 +8,13 @@ from typing import Annotated, Optional
 import typer
 
 from idgraph.cli.context import emit_json, guarded, out, state
-from idgraph.cli.render import render_evaluation, render_profile, render_stats
+from idgraph.cli.render import render_evaluation, render_household, render_profile, render_stats
 from idgraph.ingest.lookup import parse_identifier
 from idgraph.queries.truth import evaluate as evaluate_truth
+from idgraph.queries.truth import evaluate_households
 from idgraph.queries.export import export as export_store
 from idgraph.queries.neo4j_import import write_neo4j_import
+from idgraph.queries.household import show_household
 from idgraph.queries.profile import find_profile_id, show_profile
 
 JSON = Annotated[bool, typer.Option("--json", help="Print the result as JSON for scripts.")]
@@ -20,6 +22,7 @@ JSON = Annotated[bool, typer.Option("--json", help="Print the result as JSON for
 
 def register(app: typer.Typer) -> None:
     app.command()(show)
+    app.command()(household)
     app.command()(stats)
     app.command()(export)
     app.command()(evaluate)
@@ -52,6 +55,20 @@ def show(
         emit_json(view)
     else:
         render_profile(view)
+
+
+@guarded
+def household(
+    ctx: typer.Context,
+    household_id: Annotated[str, typer.Argument(help="A household id (a merged one is followed).")],
+    as_json: JSON = False,
+) -> None:
+    """Show one household: its members, the evidence that makes it (dwelling, landline, family email)."""
+    view = show_household(state(ctx).store(), household_id)
+    if as_json:
+        emit_json(view)
+    else:
+        render_household(view)
 
 
 @guarded
@@ -98,11 +115,16 @@ def export(
 def evaluate(
     ctx: typer.Context,
     truth: Annotated[Path, typer.Argument(help="CSV with source,record_id,person_id.")],
+    households: Annotated[Optional[Path], typer.Option(
+        help="Also households against this CSV with person_id,household_id (the generators write one).")] = None,
     as_json: JSON = False,
 ) -> None:
-    """Pairwise and B-cubed precision, recall, F1 of profiles against a truth file."""
+    """Pairwise and B-cubed precision, recall, F1 of profiles against a truth file (and of households)."""
     result = evaluate_truth(state(ctx).store(), truth)
+    homes = evaluate_households(state(ctx).store(), truth, households) if households else None
     if as_json:
-        emit_json(result)
+        emit_json({**result.model_dump(), "households": homes.model_dump()} if homes else result)
     else:
         render_evaluation(result)
+        if homes:
+            render_evaluation(homes, "households against the household truth")

@@ -8,7 +8,8 @@ from rich.table import Table
 from idgraph.cli.context import out
 from idgraph.ingest.jobs.resolve import ResolveSummary
 from idgraph.ingest.jobs.ingest import IngestSummary
-from idgraph.queries.truth import Evaluation
+from idgraph.queries.household import HouseholdView
+from idgraph.queries.truth import Evaluation, HouseholdEvaluation
 from idgraph.queries.profile import ProfileView
 
 
@@ -48,6 +49,9 @@ def render_resolve(summary: ResolveSummary) -> None:
         f"{summary.profiles_written:,} profiles written, {summary.profiles_created:,} new, "
         f"{summary.profiles_merged:,} merged away, {summary.profiles_split:,} split off; "
         f"{summary.identifiers_marked_shared:,} identifiers newly marked shared")
+    out.print(f"  households: {summary.households.households_written:,} written, "
+              f"{summary.households.households_created:,} new, {summary.households.households_retired:,} retired; "
+              f"traits of {summary.traits.profiles:,} profiles" + (" (all)" if summary.traits.whole else ""))
     for cut in summary.links_cut:
         links = ", ".join(f"{link['from']}-{link['to']} ({link['kind']})" for link in cut["links"])
         out.print(f"  kept {cut['a']} and {cut['b']} apart (judgement {cut['judgement_id']}): cut {links}")
@@ -92,10 +96,39 @@ def render_profile(view: ProfileView) -> None:
     for e in view.interactions:
         timeline.add_row(e["at"] or "", e["source"], e["channel"] or "", e["type"] or "", e["source_id"])
     out.print(timeline)
+    render_traits(view.traits)
+    for household in view.households:
+        render_household(household, of=view.profile_id)
 
 
-def render_evaluation(ev: Evaluation) -> None:
-    table = Table(title="evaluation against the truth file", title_justify="left")
+def render_traits(traits: dict) -> None:
+    if not traits:
+        return
+    table = Table(title="traits", title_justify="left")
+    table.add_column("trait")
+    table.add_column("value")
+    for name, value in traits.items():
+        if value is not None:
+            table.add_row(name, escape(", ".join(map(str, value)) if isinstance(value, list) else str(value)))
+    out.print(table)
+
+
+def render_household(view: HouseholdView, of: str | None = None) -> None:
+    for line in view.lineage:
+        out.print(f"[yellow]{line}[/]")
+    table = Table(title=f"household {view.household_id} ({view.size} profiles; evidence: "
+                        f"{', '.join(view.evidence)})", title_justify="left")
+    for col in ("profile", "first", "last", "city", "postcode"):
+        table.add_column(col)
+    for m in view.members:
+        mark = " (this profile)" if m["profile_id"] == of else ""
+        table.add_row(m["profile_id"] + mark, m.get("first_name") or "", m.get("last_name") or "", m.get("city") or "",
+                      m.get("postcode") or "")
+    out.print(table)
+
+
+def render_evaluation(ev: Evaluation | HouseholdEvaluation, title: str = "evaluation against the truth file") -> None:
+    table = Table(title=title, title_justify="left")
     table.add_column("measure")
     table.add_column("value", justify="right")
     for key, value in ev.model_dump().items():

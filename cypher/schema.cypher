@@ -20,6 +20,7 @@ CREATE CONSTRAINT sequence_key IF NOT EXISTS FOR (s:Sequence) REQUIRE s.key IS U
 CREATE CONSTRAINT watermark_job IF NOT EXISTS FOR (w:Watermark) REQUIRE w.job IS UNIQUE;
 CREATE CONSTRAINT lease_job IF NOT EXISTS FOR (l:Lease) REQUIRE l.job IS UNIQUE;
 CREATE CONSTRAINT run_tag IF NOT EXISTS FOR (r:Run) REQUIRE r.run_tag IS UNIQUE;
+CREATE CONSTRAINT household_id IF NOT EXISTS FOR (h:Household) REQUIRE h.household_id IS UNIQUE;
 // Judgements are relationships; their id is unique per type (relationship uniqueness: Community 5.7+).
 CREATE CONSTRAINT same_as_judgement IF NOT EXISTS FOR ()-[j:SAME_AS]-() REQUIRE j.judgement_id IS UNIQUE;
 CREATE CONSTRAINT not_same_as_judgement IF NOT EXISTS FOR ()-[j:NOT_SAME_AS]-() REQUIRE j.judgement_id IS UNIQUE;
@@ -48,6 +49,12 @@ CREATE INDEX identifier_kind IF NOT EXISTS FOR (o:Identifier) ON (o.kind);
 CREATE INDEX profile_status IF NOT EXISTS FOR (p:Profile) ON (p.status);
 CREATE INDEX profile_seq IF NOT EXISTS FOR (p:Profile) ON (p.seq);
 CREATE INDEX profile_updated_at IF NOT EXISTS FOR (p:Profile) ON (p.updated_at);
+// households: a dwelling's holders by postcode; the largest households; segments on traits
+CREATE INDEX customer_postcode IF NOT EXISTS FOR (c:Customer) ON (c.postcode);
+CREATE INDEX household_status IF NOT EXISTS FOR (h:Household) ON (h.status);
+CREATE INDEX household_size IF NOT EXISTS FOR (h:Household) ON (h.size);
+CREATE INDEX profile_last_purchase IF NOT EXISTS FOR (p:Profile) ON (p.last_purchase);
+CREATE INDEX profile_first_seen IF NOT EXISTS FOR (p:Profile) ON (p.first_seen);
 CREATE INDEX audit_profile IF NOT EXISTS FOR (a:Audit) ON (a.profile_id);
 CREATE INDEX run_job IF NOT EXISTS FOR (r:Run) ON (r.job);
 CREATE INDEX probably_same_score IF NOT EXISTS FOR ()-[r:PROBABLY_SAME]-() ON (r.score);

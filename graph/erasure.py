@@ -9,7 +9,9 @@ and the store deletes and scrubs by key (`erase`). The rules:
 * every record asked for goes, with its links and judgements (hard deleted: erasure outranks the
   append-only log);
 * a profile goes when none of its records stays, with the retired profiles merged into it at any depth
-  (they hold golden records of the same people) and their audit entries; a profile that keeps other
+  (they hold golden records of the same people), their audit entries, traits and household
+  memberships (the profile's own, keyed by it); the profiles that shared a household with one that goes
+  are resolved again (their records stamped), so their households are found anew; a profile that keeps other
   records loses its golden record (resolve computes it again from the records left) and its records
   and interactions are stamped for resolve; a profile split from one that goes forgets where it came
   from (`split_from`);
@@ -55,6 +57,7 @@ class Plan:
     interactions: list[str] = field(default_factory=list)
     identifiers: list[tuple[str, str]] = field(default_factory=list)  # own + those only their events carried
     texts: list[dict] = field(default_factory=list)  # {kind: audit|judgement, key, reason, details}
+    housemates: list[str] = field(default_factory=list)  # profiles in a household with one that goes: resolved again
 
     def tokens(self) -> list[str]:
         """What machine text may name exactly: uids, event uids, profile ids, identifier keys and values."""
@@ -65,7 +68,7 @@ class Plan:
         return {"customers": self.customers, "interactions": self.interactions,
                 "identifiers": [{"kind": k, "value": v} for k, v in self.identifiers], "whole": self.whole,
                 "partial": self.partial, "rejudge": [{"kind": k, "value": v} for k, v in self.rejudge],
-                "texts": self.texts}
+                "texts": self.texts, "housemates": self.housemates}
 
 
 def people_plan(facts: dict[str, pl.DataFrame]) -> Plan:
@@ -128,6 +131,15 @@ def texts_plan(plan: Plan, texts: list[dict], mask: Callable[[str], str]) -> Pla
         details = redactor.machine(row.get("details"), mask)
         if (reason, details) != (row.get("reason"), row.get("details")):
             plan.texts.append({"kind": row["kind"], "key": row["key"], "reason": reason, "details": details})
+    return plan
+
+
+def households_plan(plan: Plan, members: pl.DataFrame) -> Plan:
+    """From the Households role's `household_members(plan.whole)` (household_id, profile_id, ...): the other
+    members of the households of the profiles that go, to be resolved again (a household left with one
+    member is no household)."""
+    gone = set(plan.whole) | set(plan.partial)  # a partial profile is resolved again anyway
+    plan.housemates = sorted(set(members["profile_id"].to_list()) - gone)
     return plan
 
 

@@ -52,6 +52,7 @@ from idgraph.graph import erasure, hooks
 from idgraph.graph.cypher_files import statement, statements
 from idgraph.graph.errors import ErasedMeanwhile, NotFoundError, StoreError
 from idgraph.graph.neo4j_bulk import Neo4jBulkExport
+from idgraph.graph.neo4j_households import Neo4jHouseholds
 from idgraph.graph.records import CustomerRow, InteractionRow, LinkRow, WriteCounts
 from idgraph.graph.attribution import CARRIED as ATTRIBUTION_CARRIED, EVENTS as ATTRIBUTION_EVENTS
 from idgraph.graph.store import CUSTOMER_COLUMNS, MARKS, frame_extras
@@ -146,8 +147,9 @@ def _complete(rows: Sequence, what: str) -> list:
     return list(rows)
 
 
-class Neo4jStore(Neo4jBulkExport):
-    """The Store contract on a Neo4j database (the bulk export streams come from Neo4jBulkExport)."""
+class Neo4jStore(Neo4jBulkExport, Neo4jHouseholds):
+    """The Store contract on a Neo4j database (the bulk export streams come from Neo4jBulkExport; households
+    and traits from Neo4jHouseholds)."""
 
     name = "neo4j"
 
@@ -578,17 +580,19 @@ class Neo4jStore(Neo4jBulkExport):
 
     def write_resolution(self, members: pl.DataFrame, profiles: pl.DataFrame, retired: pl.DataFrame,
                          audit: Sequence[dict], attribution: pl.DataFrame, recount: Sequence[str], *,
-                         mark: int | None = None, read_at: int | None = None) -> None:
+                         mark: int | None = None, read_at: int | None = None,
+                         then: Callable[[], None] | None = None) -> None:
         """Write what resolve computed, as the embedded store does, in batches of whole components.
 
         A resolve that fits in one batch (batch_size records and profiles) is one transaction. A bigger
         one, which would not fit in a Neo4j transaction's memory (160,000 records make a few GiB of
         transaction state), is written one batch of whole components per transaction: each moves its
         records, upserts their profiles, retires the profiles merged into them and appends their audit
-        entries; then the interactions' attribution and counts, in batches; a last one advances resolve's
-        watermark. A run killed half way has not advanced the watermark: the next resolve takes the same
-        scope again and finds the components written already as they are, so it gives the same profile
-        ids (batches go in minting order).
+        entries; then the interactions' attribution and counts, in batches; a last one runs `then`
+        (households and traits) and advances resolve's watermark. A run killed half way has not advanced
+        the watermark: the next resolve takes the same scope again and finds the components written
+        already as they are, so it gives the same profile ids (batches go in minting order), and writes
+        the households and traits.
         """
         stamp_rows = profiles.select("profile_id", "seq", "status", "merged_into", "split_from", "created_at",
                                      "updated_at", *_PROFILE_FIELDS).sort("seq", "profile_id")
@@ -649,6 +653,8 @@ class Neo4jStore(Neo4jBulkExport):
             interactions(tx, rows, ids)
             self._run(tx, "write/profiles_retired", leftover_retired)
             self._create_audit(tx, base[0], leftover_audit)
+            if then is not None:  # households and traits: in the transaction that advances the watermark
+                then()
             if mark is not None:
                 self._run(tx, "write/watermark", job="resolve", mark=int(mark))
 
@@ -897,6 +903,7 @@ class Neo4jStore(Neo4jBulkExport):
             self._run(tx, "forget/before_delete", uids=params["uids"], rejudge=plan["rejudge"], whole=params["whole"])
             links, judgements, _, _, _, profiles, _ = [row[0] for row in self._run(tx, "forget/delete", **params)]
             self._run(tx, "forget/scrub", partial=sorted(plan["partial"]))
+            self._run(tx, "forget/housemates", sorted(plan["housemates"]), key="ids")
             audit = [{"seq": int(t["key"]), "reason": t["reason"], "details": t["details"]}
                      for t in plan["texts"] if t["kind"] == "audit"]
             judged = [{"judgement_id": t["key"], "reason": t["reason"]} for t in plan["texts"] if t["kind"] != "audit"]

@@ -170,3 +170,35 @@ CREATE TABLE IF NOT EXISTS lease (
     taken_at   TEXT NOT NULL,
     expires_at TEXT NOT NULL
 ) WITHOUT ROWID;
+
+-- Households (graph/households.py): profiles that share a dwelling, a landline or a family email.
+-- IN_HOUSEHOLD is household_member; a profile may be in several households.
+CREATE TABLE IF NOT EXISTS household (
+    household_id TEXT PRIMARY KEY,
+    seq          INTEGER NOT NULL,            -- minting order: the older id survives a merge
+    status       TEXT NOT NULL,               -- active | merged | empty
+    merged_into  TEXT,
+    split_from   TEXT,
+    created_at   TEXT NOT NULL,
+    updated_at   TEXT NOT NULL,
+    size         INTEGER NOT NULL DEFAULT 0,
+    evidence     TEXT                         -- JSON list of the evidence kinds: dwelling, phone, email
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS household_status ON household(status);
+
+CREATE TABLE IF NOT EXISTS household_member (
+    household_id TEXT NOT NULL,
+    profile_id   TEXT NOT NULL,
+    PRIMARY KEY (profile_id, household_id)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS household_member_household ON household_member(household_id);
+-- A dwelling's holders are found by postcode and address line.
+CREATE INDEX IF NOT EXISTS customer_dwelling ON customer(postcode, address);
+
+-- A profile's traits (graph/traits.py) as one JSON object, and the stamp (as_of date and definitions)
+-- they were computed under: a new day or new definitions recompute every profile.
+CREATE TABLE IF NOT EXISTS profile_trait (
+    profile_id TEXT PRIMARY KEY,
+    stamp      TEXT NOT NULL,
+    traits     TEXT NOT NULL
+) WITHOUT ROWID;

@@ -8,7 +8,6 @@ reads in bulk, so the database only answers set-based queries: no per-row round 
 
 from __future__ import annotations
 
-import functools
 import json
 import logging
 import secrets
@@ -27,6 +26,8 @@ from idgraph.graph.attribution import CARRIED as ATTRIBUTION_CARRIED, EVENTS as 
 from idgraph.graph.errors import ErasedMeanwhile, NotFoundError, StoreError
 from idgraph.graph.records import CustomerRow, InteractionRow, LinkRow, WriteCounts
 from idgraph.graph.sqlite_frames import read_frame
+from idgraph.graph.sqlite_households import SQLiteHouseholds
+from idgraph.graph.sqlite_reads import reads as _reads
 from idgraph.graph.store import BULK_KINDS, CUSTOMER_COLUMNS, frame_extras
 
 T = TypeVar("T")
@@ -58,19 +59,8 @@ def _attributes(text: str | None) -> dict[str, str]:
     return json.loads(text) if text else {}
 
 
-def _reads(method: Callable[..., T]) -> Callable[..., T]:
-    """A read method: its queries see one state of the store (one read transaction, or the transaction
-    the caller has open), and no other thread of this process uses the connection meanwhile."""
-    @functools.wraps(method)
-    def read(self: "SQLiteStore", *args, **kwargs):
-        with self._snap():
-            return method(self, *args, **kwargs)
-
-    return read
-
-
-class SQLiteStore:
-    """The Store contract on an SQLite file."""
+class SQLiteStore(SQLiteHouseholds):
+    """The Store contract on an SQLite file (households and traits: graph/sqlite_households.py)."""
 
     name = "embedded"
 
@@ -561,7 +551,8 @@ class SQLiteStore:
 
     def write_resolution(self, members: pl.DataFrame, profiles: pl.DataFrame, retired: pl.DataFrame,
                          audit: Sequence[dict], attribution: pl.DataFrame, recount: Sequence[str], *,
-                         mark: int | None = None, read_at: int | None = None) -> None:
+                         mark: int | None = None, read_at: int | None = None,
+                         then: Callable[[], None] | None = None) -> None:
         with self._tx() as db:
             self._erased_after(db, read_at)
             db.executemany("UPDATE customer SET profile_id = ? WHERE uid = ?",
@@ -587,6 +578,8 @@ class SQLiteStore:
                 "UPDATE profile SET interaction_count = (SELECT COUNT(*) FROM interaction i "
                 "WHERE i.profile_id = profile.profile_id) WHERE profile_id IN (SELECT value FROM json_each(?))",
                 (_jl(recount),))
+            if then is not None:
+                then()
             if mark is not None:
                 self.advance_watermark("resolve", mark)
 
@@ -840,6 +833,10 @@ class SQLiteStore:
             run(f"UPDATE identifier SET shared = 0, shared_reason = NULL WHERE (kind, value) IN {pairs}", rejudge)
             run("UPDATE profile SET split_from = NULL WHERE split_from IN (SELECT value FROM json_each(?))", whole)
             erased["profiles"] = run("DELETE FROM profile WHERE profile_id IN (SELECT value FROM json_each(?))", whole)
+            # A profile that goes takes its traits and household memberships (on Neo4j, its node's properties
+            # and IN_HOUSEHOLD relationships go with the node).
+            run("DELETE FROM profile_trait WHERE profile_id IN (SELECT value FROM json_each(?))", whole)
+            run("DELETE FROM household_member WHERE profile_id IN (SELECT value FROM json_each(?))", whole)
             run("DELETE FROM audit WHERE profile_id IN (SELECT value FROM json_each(?))", whole)
             # Profiles that keep other records: golden record scrubbed (resolve computes it again), their
             # records and interactions stamped for resolve.
@@ -849,6 +846,8 @@ class SQLiteStore:
                 self._seq, partial)
             run("UPDATE interaction SET resolve_seq = ?1 WHERE profile_id IN (SELECT value FROM json_each(?2))",
                 self._seq, partial)
+            run("UPDATE customer SET resolve_seq = ?1 WHERE profile_id IN (SELECT value FROM json_each(?2))",
+                self._seq, _jl(plan["housemates"]))
             for text in plan["texts"]:
                 if text["kind"] == "audit":
                     run("UPDATE audit SET reason = ?, details = ? WHERE seq = ?", text["reason"], text["details"],

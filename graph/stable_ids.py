@@ -14,9 +14,9 @@ from collections.abc import Callable
 import polars as pl
 
 
-def mint(seed: str, attempt: int = 0) -> str:
+def mint(seed: str, attempt: int = 0, prefix: str = "P") -> str:
     text = seed if attempt == 0 else f"{seed}#{attempt}"
-    return "P" + hashlib.sha1(text.encode("utf-8")).hexdigest()[:12]
+    return prefix + hashlib.sha1(text.encode("utf-8")).hexdigest()[:12]
 
 
 def assign(
@@ -25,6 +25,9 @@ def assign(
     profiles_before: pl.DataFrame,
     next_seq: int,
     taken: Callable[[list[str]], set[str]],
+    *,
+    prefix: str = "P",
+    seeds: pl.DataFrame | None = None,
 ) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
     """Give every component a profile id.
 
@@ -32,6 +35,8 @@ def assign(
     profiles_before: profile_id, seq (profile age), status. taken: which of these ids exist already.
     Returns (members: uid, profile_id, old_profile_id), (profiles: component, profile_id, is_new, seq,
     split_from, merged_from: list), (retired: profile_id, merged_into).
+    Households use the same rules (graph/households.py): ids with their own prefix, a member in several
+    components, and `seeds` (component, seed) to mint from instead of the smallest member.
     """
     m = comp.join(before, on="uid", how="left")
     claims = (
@@ -54,10 +59,12 @@ def assign(
 
     # Components that won nothing get a new id, minted from their smallest uid.
     firsts = m.group_by("component").agg(pl.col("uid").min().alias("min_uid"))
+    if seeds is not None:
+        firsts = firsts.drop("min_uid").join(seeds.select("component", pl.col("seed").alias("min_uid")), on="component")
     fresh = firsts.join(kept, on="component", how="anti").sort("min_uid")
     biggest_claim = claims.sort(["component", "n", "profile_id"], descending=[False, True, False]).unique(
         "component", keep="first").select("component", pl.col("profile_id").alias("split_from"))
-    fresh_ids = _mint_all(fresh["min_uid"].to_list(), taken)
+    fresh_ids = _mint_all(fresh["min_uid"].to_list(), taken, prefix)
     fresh = fresh.with_columns(
         pl.Series("profile_id", fresh_ids, dtype=pl.Utf8),
         pl.Series("seq", range(next_seq, next_seq + len(fresh_ids)), dtype=pl.Int64),
@@ -79,13 +86,13 @@ def assign(
     return members.select("uid", "profile_id", "old_profile_id"), profiles, retired
 
 
-def _mint_all(seeds: list[str], taken: Callable[[list[str]], set[str]]) -> list[str]:
+def _mint_all(seeds: list[str], taken: Callable[[list[str]], set[str]], prefix: str = "P") -> list[str]:
     """Mint an id per seed; an id already used (say by the side of a split that kept it) is minted again
     with an attempt number, still deterministically."""
-    ids = [mint(s) for s in seeds]
+    ids = [mint(s, 0, prefix) for s in seeds]
     for attempt in range(1, 100):
         clash = taken(ids)
         if not clash:
             return ids
-        ids = [mint(s, attempt) if i in clash else i for s, i in zip(seeds, ids)]
+        ids = [mint(s, attempt, prefix) if i in clash else i for s, i in zip(seeds, ids)]
     raise RuntimeError("could not mint unique profile ids")

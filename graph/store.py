@@ -39,7 +39,7 @@ CUSTOMER_COLUMNS = (
 
 # What bulk(kind) streams (see BulkExport).
 BULK_KINDS = ("records", "profiles", "attribute_keys", "customers", "identifiers", "identifier_ties", "interactions",
-              "links", "profile_lineage", "audit", "suppression")
+              "links", "profile_lineage", "audit", "suppression", "households", "household_members", "traits")
 
 
 def frame_extras(identifier_kinds: Sequence[str], attributes: Sequence[str]) -> tuple[list[str], list[str]]:
@@ -180,12 +180,15 @@ class Resolution(Protocol):
 
     def write_resolution(self, members: pl.DataFrame, profiles: pl.DataFrame, retired: pl.DataFrame,
                          audit: Sequence[dict], attribution: pl.DataFrame, recount: Sequence[str], *,
-                         mark: int | None = None, read_at: int | None = None) -> None:
+                         mark: int | None = None, read_at: int | None = None,
+                         then: Callable[[], None] | None = None) -> None:
         """Customers' profile ids (members: uid, profile_id), upserted profiles with their golden record,
         retired profiles (profile_id, status, merged_into, updated_at), audit entries, interactions'
-        attribution (uid, profile_id), the interaction count of the profiles `recount`, and resolve's
-        watermark advanced to `mark` last. ErasedMeanwhile, writing nothing, when someone was erased after
-        `read_at`."""
+        attribution (uid, profile_id), the interaction count of the profiles `recount`, then `then` (what
+        follows from the profiles: resolve's households and traits, read and written through this store),
+        and resolve's watermark advanced to `mark` last, all in the transaction that advances it (the one
+        transaction, unless a store must write a very big resolution in several: then that is the last).
+        ErasedMeanwhile, writing nothing, when someone was erased after `read_at`."""
 
     # Optional, not part of the contract: `components(scope, after) -> DataFrame | None` for a store that
     # can compute components itself (Neo4j with Graph Data Science); resolve uses it when present.
@@ -259,8 +262,9 @@ class Erasure(Protocol):
     def erase(self, plan: dict) -> dict:
         """Delete and scrub by key what graph/erasure.py decided (Plan.store_plan()): the customers with
         their ties, links and judgements; the interactions; the identifiers; the profiles `whole` with
-        their audit entries (and `split_from` naming them); the golden records of `partial`, whose records
-        and interactions are stamped for resolve; `rejudge` un-marked and their holders stamped; `texts`
+        their audit entries, traits and household memberships (and `split_from` naming them); the golden
+        records of `partial`, whose records and interactions are stamped for resolve; the records of the
+        profiles `housemates` stamped for resolve; `rejudge` un-marked and their holders stamped; `texts`
         written back. Records the erasure's change sequence, so that a job that read before it writes
         nothing of what it computed (ErasedMeanwhile). Returns {links, judgements, profiles} deleted."""
 
@@ -311,17 +315,76 @@ class BulkExport(Protocol):
         * profile_lineage: (profile_id, 'merged_into'|'split_from', other profile_id) where the other exists;
         * audit: dicts by seq: seq, at, action, profile_id, by, reason, details (JSON text);
         * suppression: dicts by hash: hash, kind, at; and the salt, if one was made, as the one row of kind
-          'salt' first ({hash: 'salt', kind: 'salt', at: None, value}) without making one."""
+          'salt' first ({hash: 'salt', kind: 'salt', at: None, value}) without making one;
+        * households: dicts by household_id (any status): household_id, seq, status, merged_into,
+          split_from, created_at, updated_at, size, evidence (a list);
+        * household_members: (profile_id, household_id) of every membership, by profile and household;
+        * traits: (profile_id, stamp, traits: a dict) of every profile with traits, by profile."""
+
+
+class Households(Protocol):
+    """Households (graph/households.py decides them): what resolve reads and writes, in its transaction,
+    through ingest/jobs/households.py, and what a person asks of a household. Evidence keys are
+    'kind:value' (an identifier) or 'dwelling:postcode|address' / 'surname_postcode:postcode|surname'."""
+
+    def household_evidence(self, profile_ids: Sequence[str] | None, kinds: Sequence[str]) -> pl.DataFrame:
+        """profile_id, key: the evidence of `kinds` the records of these profiles (every profile when None)
+        hold themselves (origin 'record'; a dwelling only with a house number)."""
+
+    def household_holders(self, keys: Sequence[str]) -> pl.DataFrame:
+        """profile_id, key: every profile whose records hold one of these evidence keys."""
+
+    def household_members(self, profile_ids: Sequence[str] | None) -> pl.DataFrame:
+        """household_id, profile_id, seq, status: every member of the active households these profiles are
+        in (every active household when None)."""
+
+    def household_ids_taken(self, ids: Sequence[str]) -> set[str]: ...
+
+    def max_household_seq(self) -> int: ...
+
+    def write_households(self, members: pl.DataFrame, households: pl.DataFrame, retired: pl.DataFrame,
+                         scope: Sequence[str] | None) -> None:
+        """The memberships of the profiles in scope (all when None) become `members` (household_id,
+        profile_id); `households` (household_id, seq, status, split_from, created_at, updated_at, size,
+        evidence) are upserted; `retired` (household_id, status, merged_into, updated_at) lose their members."""
+
+    def household(self, household_id: str) -> dict | None:
+        """A household with its members: its fields, evidence (a list), members (profile_id, first_name,
+        last_name, city, postcode)."""
+
+    def profile_households(self, profile_id: str) -> list[str]: ...
+
+
+class Traits(Protocol):
+    """A profile's traits (graph/traits.py computes them): what resolve reads and writes, in its
+    transaction, through ingest/jobs/traits.py, and what `show` reads."""
+
+    def active_profiles(self) -> list[str]: ...
+
+    def profile_events(self, profile_ids: Sequence[str] | None) -> pl.DataFrame:
+        """The interactions attributed to these profiles (all when None): graph/traits.py EVENT_SCHEMA."""
+
+    def interaction_profiles(self, uids: Sequence[str]) -> list[str]:
+        """The profiles these interactions are attributed to, distinct and sorted."""
+
+    def trait_stamps(self) -> set[str]:
+        """The stamps (as_of date and a digest of the definitions) the stored traits were computed under."""
+
+    def write_traits(self, rows: Sequence[dict], stamp: str, clear: Sequence[str]) -> None:
+        """Each row's traits (profile_id and the values) replace the profile's, under `stamp`; the traits of
+        the profiles in `clear` (retired) are removed."""
+
+    def profile_traits(self, profile_id: str) -> dict: ...
 
 
 @runtime_checkable
 class Store(Transactions, WorkMarks, RecordsIn, Links, Resolution, JudgementsAndAudit, PeopleReads, Erasure,
-            RunLog, BulkExport, Protocol):
+            RunLog, BulkExport, Households, Traits, Protocol):
     """The graph, as the jobs see it: every role."""
 
 
 ROLES = (Transactions, WorkMarks, RecordsIn, Links, Resolution, JudgementsAndAudit, PeopleReads, Erasure,
-         RunLog, BulkExport)
+         RunLog, BulkExport, Households, Traits)
 
 
 def contract_methods() -> dict[str, list[str]]:

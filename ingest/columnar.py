@@ -29,7 +29,7 @@ import polars as pl
 from idgraph.ingest import normalise as norm
 from idgraph.ingest.mapping import Column, Kind, Source
 from idgraph.ingest.record_frames import CUSTOMER_SCHEMA, IDENTIFIER, INTERACTION_SCHEMA, attributes_json
-from idgraph.ingest.rows import RowBuilder
+from idgraph.ingest.rows import PURCHASE_ROLES, RowBuilder
 
 ROW = "_i"  # the row's index in the frame given
 _EDGE_SPACE = r"^[\x1c-\x1f]|[\x1c-\x1f]$"  # white space to Python's str.strip but not to polars'
@@ -168,9 +168,11 @@ class Columnar:
             else:
                 cols.update(self._field(work, ref, lambda v: (b.customer_ref(v),), ["customer_ref"],
                                         ("customer_ref",)).to_dict())
-            if src.keep:
-                cols.update(self._field(work, [Column(column=k) for k in src.keep], lambda v: (b.kept(v),),
-                                        ["attributes"], ()).to_dict())
+            # The kept columns and a purchase's amount, currency and order id (RowBuilder.kept): one JSON
+            # object per distinct combination; an unusable amount or currency is counted as the row path does.
+            kept = [Column(column=k) for k in src.keep] + [c for r in PURCHASE_ROLES for c in src.columns(r)]
+            if kept:
+                cols.update(self._field(work, kept, lambda v: (b.kept(v),), ["attributes"], PURCHASE_ROLES).to_dict())
             else:
                 cols["attributes"] = pl.repeat(None, work.n, dtype=pl.String, eager=True)
             field(("channel",), lambda v: (b._one(v, "channel"),), ["channel"])

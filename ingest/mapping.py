@@ -20,6 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from idgraph.graph.errors import MappingError
 from idgraph.ingest import mapping_checks as checks
 from idgraph.ingest.declared import IdentifierKind, check_name
+from idgraph.ingest.profile_settings import RECORD_EVIDENCE_KINDS, Households, Traits
 
 
 class Kind(str, Enum):
@@ -37,7 +38,8 @@ CUSTOMER_ROLES = {
     "first_name", "last_name", "full_name", "email", "phone", "device", "dob",
     "address", "city", "postcode", "country", "updated_at",
 }
-INTERACTION_ROLES = {"email", "phone", "device", "timestamp", "channel", "event_type", "customer_ref"}
+INTERACTION_ROLES = {"email", "phone", "device", "timestamp", "channel", "event_type", "customer_ref",
+                     "amount", "currency", "order_id"}  # a purchase's value (graph/traits.py)
 MULTI_COLUMN_ROLES = {"email", "phone", "device"}
 JOINED_COLUMN_ROLES = {"address"}  # several columns: the non-empty parts joined with one space
 NAME_FORMATS = ("auto", "first_last", "last_first")
@@ -272,6 +274,8 @@ class Mapping(BaseModel):
     survivorship: Survivorship = Field(default_factory=Survivorship)
     matching: dict | None = None  # probabilistic matcher settings, validated by the matcher
     identifiers: dict[str, IdentifierKind] = Field(default_factory=dict)  # further identifier kinds (declared.py)
+    households: Households = Field(default_factory=Households)  # ingest/profile_settings.py
+    traits: Traits = Field(default_factory=Traits)
     sources: list[Source]
     base_dir: Path = Field(default=Path("."), exclude=True)
 
@@ -340,6 +344,14 @@ class Mapping(BaseModel):
                 if name in self.identifiers:
                     raise ValueError(f"source {s.name!r}, attribute {name!r}: an identifier kind has that name; "
                                      "rename the attribute")
+        return self
+
+    @model_validator(mode="after")
+    def _household_evidence_known(self) -> "Mapping":
+        known = {*RECORD_EVIDENCE_KINDS, "email", "phone", "device", *self.identifiers}
+        for kind in self.households.evidence:
+            if kind not in known:
+                raise ValueError(f"households.evidence: unknown kind {kind!r}; known: {', '.join(sorted(known))}")
         return self
 
     def identifier_kinds(self) -> tuple[str, ...]:

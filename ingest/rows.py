@@ -23,6 +23,10 @@ from idgraph.ingest.mapping import JOINED_COLUMN_ROLES, Column, Mapping, Source
 from idgraph.ingest.readers import json_type
 
 
+# The roles of a purchase, kept among an event's attributes under their names (graph/traits.py reads them).
+PURCHASE_ROLES = ("amount", "currency", "order_id")
+
+
 class RowRejected(Exception):
     def __init__(self, reason: str):
         super().__init__(reason)
@@ -160,6 +164,19 @@ class RowBuilder:
             parts.append(text)
         return "|".join(parts)
 
+    def _purchase(self, values: dict) -> dict:
+        """The roles amount, currency and order_id of an event, kept among its attributes under those names
+        (graph/traits.py reads them); an unusable amount or currency is left out and counted."""
+        found: dict = {}
+        for role, fn in zip(PURCHASE_ROLES, (norm.amount, norm.currency, None)):
+            if not self.source.columns(role):
+                continue
+            value = self._one(values, role) if fn is None else self._normalised(values, role, fn)
+            if value is not None:
+                found[role] = value
+        return found
+
+    # -- records ---------------------------------------------------------------------------------
     def names(self, values: dict) -> tuple[str | None, str | None, str | None]:
         """(first, last, full name) of a row: a full name fills a first or last name that is missing."""
         first = self._normalised(values, "first_name", norm.name_part)
@@ -248,6 +265,7 @@ class RowBuilder:
         for key, value in kept.items():
             if isinstance(value, float) and not math.isfinite(value):
                 raise RowRejected(f"field 'keep' (column {key!r}): expected a finite number, got {json_type(value)}")
+        kept.update(self._purchase(values))
         return json.dumps(kept, sort_keys=True, default=str) if kept else None
 
     def interaction(self, values: dict) -> InteractionRow:

@@ -1,7 +1,8 @@
 """Export: one row per customer record and per interaction with its profile, plus a profiles file.
 
 `records.<fmt>`: kind, source, record_id, profile_id (empty when not resolved or not attributed).
-`profiles.<fmt>`: every profile with its status, lineage and golden record. Formats: csv, jsonl.
+`profiles.<fmt>`: every profile with its status, lineage and golden record, and household_ids (the
+households it is in, space-separated). Formats: csv, jsonl.
 Streams from the store, so the export of millions of rows holds none of them in memory at once.
 """
 
@@ -49,6 +50,10 @@ def export(store: Store, out_dir: Path, fmt: str = "csv") -> ExportSummary:
     records_path, profiles_path = out_dir / f"records.{fmt}", out_dir / f"profiles.{fmt}"
     records = (dict(zip(RECORD_COLUMNS, r)) for r in store.bulk("records"))
     n_records = _write(records_path, RECORD_COLUMNS, records, fmt)
-    n_profiles = _write(profiles_path, None, store.bulk("profiles"), fmt)
+    households: dict[str, list[str]] = {}
+    for profile_id, household_id in store.bulk("household_members"):
+        households.setdefault(profile_id, []).append(household_id)
+    profiles = ({**p, "household_ids": " ".join(households.get(p["profile_id"], []))} for p in store.bulk("profiles"))
+    n_profiles = _write(profiles_path, None, profiles, fmt)
     return ExportSummary(records_file=str(records_path), profiles_file=str(profiles_path),
                          records=n_records, profiles=n_profiles)

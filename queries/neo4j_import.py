@@ -3,11 +3,13 @@
 `idgraph export --neo4j-import DIR` writes, from any store (the embedded one in practice):
 
     DIR/nodes/<label>.header.csv + <label>.csv            Customer Email Phone Device Identifier Interaction
-                                                          Profile Audit Suppression Sequence Watermark
+                                                          Profile Household Audit Suppression Sequence
+                                                          Watermark
     DIR/relationships/<type>.header.csv + <type>.csv      HAS_EMAIL HAS_PHONE USES_DEVICE HAS_IDENTIFIER
                                                           VIA_EMAIL VIA_PHONE ON_DEVICE VIA_IDENTIFIER BY
                                                           IN_PROFILE PROBABLY_SAME|MAYBE_SAME (links)
                                                           SAME_AS|NOT_SAME_AS (judgements) MERGED_INTO|SPLIT_FROM
+                                                          IN_HOUSEHOLD
     DIR/import.sh                                         the import command, runnable from anywhere
 
 The graph is the Neo4j store's (graph/neo4j_store.py, cypher/write/): the same labels, relationship
@@ -20,7 +22,9 @@ match, so a forgotten person stays forgotten. Each node kind has an id space of 
 property the store looks it up by. Audit, Suppression, Sequence and Watermark nodes have no relationships,
 so no id. A group with
 no rows is left out. A customer's attributes are columns of the customer file, one per attribute name any
-record holds (the store lists them first: `bulk("attribute_keys")`), with `attribute_keys:string[]`.
+record holds (the store lists them first: `bulk("attribute_keys")`), with `attribute_keys:string[]`. A
+profile's traits are columns of the profile file in the same way (`trait_keys:string[]`, `traits_stamp`),
+typed by their values.
 
 Every row is streamed from the store (`bulk(kind)` of the store contract) straight into its file:
 nothing is held in memory but one row. Strings are always quoted, so an empty string stays one and a
@@ -66,6 +70,8 @@ _INTERACTION = ("uid:ID(Interaction)", "source", "source_id", "at", "channel", "
 _PROFILE = ("profile_id:ID(Profile)", "seq:long", "status", "merged_into", "split_from", "created_at", "updated_at",
             "first_name", "last_name", "dob", "email", "phone", "address", "city", "postcode", "country",
             "customer_count:long", "interaction_count:long", "sources:string[]", ":LABEL")
+_HOUSEHOLD = ("household_id:ID(Household)", "seq:long", "status", "merged_into", "split_from", "created_at",
+              "updated_at", "size:long", "evidence:string[]", ":LABEL")
 _AUDIT = ("seq:long", "at", "action", "profile_id", "by", "reason", "details", ":LABEL")
 _SUPPRESSION = ("hash", "kind", "at", "value", ":LABEL")
 _SEQUENCE = ("key", "value:long", "audit:long", "erased:long", ":LABEL")
@@ -171,6 +177,9 @@ def write_neo4j_import(store: Store, out_dir: Path, database: str = "neo4j") -> 
         if not name or any(ch in name for ch in ':,"\n') or name in {"attribute_keys", *(h.split(":")[0] for h in _CUSTOMER)}:
             raise IdgraphError(f"attribute {name!r} cannot be a column of the import files: rename it in the mapping")
     customer_header = (*_CUSTOMER, "attribute_keys:string[]", *attributes, ":LABEL")
+    traits = {pid: (stamp, values) for pid, stamp, values in store.bulk("traits")}
+    trait_columns = _trait_columns(traits)
+    profile_header = (*_PROFILE[:-1], "trait_keys:string[]", "traits_stamp", *trait_columns.values(), ":LABEL")
     with ExitStack() as stack:
         for spec in (
             ("nodes", "customer", customer_header),
@@ -179,7 +188,8 @@ def write_neo4j_import(store: Store, out_dir: Path, database: str = "neo4j") -> 
             ("nodes", "identifier", ("key:ID(Identifier)", "kind", "value", "shared:boolean", "shared_reason",
                                      ":LABEL")),
             ("nodes", "interaction", _INTERACTION),
-            ("nodes", "profile", _PROFILE),
+            ("nodes", "profile", profile_header),
+            ("nodes", "household", _HOUSEHOLD),
             ("nodes", "audit", _AUDIT),
             ("nodes", "suppression", _SUPPRESSION),
             ("nodes", "sequence", _SEQUENCE),
@@ -197,11 +207,12 @@ def write_neo4j_import(store: Store, out_dir: Path, database: str = "neo4j") -> 
             ("relationships", "judgements", (":START_ID(Customer)", ":END_ID(Customer)", "judgement_id", "by", "at",
                                              "reason", "deleted_at", ":TYPE")),
             ("relationships", "lineage", (":START_ID(Profile)", ":END_ID(Profile)", ":TYPE")),
+            ("relationships", "in_household", (":START_ID(Profile)", ":END_ID(Household)", ":TYPE")),
         ):
             stack.callback(group(*spec).open().close)
 
         with store.bulk_snapshot():
-            _write_all(store, groups, attributes)
+            _write_all(store, groups, attributes, traits, list(trait_columns))
 
     written = [g for g in groups.values() if g.rows]
     for g in groups.values():
@@ -227,7 +238,22 @@ def write_neo4j_import(store: Store, out_dir: Path, database: str = "neo4j") -> 
                          command_line=" ".join(shlex.quote(a) for a in command), script=str(script))
 
 
-def _write_all(store: Store, groups: dict[str, _Group], attributes: list[str]) -> None:
+def _trait_columns(traits: dict[str, tuple[str, dict]]) -> dict[str, str]:
+    """name -> header column of every trait a profile carries, typed by its first value (lists are string
+    arrays, whole numbers long, other numbers double)."""
+    found: dict[str, str] = {}
+    for _, values in traits.values():
+        for name, value in values.items():
+            if value is None or (name in found and ":" in found[name]):
+                continue
+            kind = ("string[]" if isinstance(value, list) else "long" if isinstance(value, int) and not
+                    isinstance(value, bool) else "double" if isinstance(value, float) else None)
+            found[name] = f"{name}:{kind}" if kind else name
+    return dict(sorted(found.items()))
+
+
+def _write_all(store: Store, groups: dict[str, _Group], attributes: list[str],
+               traits: dict[str, tuple[str, dict]], trait_names: list[str]) -> None:
     customer = groups["customer"]
     in_profile = groups["in_profile"]
     for c in store.bulk("customers"):
@@ -285,11 +311,20 @@ def _write_all(store: Store, groups: dict[str, _Group], attributes: list[str]) -
                        p.get("created_at"), p.get("updated_at"), p.get("first_name"), p.get("last_name"),
                        p.get("dob"), p.get("email"), p.get("phone"), p.get("address"), p.get("city"),
                        p.get("postcode"), p.get("country"), p.get("customer_count"), p.get("interaction_count"),
-                       _sources(p.get("sources")), "Profile"), "Profile")
+                       _sources(p.get("sources")), *_traits_of(traits.get(p["profile_id"]), trait_names), "Profile"),
+                      "Profile")
     lineage = groups["lineage"]
     for profile_id, kind, other in store.bulk("profile_lineage"):
         rel = LINEAGE_TYPE[kind]
         lineage.write((profile_id, other, rel), rel)
+
+    household = groups["household"]
+    for h in store.bulk("households"):
+        household.write((h["household_id"], h["seq"], h["status"], h["merged_into"], h["split_from"], h["created_at"],
+                         h["updated_at"], h["size"], h["evidence"] or None, "Household"), "Household")
+    in_household = groups["in_household"]
+    for profile_id, household_id in store.bulk("household_members"):
+        in_household.write((profile_id, household_id, "IN_HOUSEHOLD"), "IN_HOUSEHOLD")
 
     audit = groups["audit"]
     numbered = 0
@@ -304,6 +339,15 @@ def _write_all(store: Store, groups: dict[str, _Group], attributes: list[str]) -
     suppression = groups["suppression"]  # the salt first: the Neo4j store keeps it on the 'salt' node
     for row in store.bulk("suppression"):
         suppression.write((row["hash"], row["kind"], row["at"], row["value"], "Suppression"), "Suppression")
+
+
+def _traits_of(found: tuple[str, dict] | None, names: list[str]) -> list:
+    """trait_keys, traits_stamp and the value of every trait column for one profile (None: no traits)."""
+    if found is None:
+        return [None, None, *(None for _ in names)]
+    stamp, values = found
+    return [sorted(values) or None, stamp, *(values.get(n) for n in names)]
+
 
 def _script(groups: list[_Group], multiline: bool) -> str:
     def rel(path: Path) -> str:

@@ -2,7 +2,9 @@
 
 Found by profile id (an old id is followed along its lineage to the current profile), by email, phone,
 device, any identifier (`kind, value`, a kind the mapping declares included) or record. The records come
-with their attributes, the identifiers are of every kind. Returns a pydantic model: the CLI prints it, `--json` dumps it, a program uses it.
+with their attributes, the identifiers are of every kind; the traits and the households come along.
+Returns a pydantic model: the CLI prints it, `--json` dumps it, the service answers with it, a program
+uses it.
 """
 
 from __future__ import annotations
@@ -16,6 +18,8 @@ from idgraph.graph.store import Store
 from idgraph.ingest import normalise as norm
 from idgraph.ingest.lookup import parse_identifier
 from idgraph.ingest.mapping import Mapping
+from idgraph.queries.household import HouseholdView, profile_households
+from idgraph.queries.lineage import follow_merges
 
 TIMELINE_LIMIT = 200
 
@@ -32,18 +36,15 @@ class ProfileView(BaseModel):
     interaction_count: int
     created_at: str | None = None
     updated_at: str | None = None
+    traits: dict = Field(default_factory=dict)  # graph/traits.py: behaviour and value
+    households: list[HouseholdView] = Field(default_factory=list)
 
 
 def _follow(store: Store, profile_id: str) -> tuple[dict, list[str]]:
-    lineage: list[str] = []
     row = store.profile(profile_id)
     if row is None:
         raise NotFoundError(f"no profile {profile_id!r}")
-    hops = 0
-    while row["status"] == "merged" and row["merged_into"] and hops < 100:
-        lineage.append(f"{row['profile_id']} was merged into {row['merged_into']} on {row['updated_at']}")
-        row = store.profile(row["merged_into"])
-        hops += 1
+    row, lineage = follow_merges(store.profile, row, "profile_id")
     if row["status"] == "empty":
         raise NotFoundError(f"profile {profile_id!r} no longer has any record (emptied {row['updated_at']})")
     if row.get("split_from"):
@@ -107,6 +108,7 @@ def show_profile(store: Store, profile_id: str, asked_for: str | None = None,
         golden=golden, customers=customers, identifiers=idents,
         interactions=store.profile_interactions(pid, limit), interaction_count=row.get("interaction_count") or 0,
         created_at=row.get("created_at"), updated_at=row.get("updated_at"),
+        traits=store.profile_traits(pid), households=profile_households(store, pid),
     )
 
 

@@ -14,6 +14,7 @@ import polars as pl
 from pydantic import BaseModel
 
 from idgraph.graph.errors import SourceError
+from idgraph.graph.households import RECORD_EVIDENCE
 from idgraph.graph.store import Store
 
 
@@ -111,3 +112,71 @@ def evaluate_records(records: pl.DataFrame, truth: pl.DataFrame) -> Evaluation:
         attribution_precision=round(correct / attributed.height, 5) if attributed.height else 1.0,
         attribution_coverage=round(attributed.height / events.height, 5) if events.height else 1.0,
     )
+
+
+class HouseholdEvaluation(BaseModel):
+    """Pairwise accuracy of households over people: two people are a predicted pair when profiles whose
+    records are mostly theirs share a household, a true pair when the truth puts them in one household.
+    Only people with a customer record in the store count (the others cannot be placed)."""
+
+    people: int
+    households: int
+    largest_household: int
+    true_pairs: int
+    predicted_pairs: int
+    pairwise_precision: float
+    pairwise_recall: float
+    pairwise_f1: float
+    # Recall over the true pairs of people whose records give a postcode: a person known only by an
+    # e-mail address and a first name (a newsletter sign-up) cannot be placed in any household.
+    true_pairs_with_postcode: int
+    recall_with_postcode: float
+
+
+def evaluate_households(store, truth_path: Path, households_path: Path) -> HouseholdEvaluation:
+    records = pl.DataFrame(list(store.bulk("records")), orient="row", schema=RECORD_SCHEMA)
+    members = pl.DataFrame(list(store.bulk("household_members")), orient="row",
+                           schema={"profile_id": pl.Utf8, "household_id": pl.Utf8})
+    try:
+        homes = pl.read_csv(households_path, schema_overrides={"person_id": pl.Utf8, "household_id": pl.Utf8})
+    except (OSError, pl.exceptions.PolarsError) as exc:
+        raise SourceError(f"{households_path}: cannot read the household truth: {exc}") from None
+    located = store.household_evidence(None, list(RECORD_EVIDENCE))["profile_id"].unique()
+    return evaluate_household_members(records, read_truth(truth_path), members, homes, located)
+
+
+def _person_pairs(groups: pl.DataFrame, group: str) -> pl.DataFrame:
+    g = groups.select(group, "person_id").unique()
+    return (g.join(g, on=group, suffix="_b").filter(pl.col("person_id") < pl.col("person_id_b"))
+            .select("person_id", "person_id_b").unique())
+
+
+def evaluate_household_members(records: pl.DataFrame, truth: pl.DataFrame, members: pl.DataFrame,
+                               homes: pl.DataFrame, located: pl.Series) -> HouseholdEvaluation:
+    """records (store.bulk("records")), truth (read_truth), members (profile_id, household_id: the
+    store's households), homes (person_id, household_id: the true ones), located (the profiles whose
+    records give a postcode)."""
+    cust = records.filter(pl.col("kind") == "customer", pl.col("profile_id").is_not_null()).join(
+        truth, on=["source", "record_id"])
+    # Each profile stands for the person most of its records belong to.
+    majority = (cust.group_by("profile_id", "person_id").agg(pl.len().alias("n"))
+                .sort(["profile_id", "n", "person_id"], descending=[False, True, False])
+                .unique("profile_id", keep="first").select("profile_id", "person_id"))
+    placed = majority.select("person_id").unique()
+    predicted = _person_pairs(members.join(majority, on="profile_id"), "household_id")
+    true = _person_pairs(homes.select("household_id", "person_id").join(placed, on="person_id"), "household_id")
+    tp = predicted.join(true, on=["person_id", "person_id_b"]).height
+    precision = 1.0 if predicted.is_empty() else tp / predicted.height
+    recall = 1.0 if true.is_empty() else tp / true.height
+    with_postcode = majority.filter(pl.col("profile_id").is_in(located.implode())).select("person_id").unique()
+    true_located = true.join(with_postcode, on="person_id").join(
+        with_postcode.rename({"person_id": "person_id_b"}), on="person_id_b")
+    tp_located = predicted.join(true_located, on=["person_id", "person_id_b"]).height
+    sizes = members.group_by("household_id").agg(pl.len().alias("n"))
+    return HouseholdEvaluation(
+        true_pairs_with_postcode=true_located.height,
+        recall_with_postcode=round(tp_located / true_located.height, 5) if true_located.height else 1.0,
+        people=placed.height, households=sizes.height, largest_household=int(sizes["n"].max() or 0),
+        true_pairs=true.height, predicted_pairs=predicted.height,
+        pairwise_precision=round(precision, 5), pairwise_recall=round(recall, 5),
+        pairwise_f1=round(_f1(precision, recall), 5))

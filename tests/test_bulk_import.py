@@ -52,6 +52,7 @@ LABEL_SQL = {
     "Identifier": f"SELECT COUNT(*) FROM identifier WHERE kind NOT IN {BUILT_IN}",
     "Interaction": "SELECT COUNT(*) FROM interaction",
     "Profile": "SELECT COUNT(*) FROM profile",
+    "Household": "SELECT COUNT(*) FROM household",
     "Audit": "SELECT COUNT(*) FROM audit",
     "Suppression": "SELECT (SELECT COUNT(*) FROM suppression) + (SELECT COUNT(*) FROM meta WHERE key = 'salt')",
     "Sequence": "SELECT COUNT(*) FROM meta WHERE key = 'seq'",  # the change sequence, one node
@@ -69,6 +70,7 @@ TYPE_SQL = {
     "VIA_IDENTIFIER": f"SELECT COUNT(*) FROM interaction_identifier WHERE kind NOT IN {BUILT_IN}",
     "BY": "SELECT COUNT(*) FROM interaction i JOIN customer c ON c.uid = i.customer_ref",
     "IN_PROFILE": "SELECT COUNT(*) FROM customer WHERE profile_id IS NOT NULL",
+    "IN_HOUSEHOLD": "SELECT COUNT(*) FROM household_member",
     "PROBABLY_SAME": "SELECT COUNT(*) FROM link WHERE kind = 'probable'",
     "MAYBE_SAME": "SELECT COUNT(*) FROM link WHERE kind = 'review'",
     "SAME_AS": "SELECT COUNT(*) FROM judgement WHERE kind = 'same'",

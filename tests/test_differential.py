@@ -9,10 +9,11 @@ between their read and their write: graph/hooks.py `link.scored`, `resolve.read`
 connection. Then:
 
 * the embedded store and Neo4j, given the same operations and the same overlaps, end with the same
-  partition of records into profiles, the same profile ids and the same audit trail (in order);
+  partition of records into profiles, the same profile ids, the same audit trail (in order), and the
+  same households (ids and members) and traits;
 * the embedded store with the overlaps ends as the same operations run one after the other (each
   overlapping operation after the job it overlapped, which read before it): same partition, same ids,
-  the same audit entries.
+  the same audit entries, households and traits.
 
 A final link and resolve settle what each run left to do. The model is trained once beforehand.
 """
@@ -210,8 +211,10 @@ def test_random_operations_agree_on_both_stores_and_with_a_serial_replay(seed, m
     assert embedded_["to_do"] == neo4j_["to_do"] == replay["to_do"] == 0
     assert embedded_["log"] == neo4j_["log"] == replay["log"]
     assert len(embedded_["partition"]) > 5
-    for key in ("partition", "ids", "audit"):
+    assert embedded_["households"] and embedded_["traits"]
+    for key in ("partition", "ids", "audit", "households", "traits"):
         assert embedded_[key] == neo4j_[key], f"{key}: the embedded store and Neo4j differ"
     assert embedded_["partition"] == replay["partition"]
     assert embedded_["ids"] == replay["ids"]
+    assert embedded_["households"] == replay["households"] and embedded_["traits"] == replay["traits"]
     assert sorted(embedded_["audit"]) == sorted(replay["audit"])

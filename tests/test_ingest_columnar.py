@@ -51,6 +51,14 @@ MAPPING = {
                     "keep": ["score"]},
         "calls": {"path": "calls.csv", "kind": "interaction", "id": "call",
                   "fields": {"timestamp": {"column": "at", "format": "%d.%m.%Y %H:%M"}, "phone": "from"}},
+        # purchases: amount, currency and order id kept among the event's attributes (RowBuilder._purchase)
+        "shop": {"path": "shop.csv", "kind": "interaction", "id": "line",
+                 "fields": {"timestamp": "at", "email": "mail", "event_type": {"value": "purchase"},
+                            "amount": "total", "currency": "cur", "order_id": "order"},
+                 "keep": ["basket"]},
+        "orders": {"path": "orders.jsonl", "format": "jsonl", "kind": "interaction", "id": "order",
+                   "fields": {"timestamp": "at", "customer_ref": {"column": "crm", "source": "crm"},
+                              "amount": "value", "currency": {"value": "eur"}, "order_id": "order"}},
     },
 }
 
@@ -104,6 +112,22 @@ TICKETS = [
     {"ticket": "t9", "opened": "2022-01-01T00:00:60Z", "channel": "web", "score": float("1e308")},
     {"ticket": "t10", "opened": 1641024000, "channel": ["web"]},
 ]
+SHOP = ["line,at,mail,total,cur,order,basket",
+        "l1,2024-01-02T10:00:00Z,ann@mail.co.uk,£12.50,gbp,o1,3",  # a symbol, a code in lower case
+        "l2,2024-01-02T10:00:00Z,ann@mail.co.uk,\"1.234,50\",EUR,o1,",  # thousands and a decimal comma
+        "l3,2024-01-03T10:00:00Z,bob@x.org,12x,EUR,o2,1",  # an amount that is no number: set aside, counted
+        "l4,2024-01-03T10:00:00Z,bob@x.org,n/a,EURO,o3,1",  # junk amount, a currency that is no code
+        "l5,2024-01-04T10:00:00Z,,,,,",  # no purchase values at all
+        "l6,not a time,bob@x.org,5,EUR,o4,1",  # rejected for its time, amount or not
+        "l7,2024-01-04T10:00:00Z, zoe@mail.com , 7.5 , usd ,  o5 ,2",  # white space around each value
+        "l1,2024-01-05T10:00:00Z,ann@mail.co.uk,99,GBP,o9,",  # a duplicate id: the first stands
+        "l8,2024-01-05T10:00:00Z,ann@mail.co.uk,-3.00,GBP,o6,1"]  # a refund
+ORDERS = [{"order": "o1", "at": "2024-01-02T10:00:00Z", "crm": "1", "value": 12},
+          {"order": "o2", "at": "2024-01-02T10:00:00Z", "crm": "2", "value": 49.99},
+          {"order": "o3", "at": "2024-01-02T10:00:00Z", "crm": "2", "value": "abc"},
+          {"order": "o4", "at": "2024-01-02T10:00:00Z", "crm": "3", "value": "1e400"},
+          {"order": "o5", "at": "2024-01-02T10:00:00Z", "crm": "3", "value": None},
+          {"order": "o6", "at": "2024-01-02T10:00:00Z", "crm": "1", "value": [1]}]
 CALLS = ["call,at,from", "c1,01.02.2023 10:20,07700 900123", "c2,31.02.2023 10:20,07700 900123",
          "c3,01.02.2023 10:20,999", "c1,01.02.2023 10:21,07700 900124"]
 
@@ -118,6 +142,8 @@ def corpus(folder):
     (folder / "web.csv").write_text("\n".join(WEB) + "\n", encoding="utf-8")
     (folder / "tickets.jsonl").write_text("\n".join(json.dumps(r) for r in TICKETS) + "\n", encoding="utf-8")
     (folder / "calls.csv").write_text("\n".join(CALLS) + "\n", encoding="utf-8")
+    (folder / "shop.csv").write_text("\n".join(SHOP) + "\n", encoding="utf-8")
+    (folder / "orders.jsonl").write_text("\n".join(json.dumps(r) for r in ORDERS) + "\n", encoding="utf-8")
     return folder
 
 
@@ -141,6 +167,26 @@ def test_a_corpus_of_broken_and_odd_files_is_stored_alike(tmp_path):
     assert {"dob: date-format", "dob: date-range", "email: junk", "national_id: junk"} <= set(
         first["crm"]["values_set_aside"])
     assert all(s["unchanged"] == s["stored"] for s in rows["summaries"][1])
+
+
+def test_purchases_keep_their_amount_currency_and_order_id_alike_on_both_paths(tmp_path):
+    """The purchase roles are part of an event's attributes on the columnar path as on the row path, and an
+    unusable amount or currency is set aside and counted alike (the corpus test compares every column)."""
+    folder = corpus(tmp_path / "corpus")
+    rows = run(folder, tmp_path, columnar=False)
+    assert_same(rows, run(folder, tmp_path, columnar=True))
+    first = {s["source"]: s for s in rows["summaries"][0]}
+    assert {"amount: amount-format", "amount: junk", "currency: currency-format"} <= set(
+        first["shop"]["values_set_aside"])
+    assert "amount: amount-format" in first["orders"]["values_set_aside"]
+    kept = {row[0]: json.loads(row[7]) for row in rows["tables"]["interaction"]  # uid, ..., attributes
+            if row[1] in ("shop", "orders") and row[7]}
+    assert kept["shop:l1"] == {"amount": 12.5, "basket": "3", "currency": "GBP", "order_id": "o1"}
+    assert kept["shop:l2"]["amount"] == 1234.5 and kept["shop:l7"] == {
+        "amount": 7.5, "basket": "2", "currency": "USD", "order_id": "o5"}
+    assert "amount" not in kept["shop:l3"] and "currency" not in kept["shop:l4"]
+    assert kept["orders:o2"] == {"amount": 49.99, "currency": "EUR", "order_id": "o2"}
+    assert kept["orders:o1"]["amount"] == 12.0 and "amount" not in kept["orders:o3"]
 
 
 @pytest.mark.parametrize("seed", [3, 11])

@@ -305,7 +305,8 @@ def test_review_queue_overlap_and_duplicates(known):
 def test_every_named_query_runs_with_its_examples(known):
     store, facts = known
     examples = {"profile_id": facts["ann"], "email": "ann@lee.co", "phone": "+447700900101", "device": "dev-ann",
-                "a": "crm:A1", "b": "loyalty:L1", "kind": "national_id", "value": "123456780"}
+                "a": "crm:A1", "b": "loyalty:L1", "kind": "national_id", "value": "123456780",
+                "household_id": "H000000000000", "since": "2024-01-01"}
     for q in named.catalogue():
         given = {p.name: examples[p.name] for p in q.parameters if p.required}
         result = named.run(store, q.name, given)

@@ -27,9 +27,26 @@ from idgraph.ingest.normalise import (
 )
 
 PUBLIC = {
-    "InvalidValue", "JunkRules", "address", "attribute", "city", "clear_caches", "country", "date", "email",
-    "fold", "is_initial", "name_part", "phone", "postcode", "postcode_in_line", "split_full_name", "timestamp",
+    "InvalidValue", "JunkRules", "address", "amount", "attribute", "city", "clear_caches", "country", "currency",
+    "date", "email", "fold", "is_initial", "name_part", "phone", "postcode", "postcode_in_line", "split_full_name",
+    "timestamp",
 }
+
+
+@pytest.mark.parametrize("raw, expected", [
+    ("49.99", 49.99), ("49,99", 49.99), ("1.234,50", 1234.5), ("1,234.50", 1234.5), ("£12.50", 12.5),
+    ("12 EUR", 12.0), ("1,234", 1234.0), ("-5", -5.0), (None, None), ("  ", None)])
+def test_amounts(raw, expected):
+    assert normalise.amount(raw) == expected
+
+
+def test_bad_amounts_and_currencies_are_invalid_values():
+    for raw in ("abc", "1.2.3x", "inf"):
+        with pytest.raises(normalise.InvalidValue, match="amount-format"):
+            normalise.amount(raw)
+    assert normalise.currency(" eur ") == "EUR" and normalise.currency("") is None
+    with pytest.raises(normalise.InvalidValue, match="currency-format"):
+        normalise.currency("euro")
 
 
 def test_all_lists_exactly_the_public_names():

@@ -187,6 +187,27 @@ def test_rows_lookups_timeline_and_explain(served):
     assert not apart["together"] and apart["apart"]
 
 
+def test_the_profile_answer_carries_its_households_and_traits(served):
+    """The service answers with queries/profile.ProfileView: the households (with their members) and the
+    traits that resolve wrote in the transaction of the profiles, as `idgraph show` prints them."""
+    served.start()
+    ida, joe = _records(served, {"id": "7", "first": "Ida", "last": "Moss", "email": "ida@mailbox.co.uk",
+                                 "postcode": "N1 9GU"},
+                        {"id": "8", "first": "Joe", "last": "Moss", "email": "joe@mailbox.co.uk", "postcode": "N1 9GU"})
+    assert ida["profile_id"] != joe["profile_id"]
+    events = [{"event_id": f"h{i}", "ts": f"2024-02-0{i}T10:00:00Z", "cookie": "ck-7", "event": "view", "user_id": "7"}
+              for i in range(1, 4)]
+    served.post("/v1/sources/web/events", {"rows": events})
+    answer = served.get("/v1/profiles?record=crm:7").json()
+    (home,) = answer["households"]
+    assert {m["profile_id"] for m in home["members"]} == {ida["profile_id"], joe["profile_id"]}
+    assert home["evidence"] == ["surname_postcode"]
+    traits = answer["traits"]
+    assert (traits["first_seen"], traits["last_seen"]) == ("2024-02-01T10:00:00Z", "2024-02-03T10:00:00Z")
+    assert traits["channels"] == ["web"] and traits["orders"] == 0
+    assert served.get(f"/v1/profiles/{joe['profile_id']}").json()["households"][0]["household_id"] == home["household_id"]
+
+
 def test_declared_identifier_lookup(served):
     small_project(served.folder, [], identifiers={"member_no": {"normalise": ["strip", "upper"]}}, crm_fields={"member_no": "member"})
     served.start()

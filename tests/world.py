@@ -97,11 +97,14 @@ def train_model(folder: Path) -> Path:
 
 def state_of(store) -> dict:
     """What two stores that did the same work must agree on: the partition of records into profiles, each
-    record's profile id and each interaction's, the audit trail, what is left to resolve."""
+    record's profile id and each interaction's, the audit trail, what is left to resolve, the households
+    (each profile's, by id) and the traits of every profile."""
     ids = {f"{s}:{r}": p for k, s, r, p in store.bulk("records") if k == "customer"}
     groups: dict[str, set[str]] = {}
     for uid, pid in ids.items():
         groups.setdefault(pid or f"none:{uid}", set()).add(uid)
     return {"partition": {frozenset(g) for g in groups.values()}, "ids": ids,
             "attributed": {f"{s}:{r}": p for k, s, r, p in store.bulk("records") if k == "interaction"},
-            "audit": audit_of(store), "to_do": store.stats()["customers_to_resolve"]}
+            "audit": audit_of(store), "to_do": store.stats()["customers_to_resolve"],
+            "households": sorted(store.bulk("household_members")),
+            "traits": {pid: traits for pid, _, traits in store.bulk("traits")}}

@@ -71,6 +71,7 @@ def forget(store: Store, *, email: str | None = None, phone: str | None = None, 
         salt = store.salt()
         mask = lambda token: "forgotten:" + digest(salt, "token", token)[:16]  # noqa: E731
         plan = erasure.people_plan(store.erasure_facts(uids))
+        plan = erasure.households_plan(plan, store.household_members(plan.whole))
         plan = erasure.events_plan(plan, store.erasure_events(plan.customers, plan.whole, plan.own))
         plan = erasure.texts_plan(plan, store.erasure_texts(plan.tokens()), mask)
         hooks.at("forget.planned")

@@ -12,6 +12,11 @@ since the link job's guard ran; all of them with --full or a new model) and writ
 are then read in one snapshot (embedded: one read transaction). When someone else wrote between the
 guard's read and that snapshot, the watermark stays at what the guard saw, and the records changed in
 between are judged and resolved again by the next run.
+
+Households and traits follow from the profiles: the households of the profiles this run touched and the
+traits of the profiles whose records or events changed are computed and written in the transaction that
+writes the profiles and advances the watermark (`write_resolution(..., then=...)`), reading the profiles
+as just written; so a killed resolve leaves profiles, households and traits all of one state.
 """
 
 from __future__ import annotations
@@ -27,6 +32,8 @@ from idgraph.graph import attribution, hooks, stable_ids, work
 from idgraph.graph.closure import closure
 from idgraph.ingest import strangers
 from idgraph.ingest.jobs.guard import run_guard, unguarded
+from idgraph.ingest.jobs.households import HouseholdSummary, update_households
+from idgraph.ingest.jobs.traits import TraitSummary, update_traits
 from idgraph.ingest.jobs.model import ensure_model
 from idgraph.graph.components import components
 from idgraph.graph.errors import ErasedMeanwhile
@@ -53,6 +60,8 @@ class ResolveSummary(BaseModel):
     components_unchecked: int = 0  # components too large for that check
     interactions_attributed: int = 0  # when only new events waited (scope "attribution")
     components_by: str = "in-process"  # or "gds": the store computed them (Neo4j with Graph Data Science)
+    households: HouseholdSummary = HouseholdSummary()
+    traits: TraitSummary = TraitSummary()
     seconds: float = 0.0
     # An incremental run's profiles and what happened to each: new, merged (absorbed others), split (from
     # another), grew (gained records), same. Read by the service to answer each row; not printed.
@@ -121,10 +130,11 @@ def _resolve(store: Store, mapping: Mapping, full: bool, progress: Progress, by:
     hooks.at("resolve.read")
     if read.scope is None and read.before is None:
         # New events on known identifiers change no profile, but still need attributing.
+        derived = _Derived(store, mapping, [], [], read.waiting)
         if read.waiting:
-            _attribute_only(store, read.facts, mark, read.read_at)
+            _attribute_only(store, read.facts, mark, read.read_at, derived)
         return ResolveSummary(scope="attribution" if read.waiting else "none", identifiers_marked_shared=shared,
-                              interactions_attributed=len(read.waiting))
+                              interactions_attributed=len(read.waiting), traits=derived.traits)
     scope, before, judged, customers = read.scope, read.before, read.judged, read.customers
     comp, edges = read.comp, read.edges
     components_by = "gds" if comp is not None else "in-process"
@@ -155,9 +165,12 @@ def _resolve(store: Store, mapping: Mapping, full: bool, progress: Progress, by:
     with progress.step("attribute interactions", total=None):
         attributed, recount = attribution.decide(read.facts, members.select("uid", "profile_id"))
     held.renew()
-    with progress.step("write profiles", total=None):
+    # Households and traits of the profiles this run touched (every profile on a whole pass).
+    touched = None if scope is None else sorted({*rows["profile_id"], *retired["profile_id"]})
+    derived = _Derived(store, mapping, touched, retired["profile_id"].to_list(), read.waiting, stamp)
+    with progress.step("write profiles, households and traits", total=None):
         store.write_resolution(changed.select("uid", "profile_id"), rows, retired_rows, audit, attributed,
-                               recount, mark=mark, read_at=read.read_at)
+                               recount, mark=mark, read_at=read.read_at, then=lambda: derived(recount))
     return ResolveSummary(
         scope="full" if scope is None else "incremental",
         customers_in_scope=len(before),
@@ -170,6 +183,8 @@ def _resolve(store: Store, mapping: Mapping, full: bool, progress: Progress, by:
         strangers_cut=sum(1 for c in cuts if "evidence" in c),
         components_unchecked=unchecked,
         components_by=components_by,
+        households=derived.households,
+        traits=derived.traits,
         profile_changes=_profile_changes(members, rows),
     )
 
@@ -217,8 +232,31 @@ def _judged_apart(comp: pl.DataFrame, judgements: list[dict]) -> list[str]:
     return comp.filter(pl.col("component").is_in(hit))["uid"].to_list()
 
 
-def _attribute_only(store: Store, facts: dict[str, pl.DataFrame], mark: int, read_at: int) -> None:
-    """A resolution with no profile change: only the interactions stamped for attribution."""
+class _Derived:
+    """What follows from the profiles, computed and written inside write_resolution's transaction (after
+    the profiles, before the watermark): the households of the touched profiles and the traits of those
+    and of the profiles whose events changed (their attribution, or the events themselves). Called again
+    when a Neo4j transaction is retried: it only reads and writes the store."""
+
+    def __init__(self, store: Store, mapping: Mapping, touched: list[str] | None, retired: list[str],
+                 events: list[str], stamp: str | None = None):
+        self.store, self.mapping, self.touched, self.retired, self.events = store, mapping, touched, retired, events
+        self.stamp = stamp
+        self.households, self.traits = HouseholdSummary(), TraitSummary()
+
+    def __call__(self, recount: list[str]) -> None:
+        store, touched = self.store, self.touched
+        if self.stamp is not None:  # profiles were written: their households
+            self.households = update_households(store, self.mapping, touched, self.stamp)
+        changed = None if touched is None else sorted(
+            {*touched, *recount, *(store.interaction_profiles(self.events) if self.events else ())})
+        self.traits = update_traits(store, self.mapping, changed, self.retired)
+
+
+def _attribute_only(store: Store, facts: dict[str, pl.DataFrame], mark: int, read_at: int,
+                    derived: _Derived) -> None:
+    """A resolution with no profile change: only the interactions stamped for attribution, and the traits
+    of the profiles their events belong to."""
     attributed, recount = attribution.decide(facts)
     text = {c: pl.Utf8 for c in ("profile_id", "status", "merged_into", "split_from", "created_at", "updated_at",
                                  *GOLDEN_FIELDS, "sources")}
@@ -226,7 +264,7 @@ def _attribute_only(store: Store, facts: dict[str, pl.DataFrame], mark: int, rea
     store.write_resolution(pl.DataFrame(schema={"uid": pl.Utf8, "profile_id": pl.Utf8}), profiles,
                            pl.DataFrame(schema={"profile_id": pl.Utf8, "status": pl.Utf8, "merged_into": pl.Utf8,
                                                 "updated_at": pl.Utf8}), [], attributed, recount, mark=mark,
-                           read_at=read_at)
+                           read_at=read_at, then=lambda: derived(recount))
 
 
 def _audit(members: pl.DataFrame, profiles: pl.DataFrame, retired: pl.DataFrame, cuts: list[dict],

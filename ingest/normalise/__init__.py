@@ -20,6 +20,7 @@ from .date import date, timestamp
 from .email import email
 from .errors import InvalidValue
 from .junk import JunkRules
+from .money import amount, currency
 from .name import is_initial, name_part, split_full_name
 from .phone import phone
 from .text import fold
@@ -28,10 +29,12 @@ __all__ = [
     "InvalidValue",
     "JunkRules",
     "address",
+    "amount",
     "attribute",
     "city",
     "clear_caches",
     "country",
+    "currency",
     "date",
     "email",
     "fold",

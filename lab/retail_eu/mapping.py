@@ -25,7 +25,7 @@ sources:
       last_name: family_name
       dob: {column: birth_date, format: iso}
       phone: mobile
-      address: street     # house_number and address_extra are separate keys; address takes one column
+      address: [house_number, street, address_extra]  # joined with spaces, the number first as most sources write it
       postcode: postcode
       city: city
       country: country_code
@@ -93,7 +93,10 @@ sources:
       email: buyer_email
       phone: delivery_phone
       customer_ref: {column: shop_account_id, source: shop_accounts}
-    keep: [marketplace, amount, currency, status]
+      order_id: order_id
+      amount: amount
+      currency: currency
+    keep: [marketplace, status]
 
   support_cases:          # the contact centre in Germany, all countries
     path: support_cases.csv

@@ -10,7 +10,9 @@ and writes what five systems of one company would know about them, each in its o
 * ``web.csv``          clickstream (interactions): cookies, anonymous page views, logins naming the CRM account;
 
 plus ``idgraph.yaml`` (the mapping of those columns, see :mod:`idgraph.ingest.mapping`) and
-``truth.csv`` (``source,record_id,person_id`` for every customer record and every interaction).
+``truth.csv`` (``source,record_id,person_id`` for every customer record and every interaction) and
+``households.csv`` (``person_id,household_id``: who lives with whom, as lab/retail_eu writes it). Web
+purchases carry an order id, an amount and a currency (mapping roles order_id, amount, currency).
 
 The data carries the hard cases of entity resolution on purpose: households sharing an address,
 a landline and sometimes a family e-mail; twins; many people called John Smith; nicknames, typos,
@@ -50,6 +52,7 @@ class Generated(BaseModel):
 
     mapping_path: Path
     truth_path: Path
+    households_path: Path
     files: dict[str, Path]  # source name -> file
     people: int
     customer_records: int
@@ -88,11 +91,15 @@ def generate(out_dir: Path, people: int = 2000, seed: int = 42, *, malformed: bo
     sources["web"] = _web(persons, rng)
 
     files, truth_path, mapping_path, bad = _write(out_dir, sources, people, seed, malformed, rng)
+    households_path = out_dir / "households.csv"
+    households_path.write_bytes(("person_id,household_id\n" + "".join(
+        f"{p.pid},H{p.household:06d}\n" for p in persons)).encode("utf-8"))
 
     counts = {name: len(sources[name].rows) for name in SOURCES}
     return Generated(
         mapping_path=mapping_path,
         truth_path=truth_path,
+        households_path=households_path,
         files=files,
         people=people,
         customer_records=sum(counts[s] for s in CUSTOMER_SOURCES),

@@ -22,7 +22,7 @@ CRM_COLUMNS = [
 LOYALTY_COLUMNS = ["card_no", "member_name", "tel", "birth_date", "postcode", "email"]
 NEWSLETTER_KEYS = ["email_address", "first", "signup_ts", "consent"]
 TICKET_KEYS = ["ticket_id", "opened_at", "channel", "category", "caller_phone", "contact_email", "crm_ref"]
-WEB_COLUMNS = ["event_id", "ts", "cookie_id", "event", "user_id", "page"]
+WEB_COLUMNS = ["event_id", "ts", "cookie_id", "event", "user_id", "page", "order_id", "amount", "currency"]
 
 # Formal first name -> the short forms people give to shop staff and newsletters.
 NICKNAMES: dict[str, tuple[str, ...]] = {

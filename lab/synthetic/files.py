@@ -88,6 +88,17 @@ guard:
   check_conflicts: true
 survivorship:
   source_priority: [crm, loyalty, newsletter]
+households:
+  evidence: [dwelling, surname_postcode, phone, email]
+  max_size: 8
+traits:
+  as_of: "2025-01-01"  # the generated events end in 2024
+  define:
+    purchases_90d: {{count: {{event_type: purchase}}, window: 90d}}
+    revenue_365d: {{sum: amount, where: {{event_type: purchase}}, window: 365d}}
+    calls_30d: {{count: {{channel: phone}}, window: 30d}}
+    largest_order: {{max: amount}}
+    first_contact_channel: {{first: channel}}
 sources:
   crm:
     path: crm.csv
@@ -150,6 +161,9 @@ sources:
       event_type: event
       customer_ref: {{column: user_id, source: crm}}
       channel: {{value: web}}
+      order_id: order_id
+      amount: amount
+      currency: currency
     keep: [page]
 """
 

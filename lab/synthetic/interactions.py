@@ -149,10 +149,15 @@ def _web(people: list[_Person], rng: random.Random) -> _Rows:
             session(t, kiosk, p.pid, rng.choice(p.crm_ids), rng.choice((0, 0, 1)), rng.randint(1, 2))
 
     events.sort(key=lambda e: e[0])  # stable: equal timestamps keep generation order
+    # Purchases carry an order id, an amount and GBP. Their own generator, seeded from the events, so
+    # that the draws of every other value (and the files of a given seed) stay as they were.
+    money = random.Random(f"orders:{len(events)}:{events[0][0] if events else 0}")
     out = _Rows([], [], [])
     for i, (ts, cookie, event, user, pid) in enumerate(events, 1):
         eid = f"E{i:010d}"
-        out.rows.append([eid, str(ts), cookie, event, user, _page(event, rng)])
+        order = [f"ORD-{i:09d}", f"{min(money.lognormvariate(3.6, 0.7), 900.0):.2f}", "GBP"] \
+            if event == "purchase" else ["", "", ""]
+        out.rows.append([eid, str(ts), cookie, event, user, _page(event, rng), *order])
         out.ids.append(eid)
         out.persons.append(pid)
     return out

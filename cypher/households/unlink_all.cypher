@@ -1,0 +1,3 @@
+// Every membership is removed (a whole pass writes them all again).
+MATCH (:Profile)-[r:IN_HOUSEHOLD]->()
+DELETE r;

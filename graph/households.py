@@ -1,0 +1,126 @@
+"""Households: the second level above profiles, from evidence that different people share.
+
+Evidence is a key a profile's records hold: a dwelling (`dwelling:` + postcode + `|` + the normalised
+address line), a surname at a postcode (`surname_postcode:`, for records with a postcode but no
+address line, as a loyalty card often has) or an identifier of a kind the mapping names (`phone:...`, `email:...`): the household
+landline and the family email, which the guard keeps out of person linking because different people
+hold them. A key held by one profile says nothing; a key held by more than `max_size` profiles (a care
+home, a block of flats without flat numbers, a shop's phone) never makes a household.
+
+Keys are grouped, not profiles: two keys are one household when two or more profiles hold both (the
+couple's address and their landline). So a person with two homes is a member of two households rather
+than gluing both into one, and a grown-up child who moved out sits in the old and the new one. A group
+whose members would exceed `max_size` falls back to one household per key. Households with the same
+members are one.
+
+Ids are stable with the rules of profiles (graph/stable_ids.py): an old id goes to the new household
+holding most of its members, a merge keeps the older id, a household that won no id gets a new one
+minted from its members (`H` + sha1), and records the household it split from. Pure functions; the job
+(ingest/jobs/households.py) reads and writes the store.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import polars as pl
+
+from idgraph.graph import stable_ids
+from idgraph.graph.components import components
+
+# Evidence a record holds in its fields rather than as an identifier: a postcode with a second field.
+RECORD_EVIDENCE = {"dwelling": "address", "surname_postcode": "last_name"}
+EVIDENCE_SCHEMA = {"profile_id": pl.Utf8, "key": pl.Utf8}
+MEMBER_SCHEMA = {"household_id": pl.Utf8, "profile_id": pl.Utf8, "seq": pl.Int64, "status": pl.Utf8}
+
+
+def record_key(kind: str, postcode: str, value: str) -> str:
+    """The key of record evidence: `dwelling:` + postcode + `|` + address line (or `surname_postcode:`
+    + postcode + `|` + last name)."""
+    return f"{kind}:{postcode}|{value}"
+
+
+def split_key(key: str) -> tuple[str, str, str | None]:
+    """(kind, value, None) for an identifier key; (kind, postcode, second value) for record evidence."""
+    kind, _, rest = key.partition(":")
+    if kind in RECORD_EVIDENCE:
+        postcode, _, value = rest.partition("|")
+        return kind, postcode, value
+    return kind, rest, None
+
+
+def usable(evidence: pl.DataFrame, max_size: int) -> pl.DataFrame:
+    """The evidence rows (profile_id, key, distinct) whose key two to max_size profiles hold."""
+    ev = evidence.select("profile_id", "key").unique()
+    sizes = ev.group_by("key").agg(pl.len().alias("n")).filter(pl.col("n").is_between(2, max_size))
+    return ev.join(sizes.select("key"), on="key").sort("key", "profile_id")
+
+
+def find(evidence: pl.DataFrame, max_size: int) -> pl.DataFrame:
+    """Households from evidence (profile_id, key): household (a number), profile_id, evidence (the kinds
+    of its keys, sorted), seed (its members joined, for minting). Deterministic, one row per membership."""
+    ev = usable(evidence, max_size)
+    schema = {"household": pl.Int64, "profile_id": pl.Utf8, "evidence": pl.List(pl.Utf8), "seed": pl.Utf8}
+    if ev.is_empty():
+        return pl.DataFrame(schema=schema)
+    pairs = (ev.join(ev, on="profile_id", suffix="_b").filter(pl.col("key") < pl.col("key_b"))
+             .group_by("key", "key_b").agg(pl.len().alias("both")).filter(pl.col("both") >= 2))
+    keys = ev["key"].unique().sort()
+    grouped = components(keys, pairs.select(pl.col("key").alias("a"), pl.col("key_b").alias("b"))).rename(
+        {"uid": "key", "component": "group"})
+    members = ev.join(grouped, on="key")
+    sizes = members.group_by("group").agg(pl.col("profile_id").n_unique().alias("n"))
+    too_big = sizes.filter(pl.col("n") > max_size)["group"]
+    # A group that would exceed the cap: each of its keys is its own household (each is within it).
+    members = members.with_columns(
+        pl.when(pl.col("group").is_in(too_big.implode())).then(pl.col("key"))
+        .otherwise(pl.col("group").cast(pl.Utf8)).alias("unit"))
+    per_unit = members.group_by("unit").agg(
+        pl.col("profile_id").unique().sort().alias("members"),
+        pl.col("key").str.split(":").list.first().unique().sort().alias("evidence"))
+    per_unit = per_unit.with_columns(pl.col("members").list.join(" ").alias("seed"))
+    # Units with the same members are one household; evidence is the union of their kinds.
+    households = (per_unit.group_by("seed").agg(pl.col("members").first(),
+                                                pl.col("evidence").list.explode(keep_nulls=False, empty_as_null=False).unique().sort())
+                  .sort("seed").with_row_index("household").with_columns(pl.col("household").cast(pl.Int64)))
+    return (households.explode("members").rename({"members": "profile_id"})
+            .select("household", "profile_id", "evidence", "seed"))
+
+
+def assign(found: pl.DataFrame, before: pl.DataFrame, next_seq: int,
+           taken: Callable[[list[str]], set[str]]) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
+    """Stable ids for the households `find` returned, given the memberships before (MEMBER_SCHEMA: the
+    old households of the profiles in scope, every member of them).
+
+    A household whose members are exactly those of an old one keeps its id first: a profile in two
+    households would otherwise let an old id go to the other household it shares members with. The rest
+    follow the lineage rules of profiles (graph/stable_ids.py).
+    Returns (members: household_id, profile_id), (households: household_id, seq, is_new, split_from,
+    merged_from, size, evidence), (retired: household_id, merged_into)."""
+    old_sets = before.group_by("household_id").agg(pl.col("profile_id").sort().str.join(" ").alias("seed"),
+                                                   pl.col("seq").first())
+    exact = (found.select("household", "seed").unique().join(old_sets, on="seed")
+             .sort("seq", "household_id").unique("household", keep="first", maintain_order=True)
+             .unique("household_id", keep="first", maintain_order=True))
+    rest = found.filter(~pl.col("household").is_in(exact["household"].implode()))
+    rest_before = before.filter(~pl.col("household_id").is_in(exact["household_id"].implode()))
+    comp = rest.select(pl.col("profile_id").alias("uid"), pl.col("household").alias("component"))
+    old = rest_before.select(pl.col("profile_id").alias("uid"), "seq", pl.col("household_id").alias("profile_id"))
+    # A profile in no old household still takes part (a null old id), as a new record does for profiles.
+    old = pl.concat([old, comp.select("uid").unique().join(old.select("uid"), on="uid", how="anti").with_columns(
+        pl.lit(None, dtype=pl.Int64).alias("seq"), pl.lit(None, dtype=pl.Utf8).alias("profile_id"))])
+    old_households = rest_before.select(pl.col("household_id").alias("profile_id"), "seq", "status").unique("profile_id")
+    seeds = rest.select(pl.col("household").alias("component"), "seed").unique("component")
+    _, rows, retired = stable_ids.assign(comp, old.with_columns(pl.col("seq").fill_null(0)), old_households,
+                                         next_seq, taken, prefix="H", seeds=seeds)
+    kept = exact.select(pl.col("household").alias("component"), pl.col("household_id").alias("profile_id"), "seq",
+                        pl.lit(False).alias("is_new"), pl.lit(None, dtype=pl.Utf8).alias("split_from"),
+                        pl.lit([], dtype=pl.List(pl.Utf8)).alias("merged_from"))
+    rows = pl.concat([kept, rows.select(kept.columns)], how="vertical_relaxed")
+    info = found.group_by("household").agg(pl.len().alias("size"), pl.col("evidence").first())
+    households = rows.join(info, left_on="component", right_on="household").select(
+        pl.col("profile_id").alias("household_id"), "seq", "is_new", "split_from", "merged_from", "size", "evidence")
+    members = found.join(rows.select(pl.col("component").alias("household"), pl.col("profile_id").alias("household_id")),
+                         on="household").select("household_id", "profile_id").sort("household_id", "profile_id")
+    return (members, households.sort("household_id"),
+            retired.select(pl.col("profile_id").alias("household_id"), "merged_into"))

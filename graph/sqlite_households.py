@@ -1,0 +1,196 @@
+"""The embedded store's households and traits: what ingest/jobs/households.py and traits.py read and write.
+
+A mixin of SQLiteStore (it brings `db`, `_tx`, `_snap`, `_rows` and `_dicts`): households in `household` and
+`household_member`, traits as one JSON object per profile in `profile_trait` (graph/sqlite_schema.sql).
+The roles `Households` and `Traits` of graph/store.py, and three streams of `bulk`. Resolve calls the
+writes inside its one transaction (`write_resolution(..., then=...)`), where the reads see the profiles
+it has just written.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Sequence
+
+import polars as pl
+
+from idgraph.graph.households import EVIDENCE_SCHEMA, MEMBER_SCHEMA, RECORD_EVIDENCE, split_key
+from idgraph.graph.sqlite_reads import reads
+from idgraph.graph.traits import EVENT_SCHEMA
+
+
+# A dwelling is an address line with a house number: a street alone ("high st", a shop that keeps the
+# number in a column the mapping does not read) is many dwellings.
+_DWELLING_HAS_NUMBER = " AND c.address GLOB '*[0-9]*'"
+
+
+def _jl(values: Sequence) -> str:
+    return json.dumps(list(values))
+
+
+class SQLiteHouseholds:
+    """Households and traits on the SQLite file."""
+
+    # -- households ------------------------------------------------------------------------------
+    @reads
+    def household_evidence(self, profile_ids: Sequence[str] | None, kinds: Sequence[str]) -> pl.DataFrame:
+        """profile_id, key: the evidence of `kinds` the records of these profiles (all when None) hold:
+        identifiers, and record evidence (graph/households.py RECORD_EVIDENCE: a postcode with a field)."""
+        # CROSS JOIN: start from the profiles asked for (by index), not from a scan of every record.
+        records = ("customer c WHERE c.profile_id IS NOT NULL" if profile_ids is None else
+                   "json_each(:ids) j CROSS JOIN customer c ON c.profile_id = j.value WHERE 1")
+        params = {"ids": _jl(profile_ids or []), "kinds": _jl(kinds)}
+        parts = [f"SELECT c.profile_id, ci.kind || ':' || ci.value FROM {records.replace(' WHERE', ' CROSS JOIN customer_identifier ci ON ci.customer_uid = c.uid WHERE', 1)} "
+                 "AND ci.origin = 'record' AND ci.kind IN (SELECT value FROM json_each(:kinds))"]
+        for kind, column in RECORD_EVIDENCE.items():
+            if kind in kinds:  # column and kind come from the fixed table above, never from input
+                parts.append(f"SELECT c.profile_id, '{kind}:' || c.postcode || '|' || c.{column} FROM {records} "
+                             f"AND c.postcode IS NOT NULL AND c.{column} IS NOT NULL"
+                             f"{_DWELLING_HAS_NUMBER if kind == 'dwelling' else ''}")
+        rows = self.db.execute(" UNION ".join(parts), params).fetchall()
+        return pl.DataFrame(rows, orient="row", schema=EVIDENCE_SCHEMA)
+
+    @reads
+    def household_holders(self, keys: Sequence[str]) -> pl.DataFrame:
+        """profile_id, key: every profile whose records hold one of these evidence keys."""
+        parsed = [split_key(k) for k in keys]
+        parts = ["SELECT c.profile_id, ci.kind || ':' || ci.value FROM json_each(:ids) j "
+                 "CROSS JOIN customer_identifier ci ON ci.kind = j.value ->> 0 AND ci.value = j.value ->> 1 "
+                 "CROSS JOIN customer c ON c.uid = ci.customer_uid WHERE c.profile_id IS NOT NULL AND ci.origin = 'record'"]
+        params = {"ids": _jl([[k, v] for k, v, second in parsed if second is None])}
+        for kind, column in RECORD_EVIDENCE.items():
+            params[kind] = _jl([[v, second] for k, v, second in parsed if k == kind])
+            parts.append(f"SELECT c.profile_id, '{kind}:' || c.postcode || '|' || c.{column} FROM json_each(:{kind}) j "
+                         f"CROSS JOIN customer c ON c.postcode = j.value ->> 0 AND c.{column} = j.value ->> 1 "
+                         "WHERE c.profile_id IS NOT NULL")
+        rows = self.db.execute(" UNION ".join(parts), params).fetchall()
+        return pl.DataFrame(rows, orient="row", schema=EVIDENCE_SCHEMA)
+
+    @reads
+    def household_members(self, profile_ids: Sequence[str] | None) -> pl.DataFrame:
+        """household_id, profile_id, seq, status: every member of the active households these profiles
+        are in (all active households when None)."""
+        where = "" if profile_ids is None else (
+            "AND h.household_id IN (SELECT household_id FROM household_member "
+            "WHERE profile_id IN (SELECT value FROM json_each(?)))")
+        rows = self.db.execute(
+            "SELECT m.household_id, m.profile_id, h.seq, h.status FROM household_member m "
+            f"JOIN household h ON h.household_id = m.household_id WHERE h.status = 'active' {where} "
+            "ORDER BY m.household_id, m.profile_id", () if profile_ids is None else (_jl(profile_ids),)).fetchall()
+        return pl.DataFrame(rows, orient="row", schema=MEMBER_SCHEMA)
+
+    @reads
+    def household_ids_taken(self, ids: Sequence[str]) -> set[str]:
+        cur = self.db.execute("SELECT household_id FROM household WHERE household_id IN (SELECT value FROM json_each(?))",
+                              (_jl(ids),))
+        return {h for (h,) in cur}
+
+    @reads
+    def max_household_seq(self) -> int:
+        return self.db.execute("SELECT COALESCE(MAX(seq), 0) FROM household").fetchone()[0]
+
+    def write_households(self, members: pl.DataFrame, households: pl.DataFrame, retired: pl.DataFrame,
+                         scope: Sequence[str] | None) -> None:
+        """One transaction: the memberships of the profiles in scope (all when None) become `members`
+        (household_id, profile_id); `households` (household_id, seq, status, split_from, created_at,
+        updated_at, size, evidence: list) are upserted; `retired` (household_id, status, merged_into,
+        updated_at) lose their members."""
+        with self._tx() as db:
+            if scope is None:
+                db.execute("DELETE FROM household_member")
+            else:
+                db.execute("DELETE FROM household_member WHERE profile_id IN (SELECT value FROM json_each(?))",
+                           (_jl(scope),))
+            db.executemany("DELETE FROM household_member WHERE household_id = ?",
+                           [(h,) for h in retired["household_id"]])
+            db.executemany("INSERT OR IGNORE INTO household_member (household_id, profile_id) VALUES (?, ?)",
+                           members.select("household_id", "profile_id").iter_rows())
+            db.executemany(
+                "INSERT INTO household (household_id, seq, status, merged_into, split_from, created_at, updated_at, "
+                "size, evidence) VALUES (?, ?, ?, NULL, ?, ?, ?, ?, ?) ON CONFLICT(household_id) DO UPDATE SET "
+                "status = excluded.status, merged_into = NULL, updated_at = excluded.updated_at, "
+                "size = excluded.size, evidence = excluded.evidence",
+                [(r["household_id"], r["seq"], r["status"], r["split_from"], r["created_at"], r["updated_at"],
+                  r["size"], json.dumps(list(r["evidence"]))) for r in households.iter_rows(named=True)])
+            db.executemany(
+                "UPDATE household SET status = ?, merged_into = ?, updated_at = ?, size = 0 WHERE household_id = ?",
+                retired.select("status", "merged_into", "updated_at", "household_id").iter_rows())
+
+    @reads
+    def household(self, household_id: str) -> dict | None:
+        """A household with its members: household_id, seq, status, merged_into, split_from, created_at,
+        updated_at, size, evidence (list), members (profile_id, first_name, last_name, city, postcode)."""
+        found = self._dicts("SELECT * FROM household WHERE household_id = ?", (household_id,))
+        if not found:
+            return None
+        row = found[0]
+        row["evidence"] = json.loads(row["evidence"]) if row["evidence"] else []
+        row["members"] = self._dicts(
+            "SELECT p.profile_id, p.first_name, p.last_name, p.city, p.postcode FROM household_member m "
+            "JOIN profile p ON p.profile_id = m.profile_id WHERE m.household_id = ? ORDER BY p.profile_id",
+            (household_id,))
+        return row
+
+    @reads
+    def profile_households(self, profile_id: str) -> list[str]:
+        return [h for (h,) in self.db.execute(
+            "SELECT household_id FROM household_member WHERE profile_id = ? ORDER BY household_id", (profile_id,))]
+
+    # -- bulk streams (BulkExport.bulk: households, household_members, traits) ---------------------
+    def _bulk_household_members(self) -> Iterator[tuple[str, str]]:
+        yield from self.db.execute("SELECT profile_id, household_id FROM household_member "
+                                   "ORDER BY profile_id, household_id")
+
+    def _bulk_households(self) -> Iterator[dict]:
+        for row in self._rows("SELECT household_id, seq, status, merged_into, split_from, created_at, updated_at, "
+                              "size, evidence FROM household ORDER BY household_id"):
+            row["evidence"] = json.loads(row["evidence"]) if row["evidence"] else []
+            yield row
+
+    def _bulk_traits(self) -> Iterator[tuple[str, str, dict]]:
+        for p, stamp, t in self.db.execute("SELECT profile_id, stamp, traits FROM profile_trait ORDER BY profile_id"):
+            yield p, stamp, json.loads(t)
+
+    # -- traits ----------------------------------------------------------------------------------
+    @reads
+    def profile_events(self, profile_ids: Sequence[str] | None) -> pl.DataFrame:
+        """The interactions attributed to these profiles (all when None): graph/traits.py EVENT_SCHEMA."""
+        sql = "SELECT profile_id, uid, source, at, channel, type, attributes FROM interaction "
+        if profile_ids is None:
+            rows = self.db.execute(sql + "WHERE profile_id IS NOT NULL").fetchall()
+        else:
+            rows = self.db.execute(
+                "SELECT i.profile_id, i.uid, i.source, i.at, i.channel, i.type, i.attributes FROM json_each(?) j "
+                "CROSS JOIN interaction i ON i.profile_id = j.value", (_jl(profile_ids),)).fetchall()
+        return pl.DataFrame(rows, orient="row", schema=EVENT_SCHEMA)
+
+    @reads
+    def interaction_profiles(self, uids: Sequence[str]) -> list[str]:
+        """The profiles these interactions are attributed to, distinct and sorted."""
+        return [p for (p,) in self.db.execute(
+            "SELECT DISTINCT i.profile_id FROM json_each(?) j CROSS JOIN interaction i ON i.uid = j.value "
+            "WHERE i.profile_id IS NOT NULL ORDER BY 1", (_jl(uids),))]
+
+    @reads
+    def active_profiles(self) -> list[str]:
+        return [p for (p,) in self.db.execute("SELECT profile_id FROM profile WHERE status = 'active' ORDER BY 1")]
+
+    @reads
+    def trait_stamps(self) -> set[str]:
+        """The stamps the profiles' traits were computed under (graph/traits.py, ingest/jobs/traits.py)."""
+        return {s for (s,) in self.db.execute("SELECT DISTINCT stamp FROM profile_trait")}
+
+    def write_traits(self, rows: Sequence[dict], stamp: str, clear: Sequence[str]) -> None:
+        """One transaction: each row's traits (profile_id and the trait values) replace the profile's; the
+        traits of the profiles in `clear` (retired) are removed."""
+        with self._tx() as db:
+            db.execute("DELETE FROM profile_trait WHERE profile_id IN (SELECT value FROM json_each(?))", (_jl(clear),))
+            db.executemany(
+                "INSERT OR REPLACE INTO profile_trait (profile_id, stamp, traits) VALUES (?, ?, ?)",
+                [(r["profile_id"], stamp, json.dumps({k: v for k, v in r.items() if k != "profile_id"}, sort_keys=True))
+                 for r in rows])
+
+    @reads
+    def profile_traits(self, profile_id: str) -> dict:
+        found = self.db.execute("SELECT traits FROM profile_trait WHERE profile_id = ?", (profile_id,)).fetchone()
+        return json.loads(found[0]) if found else {}
