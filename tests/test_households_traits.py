@@ -280,3 +280,13 @@ def test_built_in_trait_names_are_in_the_cypher_vocabulary():
     vocabulary = json.loads((Path(__file__).parent.parent / "cypher" / "vocabulary.json").read_text())
     assert set(BUILT_IN_TRAITS) <= set(vocabulary["propertyKeys"])
     assert "Household" in vocabulary["labels"] and "IN_HOUSEHOLD" in vocabulary["relationshipTypes"]
+
+
+def test_counts_are_json_objects_with_sorted_keys_whatever_the_values():
+    events = pl.DataFrame({"profile_id": ["P1", "P1", "P1", "P2", "P2", "P3"],
+                           "channel": ['we"b', "é-mail", 'we"b', "store", None, None]})
+    found = {r["profile_id"]: r for r in traits._counts(events, "channel", "channels", "channel_counts").to_dicts()}
+    assert set(found) == {"P1", "P2"}  # a profile with no channel has no counts
+    assert found["P1"]["channels"] == ['we"b', "é-mail"]
+    assert found["P1"]["channel_counts"] == json.dumps({'we"b': 2, "é-mail": 1}, sort_keys=True)
+    assert json.loads(found["P2"]["channel_counts"]) == {"store": 1}
