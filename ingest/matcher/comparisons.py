@@ -116,6 +116,9 @@ def first_name() -> Comparison:
             lv.ExactLevel(),
             lv.SwappedLevel(other="last_name"),
             lv.SwappedLevel(other="last_name", threshold=0.9),
+            # swapped with a typo on one side: one wrong letter in a five-letter name is 0.88
+            # ("freile hsinz" / "heinz freile")
+            lv.SwappedLevel(other="last_name", threshold=0.8),
             # one name in the other's other field: a card typed "MULLER Markus" against "Markus" alone
             lv.EitherWayLevel(feature="first_name", other="last_name", label="given name is the other's surname"),
             lv.NicknameLevel(),
@@ -143,6 +146,7 @@ def last_name() -> Comparison:
             lv.ExactLevel(),
             lv.SwappedLevel(column="last_name", other="first_name"),
             lv.SwappedLevel(column="last_name", other="first_name", threshold=0.9),
+            lv.SwappedLevel(column="last_name", other="first_name", threshold=0.8),
             lv.JaroWinklerLevel(threshold=0.94),
             lv.TokenSubsetLevel(),
             lv.PhoneticLevel(algorithm="metaphone"),
