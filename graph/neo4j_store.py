@@ -53,6 +53,7 @@ from idgraph.graph.cypher_files import statement, statements
 from idgraph.graph.errors import ErasedMeanwhile, NotFoundError, StoreError
 from idgraph.graph.neo4j_bulk import Neo4jBulkExport
 from idgraph.graph.neo4j_households import Neo4jHouseholds
+from idgraph.graph.record_frames import customer_rows, interaction_rows
 from idgraph.graph.records import CustomerRow, InteractionRow, LinkRow, WriteCounts
 from idgraph.graph.attribution import CARRIED as ATTRIBUTION_CARRIED, EVENTS as ATTRIBUTION_EVENTS
 from idgraph.graph.store import CUSTOMER_COLUMNS, MARKS, frame_extras
@@ -424,6 +425,12 @@ class Neo4jStore(Neo4jBulkExport, Neo4jHouseholds):
 
         return self._write(work) if rows else WriteCounts()
 
+    def write_customer_frame(self, frame: pl.DataFrame, run_tag: str) -> WriteCounts:
+        return self.write_customers(customer_rows(frame), run_tag)
+
+    def write_interaction_frame(self, frame: pl.DataFrame, run_tag: str) -> WriteCounts:
+        return self.write_interactions(interaction_rows(frame), run_tag)
+
     def write_interactions(self, rows: Sequence[InteractionRow], run_tag: str) -> WriteCounts:
         rows = _complete(rows, "interaction")
 
@@ -453,6 +460,9 @@ class Neo4jStore(Neo4jBulkExport, Neo4jHouseholds):
         if not hashes:
             return set()
         return set(self._column("read/suppressed", hashes=sorted(set(hashes))))
+
+    def has_suppression(self) -> bool:
+        return self._column("read/has_suppression")[0]
 
     # -- guard -----------------------------------------------------------------------------------
     def identifier_members(self, uids: Sequence[str] | None = None) -> pl.DataFrame:

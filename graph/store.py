@@ -106,8 +106,18 @@ class RecordsIn(Protocol):
         """Upsert interactions, stamped for attribution, their identifiers, and for an event that names its
         customer (BY), tie that customer to the event's identifiers (a login on a device: USES_DEVICE)."""
 
+    def write_customer_frame(self, frame: pl.DataFrame, run_tag: str) -> WriteCounts:
+        """`write_customers` of a frame of records (graph/record_frames.py: CUSTOMER_SCHEMA), as ingest makes
+        them: the same writes and counts."""
+
+    def write_interaction_frame(self, frame: pl.DataFrame, run_tag: str) -> WriteCounts:
+        """`write_interactions` of a frame of records (INTERACTION_SCHEMA)."""
+
     def suppressed(self, hashes: Sequence[str]) -> set[str]:
         """Which of these salted hashes are suppression entries (a forgotten person not to bring back)."""
+
+    def has_suppression(self) -> bool:
+        """Whether any suppression entry exists: most stores have none, and then no batch needs hashing."""
 
     def salt(self) -> str:
         """The store's random salt for suppression and erasure hashes, made on first use and kept in the

@@ -10,8 +10,10 @@ the customer it names or any of its identifiers.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TypeVar
+
+import polars as pl
 
 from idgraph.graph.records import CustomerRow, InteractionRow
 from idgraph.graph.store import Store
@@ -39,15 +41,29 @@ class Suppressor:
         self.store = store
         self._salt: str | None = None
 
-    def keep(self, rows: Sequence[Row]) -> tuple[list[Row], int]:
-        """(the rows to write, how many were suppressed)."""
-        if not rows:
-            return list(rows), 0
+    def _any_entry(self) -> bool:
+        # the salt is made here even when nothing is hashed: a store that has ingested has its salt, so an
+        # export carries it and a store loaded from that export hashes alike
         if self._salt is None:
             self._salt = self.store.salt()
+        return self.store.has_suppression()
+
+    def keep(self, rows: Sequence[Row]) -> tuple[list[Row], int]:
+        """(the rows to write, how many were suppressed)."""
+        if not rows or not self._any_entry():
+            return list(rows), 0
         per_row = [row_hashes(self._salt, r) for r in rows]
         hit = self.store.suppressed(sorted({h for hs in per_row for h in hs}))
         if not hit:
             return list(rows), 0
         kept = [r for r, hs in zip(rows, per_row) if hit.isdisjoint(hs)]
         return kept, len(rows) - len(kept)
+
+    def keep_frame(self, frame: pl.DataFrame, rows: Callable[[pl.DataFrame], Sequence[Row]]) -> tuple[pl.DataFrame, int]:
+        """`keep` of a frame of records (`rows` makes them records): hashed only when the store has entries."""
+        if not frame.height or not self._any_entry():
+            return frame, 0
+        kept, skipped = self.keep(rows(frame))
+        if not skipped:
+            return frame, 0
+        return frame.filter(pl.col("uid").is_in([r.uid for r in kept])), skipped

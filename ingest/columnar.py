@@ -28,7 +28,7 @@ import polars as pl
 
 from idgraph.ingest import normalise as norm
 from idgraph.ingest.mapping import Column, Kind, Source
-from idgraph.ingest.record_frames import CUSTOMER_SCHEMA, IDENTIFIER, INTERACTION_SCHEMA, attributes_json
+from idgraph.graph.record_frames import CUSTOMER_SCHEMA, IDENTIFIER, INTERACTION_SCHEMA, attributes_json
 from idgraph.ingest.rows import PURCHASE_ROLES, RowBuilder
 
 ROW = "_i"  # the row's index in the frame given

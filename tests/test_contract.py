@@ -9,7 +9,8 @@ from __future__ import annotations
 import polars as pl
 import pytest
 
-from idgraph.graph.records import CustomerRow, LinkRow
+from idgraph.graph.record_frames import customer_frame, interaction_frame
+from idgraph.graph.records import CustomerRow, InteractionRow, LinkRow, WriteCounts
 from idgraph.ingest.jobs.resolve import resolve
 from idgraph.ingest.jobs.ingest import ingest
 from idgraph.ingest.mapping import load_mapping
@@ -173,6 +174,33 @@ def test_write_customers_counts_and_is_atomic(store):
     with pytest.raises(Exception):
         store.write_customers([good, broken], "t4")
     assert store.stats()["customers"] == 1  # neither row of the failed batch is there
+
+
+def test_records_written_as_frames_count_and_tie_as_records_do(store):
+    a = CustomerRow(uid="crm:1", source="crm", source_id="1", first_name="ann", row_hash="h1",
+                    identifiers=[("email", "ann@x.co"), ("phone", "+447700900001")], attributes={"tier": "gold"})
+    b = CustomerRow(uid="crm:2", source="crm", source_id="2", row_hash="h2")
+    assert store.write_customer_frame(customer_frame([a, b]), "t1") == WriteCounts(inserted=2)
+    moved = CustomerRow(uid="crm:1", source="crm", source_id="1", first_name="ann", row_hash="h3",
+                        identifiers=[("email", "ann@y.co")])
+    assert store.write_customer_frame(customer_frame([b, moved]), "t2") == WriteCounts(updated=1, unchanged=1)
+    login = InteractionRow(uid="web:e1", source="web", source_id="e1", at="2024-01-01T00:00:00Z", type="login",
+                           customer_ref="crm:2", row_hash="e1", identifiers=[("device", "d-9")])
+    view = InteractionRow(uid="web:e2", source="web", source_id="e2", at="2024-01-01T00:01:00Z", row_hash="e2")
+    assert store.write_interaction_frame(interaction_frame([login, view]), "t3") == WriteCounts(inserted=2)
+    assert store.write_interaction_frame(interaction_frame([view]), "t4") == WriteCounts(unchanged=1)
+    held = {(r["uid"], r["kind"], r["value"]) for r in store.customer_identifiers(["crm:1", "crm:2"])}
+    # the changed record's old identifiers went with its old version; the login tied its device
+    assert held == {("crm:1", "email", "ann@y.co"), ("crm:2", "device", "d-9")}
+    assert {c["uid"] for c in store.find_customers("device", "d-9")} == {"crm:2"}
+    assert store.customers_frame(["crm:1"])["first_name"].to_list() == ["ann"]
+
+
+def test_has_suppression_says_whether_any_entry_exists(store):
+    store.salt()  # the salt is no entry
+    assert store.has_suppression() is False
+    store.add_suppression([("0" * 64, "email")], "2024-05-01T00:00:00Z")
+    assert store.has_suppression() is True
 
 
 def test_links_replace_and_feed_components(store, tmp_path):

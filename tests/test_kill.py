@@ -225,7 +225,7 @@ CASES = {
 }
 KILLS = [
     ("ingest", {"hooks": "store.commit@1=kill"}), ("ingest", {"hooks": "store.commit@3=kill"}),
-    ("ingest", {"kill_in": "write_interactions"}),
+    ("ingest", {"kill_in": "write_interaction_frame"}),
     ("link", {"hooks": "link.scored=kill"}), ("link", {"hooks": "store.commit@1=kill"}),
     ("link-full", {"kill_in": "replace_links"}),
     ("resolve", {"hooks": "resolve.guarded=kill"}), ("resolve", {"hooks": "resolve.read=kill"}),

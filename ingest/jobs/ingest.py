@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterable
 from datetime import datetime, timezone
 from pathlib import Path
 
+import polars as pl
 from pydantic import BaseModel, Field
 
 from idgraph.graph.errors import SourceError
@@ -196,8 +197,18 @@ def ingest_rows(store: Store, mapping: Mapping, source: Source, rows: Iterable[t
 def _write(write, suppressor: Suppressor, summary: SourceSummary, rows: list, run_tag: str) -> None:
     """Write a batch less the rows of forgotten people (counted in `suppressed`)."""
     kept, skipped = suppressor.keep(rows)
-    summary.suppressed += skipped
-    counts = write(kept, run_tag) if kept else WriteCounts()
+    _tally(summary, skipped, write(kept, run_tag) if kept else WriteCounts())
+
+
+def _write_frame(write, suppressor: Suppressor, summary: SourceSummary, frame: pl.DataFrame, rows,
+                 run_tag: str) -> None:
+    """`_write` of a frame of records (`rows` makes them records, should suppression need them)."""
+    kept, skipped = suppressor.keep_frame(frame, rows)
+    _tally(summary, skipped, write(kept, run_tag) if kept.height else WriteCounts())
+
+
+def _tally(summary: SourceSummary, suppressed: int, counts: WriteCounts) -> None:
+    summary.suppressed += suppressed
     summary.new += counts.inserted
     summary.updated += counts.updated
     summary.unchanged += counts.unchanged

@@ -22,11 +22,11 @@ from idgraph.ingest.blocks import Block, read_blocks
 from idgraph.ingest.columnar import ROW, Columnar
 from idgraph.ingest.mapping import Kind, Mapping, Source
 from idgraph.ingest.quarantine import Quarantine, reason_group
-from idgraph.ingest.record_frames import (CUSTOMER_SCHEMA, INTERACTION_SCHEMA, customer_frame, customer_rows,
+from idgraph.graph.record_frames import (CUSTOMER_SCHEMA, INTERACTION_SCHEMA, customer_frame, customer_rows,
                                           interaction_frame, interaction_rows)
 from idgraph.ingest.readers import BadRow, RawRow
 from idgraph.ingest.rows import RowBuilder, RowRejected, merge_duplicate
-from idgraph.ingest.jobs.ingest import BackgroundWriter, SourceSummary, _write, junk_rules
+from idgraph.ingest.jobs.ingest import BackgroundWriter, SourceSummary, _write_frame, junk_rules
 from idgraph.ingest.jobs.progress import Progress
 
 ORD = "_ord"  # the row's place in the source: files in order, lines in order
@@ -66,8 +66,8 @@ def ingest_source(store: Store, mapping: Mapping, source: Source, files: list[Pa
             return
         while events.height >= batch_size or (final and events.height):
             batch, events = events.head(batch_size), events.slice(batch_size)
-            writer.submit(lambda b=batch: _write(store.write_interactions, suppressor, summary,
-                                                 interaction_rows(b), run_tag))
+            writer.submit(lambda b=batch: _write_frame(store.write_interaction_frame, suppressor, summary, b,
+                                                       interaction_rows, run_tag))
         if events.height:
             pending = [events]
 
@@ -95,8 +95,8 @@ def ingest_source(store: Store, mapping: Mapping, source: Source, files: list[Pa
             merged, duplicates = _merge_customers(pl.concat(customers))
             summary.duplicates += duplicates
             for i in range(0, merged.height, batch_size):
-                writer.submit(lambda b=merged.slice(i, batch_size): _write(
-                    store.write_customers, suppressor, summary, customer_rows(b), run_tag))
+                writer.submit(lambda b=merged.slice(i, batch_size): _write_frame(
+                    store.write_customer_frame, suppressor, summary, b, customer_rows, run_tag))
     summary.quarantined = quarantine.count
     summary.quarantined_by_reason = dict(reasons.most_common())
     summary.quarantine_file = str(quarantine.path) if quarantine.count else None
