@@ -140,8 +140,8 @@ class Neo4jHouseholds:
     def trait_stamps(self) -> set[str]:
         return set(self._collected("traits/stamps", None))
 
-    def write_traits(self, rows: Sequence[dict], stamp: str, clear: Sequence[str]) -> None:
-        new = {r["profile_id"]: {k: v for k, v in r.items() if k != "profile_id"} for r in rows}
+    def write_traits(self, traits: pl.DataFrame, stamp: str, clear: Sequence[str]) -> None:
+        new = {r.pop("profile_id"): r for r in traits.to_dicts()}
 
         def work(tx: neo4j.ManagedTransaction) -> None:
             ids = sorted(set(new) | set(clear))

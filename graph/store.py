@@ -370,9 +370,9 @@ class Traits(Protocol):
     def trait_stamps(self) -> set[str]:
         """The stamps (as_of date and a digest of the definitions) the stored traits were computed under."""
 
-    def write_traits(self, rows: Sequence[dict], stamp: str, clear: Sequence[str]) -> None:
-        """Each row's traits (profile_id and the values) replace the profile's, under `stamp`; the traits of
-        the profiles in `clear` (retired) are removed."""
+    def write_traits(self, traits: pl.DataFrame, stamp: str, clear: Sequence[str]) -> None:
+        """Each row's traits (profile_id and the values: graph/traits.py compute) replace the profile's,
+        under `stamp`; the traits of the profiles in `clear` (retired) are removed."""
 
     def profile_traits(self, profile_id: str) -> dict: ...
 
