@@ -13,6 +13,10 @@ than gluing both into one, and a grown-up child who moved out sits in the old an
 whose members would exceed `max_size` falls back to one household per key. Households with the same
 members are one.
 
+A dwelling is one home unless its holders say otherwise: where they fall into two families, or three
+parties, that nothing but the address line ties, it is a block of flats whose lines carry no flat
+(`buildings`), and the line joins only within each. Measured on both generators (docs/mapping.md).
+
 Ids are stable with the rules of profiles (graph/stable_ids.py): an old id goes to the new household
 holding most of its members, a merge keeps the older id, a household that won no id gets a new one
 minted from its members (`H` + sha1), and records the household it split from. Pure functions; the job
@@ -56,10 +60,38 @@ def usable(evidence: pl.DataFrame, max_size: int) -> pl.DataFrame:
     return ev.join(sizes.select("key"), on="key").sort("key", "profile_id")
 
 
+def buildings(ev: pl.DataFrame) -> pl.DataFrame:
+    """The usable evidence (usable's rows) with each building's dwelling key split by household.
+
+    The holders of a dwelling fall into groups by their other evidence (a surname at the postcode, a
+    landline, an e-mail). Two groups of two or more, or three groups of any size, sharing nothing but
+    the address line are a block of flats whose lines carry no flat, not one home: its key becomes one
+    key per group (`dwelling:...#` + the group's first profile), so the flats stay apart and a holder
+    alone in its group is placed by nothing ambiguous. Two people alone at a line stay a couple: the
+    data cannot tell them from two neighbours, and a couple is the commoner (docs/mapping.md)."""
+    dwelling = pl.col("key").str.starts_with("dwelling:")
+    other = ev.filter(~dwelling)
+    groups = components(ev["profile_id"].unique().sort(), other.select(pl.col("profile_id").alias("a"),
+                                                                       pl.col("key").alias("b")))
+    groups = groups.with_columns(pl.col("uid").min().over("component").alias("group")).select(
+        pl.col("uid").alias("profile_id"), "group")
+    held = ev.filter(dwelling).join(groups, on="profile_id")
+    per_group = held.group_by("key", "group").agg(pl.len().alias("n"))
+    split = (per_group.group_by("key").agg(pl.len().alias("groups"), (pl.col("n") >= 2).sum().alias("families"))
+             .filter((pl.col("families") >= 2) | (pl.col("groups") >= 3))["key"])
+    if split.is_empty():
+        return ev
+    parted = held.filter(pl.col("key").is_in(split.implode())).select(
+        "profile_id", pl.format("{}#{}", "key", "group").alias("key"))
+    # A part held by one profile says nothing (usable's lower bound; a part is never above the cap).
+    parted = parted.filter(pl.len().over("key") >= 2)
+    return pl.concat([ev.filter(~pl.col("key").is_in(split.implode())), parted]).sort("key", "profile_id")
+
+
 def find(evidence: pl.DataFrame, max_size: int) -> pl.DataFrame:
     """Households from evidence (profile_id, key): household (a number), profile_id, evidence (the kinds
     of its keys, sorted), seed (its members joined, for minting). Deterministic, one row per membership."""
-    ev = usable(evidence, max_size)
+    ev = buildings(usable(evidence, max_size))
     schema = {"household": pl.Int64, "profile_id": pl.Utf8, "evidence": pl.List(pl.Utf8), "seed": pl.Utf8}
     if ev.is_empty():
         return pl.DataFrame(schema=schema)

@@ -22,7 +22,7 @@ from idgraph.ingest.jobs.link import link
 from idgraph.ingest.jobs.resolve import resolve
 from idgraph.ingest.mapping import load_mapping
 from idgraph.ingest.profile_settings import BUILT_IN_TRAITS, Traits
-from idgraph.queries.truth import evaluate_households
+from idgraph.queries.truth import RECORD_SCHEMA, evaluate_household_members, evaluate_households
 from idgraph.lab.synthetic import generate
 
 
@@ -49,6 +49,24 @@ def test_evidence_held_by_more_than_the_cap_makes_no_household_and_no_household_
     chain = _evidence({"k:1": ["P1", "P2", "P3"], "k:2": ["P2", "P3", "P4"], "k:3": ["P3", "P4", "P5"]})
     assert _groups(households.find(chain, 4)) == {("P1", "P2", "P3"), ("P2", "P3", "P4"), ("P3", "P4", "P5")}
     assert _groups(households.find(chain, 5)) == {("P1", "P2", "P3", "P4", "P5")}
+
+
+def test_a_building_shared_by_two_households_keeps_them_apart_and_a_house_still_joins():
+    building = "dwelling:D1|7 bergstrasse"
+    ev = _evidence({building: ["P1", "P2", "P3", "P4", "P5"], "surname_postcode:D1|lang": ["P1", "P2"],
+                    "phone:+4930": ["P3", "P4"],  # another family's landline in the same building
+                    "dwelling:D2|3 elm rd": ["P6", "P7", "P8"], "email:family@x": ["P6", "P7"]})
+    # P5 (no other evidence) could live with either family: the building's line places nobody with it;
+    # at 3 elm rd one family and a partner with another surname: a house, the line joins all three
+    assert _groups(households.find(ev, 8)) == {("P1", "P2"), ("P3", "P4"), ("P6", "P7", "P8")}
+    kinds = households.find(ev, 8).filter(pl.col("profile_id") == "P1")["evidence"].to_list()
+    assert kinds == [["dwelling", "surname_postcode"]]  # the line still counts for each family's own part
+    # two people alone at one line are a couple as before: nothing says it is a building; three who
+    # share nothing but the line are three flats
+    assert _groups(households.find(_evidence({building: ["P1", "P2"]}), 8)) == {("P1", "P2")}
+    assert households.find(_evidence({building: ["P1", "P2", "P3"]}), 8).is_empty()
+    with_family = _evidence({building: ["P1", "P2", "P3"], "phone:+4930": ["P1", "P2"]})
+    assert _groups(households.find(with_family, 8)) == {("P1", "P2", "P3")}  # a family and one more
 
 
 def test_household_ids_follow_the_lineage_rules_of_profiles():
@@ -290,3 +308,19 @@ def test_counts_are_json_objects_with_sorted_keys_whatever_the_values():
     assert found["P1"]["channels"] == ['we"b', "é-mail"]
     assert found["P1"]["channel_counts"] == json.dumps({'we"b': 2, "é-mail": 1}, sort_keys=True)
     assert json.loads(found["P2"]["channel_counts"]) == {"store": 1}
+
+
+def test_household_evaluation_counts_people_without_evidence_and_recall_over_the_placeable():
+    # four people, one true household of three (A, B, C) and D alone; C is known only by an e-mail
+    # nobody else holds: no rule can place C, and recall over the placeable leaves C's pairs out
+    people = {"A": "P1", "B": "P2", "C": "P3", "D": "P4"}
+    records = pl.DataFrame([("customer", "crm", r, p) for r, p in people.items()], schema=RECORD_SCHEMA, orient="row")
+    truth = pl.DataFrame({"source": ["crm"] * 4, "record_id": list(people), "person_id": list(people)})
+    homes = pl.DataFrame({"person_id": list(people), "household_id": ["H1", "H1", "H1", "H2"]})
+    members = pl.DataFrame({"profile_id": ["P1", "P2"], "household_id": ["X", "X"]})
+    evidence = _evidence({"dwelling:A1|1 high st": ["P1", "P2"], "email:c@x": ["P3"], "phone:+44": ["P4"]})
+    located = pl.Series(["P1", "P2"])
+    found = evaluate_household_members(records, truth, members, homes, located, evidence)
+    assert (found.true_pairs, found.predicted_pairs, found.pairwise_precision) == (3, 1, 1.0)
+    assert found.pairwise_recall == round(1 / 3, 5)
+    assert (found.people_without_evidence, found.true_pairs_placeable, found.recall_placeable) == (1, 1, 1.0)
