@@ -1,7 +1,7 @@
 """Households: the second level above profiles, from evidence that different people share.
 
 Evidence is a key a profile's records hold: a dwelling (`dwelling:` + postcode + `|` + the normalised
-address line), a surname at a postcode (`surname_postcode:`, for records with a postcode but no
+address line as stores give it, which the job puts in one form for its spellings: `canonical`), a surname at a postcode (`surname_postcode:`, for records with a postcode but no
 address line, as a loyalty card often has) or an identifier of a kind the mapping names (`phone:...`, `email:...`): the household
 landline and the family email, which the guard keeps out of person linking because different people
 hold them. A key held by one profile says nothing; a key held by more than `max_size` profiles (a care
@@ -51,6 +51,27 @@ def split_key(key: str) -> tuple[str, str, str | None]:
         postcode, _, value = rest.partition("|")
         return kind, postcode, value
     return kind, rest, None
+
+
+def canonical(evidence: pl.DataFrame) -> pl.DataFrame:
+    """The evidence (profile_id, key) with each dwelling key in one form for the ways one address line is
+    written: its numbers (house number, a letter with it, flat numbers) sorted, and the first three
+    letters of its longest word, the street's name ("kastanienallee 56", "56 kastanienallee"; "feldstr
+    16", "feldstrasse 16"; "19 r de la gare", "19 rue de la gare" are one dwelling at one postcode).
+    Stores give the line as written; the job keys by this form, and asks the stores for the holders at
+    the postcode (graph/store.py household_holders)."""
+    is_dwelling = pl.col("key").str.starts_with("dwelling:")
+    if evidence.is_empty() or not evidence.select(is_dwelling.any()).item():
+        return evidence
+    parts = pl.col("key").str.extract_groups(r"^dwelling:([^|]*)\|(.*)$")
+    tokens = parts.struct.field("2").str.split(" ")
+    numbers = tokens.list.eval(pl.element().filter(pl.element().str.contains(r"^[0-9]+[a-z]?$"))).list.sort()
+    words = tokens.list.eval(pl.element().filter(pl.element().str.contains(r"^[a-z]{3,}$")))
+    street = words.list.eval(pl.element().gather(pl.element().str.len_chars().arg_max())).list.first()
+    dwellings = evidence.filter(is_dwelling).select(
+        "profile_id", pl.format("dwelling:{}|{}|{}", parts.struct.field("1"), numbers.list.join(" "),
+                                street.str.slice(0, 3).fill_null("")).alias("key"))
+    return pl.concat([evidence.filter(~is_dwelling).select("profile_id", "key"), dwellings]).unique()
 
 
 def usable(evidence: pl.DataFrame, max_size: int) -> pl.DataFrame:

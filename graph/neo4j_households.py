@@ -52,7 +52,7 @@ class Neo4jHouseholds:
     def household_holders(self, keys: Sequence[str]) -> pl.DataFrame:
         parsed = [split_key(k) for k in keys]
         params = {"identifiers": [[k, v] for k, v, second in parsed if second is None],
-                  "dwellings": [[v, s] for k, v, s in parsed if k == "dwelling"],
+                  "dwellings": sorted({v for k, v, _ in parsed if k == "dwelling"}),
                   "surnames": [[v, s] for k, v, s in parsed if k == "surname_postcode"]}
         rows = self._collected("households/holders", None, **params)
         return pl.DataFrame(rows, schema=EVIDENCE_SCHEMA, orient="row").unique()

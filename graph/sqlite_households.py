@@ -79,17 +79,21 @@ class SQLiteHouseholds:
 
     @reads
     def household_holders(self, keys: Sequence[str]) -> pl.DataFrame:
-        """profile_id, key: every profile whose records hold one of these evidence keys."""
+        """profile_id, key: every profile whose records hold one of these evidence keys; for a dwelling key,
+        every numbered line at its postcode, as written (the job keeps those of the dwelling's form)."""
         parsed = [split_key(k) for k in keys]
         parts = ["SELECT c.profile_id, ci.kind || ':' || ci.value FROM json_each(:ids) j "
                  "CROSS JOIN customer_identifier ci ON ci.kind = j.value ->> 0 AND ci.value = j.value ->> 1 "
-                 "CROSS JOIN customer c ON c.uid = ci.customer_uid WHERE c.profile_id IS NOT NULL AND ci.origin = 'record'"]
-        params = {"ids": _jl([[k, v] for k, v, second in parsed if second is None])}
-        for kind, column in RECORD_EVIDENCE.items():
-            params[kind] = _jl([[v, second] for k, v, second in parsed if k == kind])
-            parts.append(f"SELECT c.profile_id, '{kind}:' || c.postcode || '|' || c.{column} FROM json_each(:{kind}) j "
-                         f"CROSS JOIN customer c ON c.postcode = j.value ->> 0 AND c.{column} = j.value ->> 1 "
-                         "WHERE c.profile_id IS NOT NULL")
+                 "CROSS JOIN customer c ON c.uid = ci.customer_uid WHERE c.profile_id IS NOT NULL AND ci.origin = 'record'",
+                 "SELECT c.profile_id, 'dwelling:' || c.postcode || '|' || c.address FROM json_each(:dwelling) j "
+                 "CROSS JOIN customer c ON c.postcode = j.value WHERE c.profile_id IS NOT NULL "
+                 f"AND c.address IS NOT NULL{_DWELLING_HAS_NUMBER}",
+                 "SELECT c.profile_id, 'surname_postcode:' || c.postcode || '|' || c.last_name FROM json_each(:surname) j "
+                 "CROSS JOIN customer c ON c.postcode = j.value ->> 0 AND c.last_name = j.value ->> 1 "
+                 "WHERE c.profile_id IS NOT NULL"]
+        params = {"ids": _jl([[k, v] for k, v, second in parsed if second is None]),
+                  "dwelling": _jl(sorted({v for k, v, _ in parsed if k == "dwelling"})),
+                  "surname": _jl([[v, second] for k, v, second in parsed if k == "surname_postcode"])}
         return read_frame(self.db, " UNION ".join(parts), params, EVIDENCE_SCHEMA)
 
     @reads

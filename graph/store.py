@@ -332,7 +332,9 @@ class Households(Protocol):
         hold themselves (origin 'record'; a dwelling only with a house number)."""
 
     def household_holders(self, keys: Sequence[str]) -> pl.DataFrame:
-        """profile_id, key: every profile whose records hold one of these evidence keys."""
+        """profile_id, key: every profile whose records hold one of these evidence keys; for a dwelling
+        key, every profile with a numbered address line at its postcode, the key as that line is written
+        (the job keeps the lines of the dwelling's form: graph/households.py canonical)."""
 
     def household_members(self, profile_ids: Sequence[str] | None) -> pl.DataFrame:
         """household_id, profile_id, seq, status: every member of the active households these profiles are

@@ -15,7 +15,7 @@ import polars as pl
 from pydantic import BaseModel
 
 from idgraph.graph.errors import SourceError
-from idgraph.graph.households import RECORD_EVIDENCE
+from idgraph.graph.households import RECORD_EVIDENCE, canonical
 from idgraph.graph.store import Store
 
 
@@ -154,7 +154,7 @@ def evaluate_households(store, truth_path: Path, households_path: Path,
         homes = pl.read_csv(households_path, schema_overrides={"person_id": pl.Utf8, "household_id": pl.Utf8})
     except (OSError, pl.exceptions.PolarsError) as exc:
         raise SourceError(f"{households_path}: cannot read the household truth: {exc}") from None
-    evidence = store.household_evidence(None, sorted({*RECORD_EVIDENCE, *kinds}))
+    evidence = canonical(store.household_evidence(None, sorted({*RECORD_EVIDENCE, *kinds})))
     located = evidence.filter(pl.col("key").str.split(":").list.first().is_in(list(RECORD_EVIDENCE)))["profile_id"].unique()
     return evaluate_household_members(records, read_truth(truth_path), members, homes, located,
                                       evidence.filter(pl.col("key").str.split(":").list.first().is_in(list(kinds))))

@@ -69,6 +69,19 @@ def test_a_building_shared_by_two_households_keeps_them_apart_and_a_house_still_
     assert _groups(households.find(with_family, 8)) == {("P1", "P2", "P3")}  # a family and one more
 
 
+def test_one_address_line_written_several_ways_is_one_dwelling():
+    ev = _evidence({"dwelling:40413|kastanienallee 56": ["P1"], "dwelling:40413|56 kastanienallee": ["P2"],
+                    "dwelling:13000|feldstr 16": ["P3"], "dwelling:13000|16 feldstrasse": ["P4"],
+                    "dwelling:13000|16 birkenweg": ["P5"], "dwelling:13000|18 feldstrasse": ["P6"],
+                    "phone:+4930": ["P5", "P6"]})
+    keys = dict(households.canonical(ev).iter_rows())
+    assert keys["P1"] == keys["P2"] == "dwelling:40413|56|kas" and keys["P3"] == keys["P4"]
+    # another street or another number at the postcode is another dwelling; identifiers stay as they are
+    assert len({keys["P3"], keys["P5"], keys["P6"]}) == 3
+    assert households.canonical(ev).filter(pl.col("key") == "phone:+4930").height == 2
+    assert _groups(households.find(households.canonical(ev), 8)) == {("P1", "P2"), ("P3", "P4"), ("P5", "P6")}
+
+
 def test_household_ids_follow_the_lineage_rules_of_profiles():
     first = households.find(_evidence({"k:1": ["P1", "P2"], "k:2": ["P3", "P4"]}), 8)
     empty = pl.DataFrame(schema=households.MEMBER_SCHEMA)
@@ -324,3 +337,38 @@ def test_household_evaluation_counts_people_without_evidence_and_recall_over_the
     assert (found.true_pairs, found.predicted_pairs, found.pairwise_precision) == (3, 1, 1.0)
     assert found.pairwise_recall == round(1 / 3, 5)
     assert (found.people_without_evidence, found.true_pairs_placeable, found.recall_placeable) == (1, 1, 1.0)
+
+
+def test_spellings_of_one_line_meet_in_an_incremental_run_on_both_stores(store, tmp_path):
+    """The second record arrives later: the job asks the store for the holders at the postcode and keeps
+    the lines of the dwelling's form, so the incremental run finds what a whole pass finds."""
+    from tests.helpers import write_csv
+
+    columns = ["id", "first", "last", "email", "address", "postcode"]
+    rows = [{"id": "A1", "first": "jan", "last": "lang", "email": "jan@lang.de", "address": "Kastanienallee 56",
+             "postcode": "40413"},
+            {"id": "B1", "first": "eva", "last": "roth", "email": "eva@roth.de", "address": "56 Kastanienallee",
+             "postcode": "40413"},
+            {"id": "C1", "first": "uwe", "last": "kern", "email": "uwe@kern.de", "address": "58 Kastanienallee",
+             "postcode": "40413"}]
+    mapping = {"project": "hh", "phone_region": "DE", "households": {"evidence": ["dwelling"]},
+               "sources": {"crm": {"path": "crm.csv", "id": "id", "fields": {
+                   "first_name": "first", "last_name": "last", "email": "email", "address": "address",
+                   "postcode": "postcode"}}}}
+    (tmp_path / "idgraph.yaml").write_text(yaml.safe_dump(mapping))
+    others = [{"id": f"X{i}", "first": "kim", "last": f"nachbar{i}", "email": f"kim{i}@x.de",
+               "address": f"{i} Lindenweg", "postcode": "50667"} for i in range(12)]  # so the next run is incremental
+    write_csv(tmp_path / "crm.csv", columns, rows[:1] + others)
+    loaded = load_mapping(tmp_path / "idgraph.yaml")
+    ingest(store, loaded)
+    resolve(store, loaded)
+    write_csv(tmp_path / "crm.csv", columns, rows + others)
+    ingest(store, loaded)
+    assert resolve(store, loaded).scope == "incremental"
+    incremental = sorted(store.bulk("household_members"))
+    assert len(incremental) == 2 and incremental[0][1] == incremental[1][1]  # A1 and B1, not C1 at 58
+    resolve(store, loaded, full=True)
+    assert sorted(store.bulk("household_members")) == incremental
+    holders = store.household_holders(["dwelling:40413|56|kas"])
+    assert sorted(holders["key"].unique()) == ["dwelling:40413|56 kastanienallee", "dwelling:40413|58 kastanienallee",
+                                               "dwelling:40413|kastanienallee 56"]
