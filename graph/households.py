@@ -63,14 +63,18 @@ def canonical(evidence: pl.DataFrame) -> pl.DataFrame:
     is_dwelling = pl.col("key").str.starts_with("dwelling:")
     if evidence.is_empty() or not evidence.select(is_dwelling.any()).item():
         return evidence
-    parts = pl.col("key").str.extract_groups(r"^dwelling:([^|]*)\|(.*)$")
-    tokens = parts.struct.field("2").str.split(" ")
-    numbers = tokens.list.eval(pl.element().filter(pl.element().str.contains(r"^[0-9]+[a-z]?$"))).list.sort()
-    words = tokens.list.eval(pl.element().filter(pl.element().str.contains(r"^[a-z]{3,}$")))
-    street = words.list.eval(pl.element().gather(pl.element().str.len_chars().arg_max())).list.first()
-    dwellings = evidence.filter(is_dwelling).select(
-        "profile_id", pl.format("dwelling:{}|{}|{}", parts.struct.field("1"), numbers.list.join(" "),
-                                street.str.slice(0, 3).fill_null("")).alias("key"))
+    # One row per word of each line (a long frame and group-bys: list.eval per line cost 0.4 s at 100,000
+    # people).
+    lines = evidence.filter(is_dwelling).with_row_index("line").with_columns(
+        pl.col("key").str.extract_groups(r"^dwelling:([^|]*)\|(.*)$").alias("parts"))
+    words = lines.select("line", pl.col("parts").struct.field("2").str.split(" ").alias("word")).explode("word")
+    numbers = words.filter(pl.col("word").str.contains(r"^[0-9]+[a-z]?$")).group_by("line").agg(
+        pl.col("word").sort().str.join(" ").alias("numbers"))
+    street = words.filter(pl.col("word").str.contains(r"^[a-z]{3,}$")).group_by("line", maintain_order=True).agg(
+        pl.col("word").get(pl.col("word").str.len_chars().arg_max()).str.slice(0, 3).alias("street"))
+    dwellings = lines.join(numbers, on="line", how="left").join(street, on="line", how="left").select(
+        "profile_id", pl.format("dwelling:{}|{}|{}", pl.col("parts").struct.field("1"), pl.col("numbers").fill_null(""),
+                                pl.col("street").fill_null("")).alias("key"))
     return pl.concat([evidence.filter(~is_dwelling).select("profile_id", "key"), dwellings]).unique()
 
 
