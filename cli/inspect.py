@@ -121,7 +121,8 @@ def evaluate(
 ) -> None:
     """Pairwise and B-cubed precision, recall, F1 of profiles against a truth file (and of households)."""
     result = evaluate_truth(state(ctx).store(), truth)
-    homes = evaluate_households(state(ctx).store(), truth, households) if households else None
+    homes = (evaluate_households(state(ctx).store(), truth, households, state(ctx).mapping().households.evidence)
+             if households else None)
     if as_json:
         emit_json({**result.model_dump(), "households": homes.model_dump()} if homes else result)
     else:

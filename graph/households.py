@@ -1,7 +1,7 @@
 """Households: the second level above profiles, from evidence that different people share.
 
 Evidence is a key a profile's records hold: a dwelling (`dwelling:` + postcode + `|` + the normalised
-address line), a surname at a postcode (`surname_postcode:`, for records with a postcode but no
+address line as stores give it, which the job puts in one form for its spellings: `canonical`), a surname at a postcode (`surname_postcode:`, for records with a postcode but no
 address line, as a loyalty card often has) or an identifier of a kind the mapping names (`phone:...`, `email:...`): the household
 landline and the family email, which the guard keeps out of person linking because different people
 hold them. A key held by one profile says nothing; a key held by more than `max_size` profiles (a care
@@ -12,6 +12,10 @@ couple's address and their landline). So a person with two homes is a member of 
 than gluing both into one, and a grown-up child who moved out sits in the old and the new one. A group
 whose members would exceed `max_size` falls back to one household per key. Households with the same
 members are one.
+
+A dwelling is one home unless its holders say otherwise: where they fall into two families, or three
+parties, that nothing but the address line ties, it is a block of flats whose lines carry no flat
+(`buildings`), and the line joins only within each. Measured on both generators (docs/mapping.md).
 
 Ids are stable with the rules of profiles (graph/stable_ids.py): an old id goes to the new household
 holding most of its members, a merge keeps the older id, a household that won no id gets a new one
@@ -49,6 +53,31 @@ def split_key(key: str) -> tuple[str, str, str | None]:
     return kind, rest, None
 
 
+def canonical(evidence: pl.DataFrame) -> pl.DataFrame:
+    """The evidence (profile_id, key) with each dwelling key in one form for the ways one address line is
+    written: its numbers (house number, a letter with it, flat numbers) sorted, and the first three
+    letters of its longest word, the street's name ("kastanienallee 56", "56 kastanienallee"; "feldstr
+    16", "feldstrasse 16"; "19 r de la gare", "19 rue de la gare" are one dwelling at one postcode).
+    Stores give the line as written; the job keys by this form, and asks the stores for the holders at
+    the postcode (graph/store.py household_holders)."""
+    is_dwelling = pl.col("key").str.starts_with("dwelling:")
+    if evidence.is_empty() or not evidence.select(is_dwelling.any()).item():
+        return evidence
+    # One row per word of each line (a long frame and group-bys: list.eval per line cost 0.4 s at 100,000
+    # people).
+    lines = evidence.filter(is_dwelling).with_row_index("line").with_columns(
+        pl.col("key").str.extract_groups(r"^dwelling:([^|]*)\|(.*)$").alias("parts"))
+    words = lines.select("line", pl.col("parts").struct.field("2").str.split(" ").alias("word")).explode("word")
+    numbers = words.filter(pl.col("word").str.contains(r"^[0-9]+[a-z]?$")).group_by("line").agg(
+        pl.col("word").sort().str.join(" ").alias("numbers"))
+    street = words.filter(pl.col("word").str.contains(r"^[a-z]{3,}$")).group_by("line", maintain_order=True).agg(
+        pl.col("word").get(pl.col("word").str.len_chars().arg_max()).str.slice(0, 3).alias("street"))
+    dwellings = lines.join(numbers, on="line", how="left").join(street, on="line", how="left").select(
+        "profile_id", pl.format("dwelling:{}|{}|{}", pl.col("parts").struct.field("1"), pl.col("numbers").fill_null(""),
+                                pl.col("street").fill_null("")).alias("key"))
+    return pl.concat([evidence.filter(~is_dwelling).select("profile_id", "key"), dwellings]).unique()
+
+
 def usable(evidence: pl.DataFrame, max_size: int) -> pl.DataFrame:
     """The evidence rows (profile_id, key, distinct) whose key two to max_size profiles hold."""
     ev = evidence.select("profile_id", "key").unique()
@@ -56,10 +85,38 @@ def usable(evidence: pl.DataFrame, max_size: int) -> pl.DataFrame:
     return ev.join(sizes.select("key"), on="key").sort("key", "profile_id")
 
 
+def buildings(ev: pl.DataFrame) -> pl.DataFrame:
+    """The usable evidence (usable's rows) with each building's dwelling key split by household.
+
+    The holders of a dwelling fall into groups by their other evidence (a surname at the postcode, a
+    landline, an e-mail). Two groups of two or more, or three groups of any size, sharing nothing but
+    the address line are a block of flats whose lines carry no flat, not one home: its key becomes one
+    key per group (`dwelling:...#` + the group's first profile), so the flats stay apart and a holder
+    alone in its group is placed by nothing ambiguous. Two people alone at a line stay a couple: the
+    data cannot tell them from two neighbours, and a couple is the commoner (docs/mapping.md)."""
+    dwelling = pl.col("key").str.starts_with("dwelling:")
+    other = ev.filter(~dwelling)
+    groups = components(ev["profile_id"].unique().sort(), other.select(pl.col("profile_id").alias("a"),
+                                                                       pl.col("key").alias("b")))
+    groups = groups.with_columns(pl.col("uid").min().over("component").alias("group")).select(
+        pl.col("uid").alias("profile_id"), "group")
+    held = ev.filter(dwelling).join(groups, on="profile_id")
+    per_group = held.group_by("key", "group").agg(pl.len().alias("n"))
+    split = (per_group.group_by("key").agg(pl.len().alias("groups"), (pl.col("n") >= 2).sum().alias("families"))
+             .filter((pl.col("families") >= 2) | (pl.col("groups") >= 3))["key"])
+    if split.is_empty():
+        return ev
+    parted = held.filter(pl.col("key").is_in(split.implode())).select(
+        "profile_id", pl.format("{}#{}", "key", "group").alias("key"))
+    # A part held by one profile says nothing (usable's lower bound; a part is never above the cap).
+    parted = parted.filter(pl.len().over("key") >= 2)
+    return pl.concat([ev.filter(~pl.col("key").is_in(split.implode())), parted]).sort("key", "profile_id")
+
+
 def find(evidence: pl.DataFrame, max_size: int) -> pl.DataFrame:
     """Households from evidence (profile_id, key): household (a number), profile_id, evidence (the kinds
     of its keys, sorted), seed (its members joined, for minting). Deterministic, one row per membership."""
-    ev = usable(evidence, max_size)
+    ev = buildings(usable(evidence, max_size))
     schema = {"household": pl.Int64, "profile_id": pl.Utf8, "evidence": pl.List(pl.Utf8), "seed": pl.Utf8}
     if ev.is_empty():
         return pl.DataFrame(schema=schema)

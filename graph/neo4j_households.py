@@ -52,7 +52,7 @@ class Neo4jHouseholds:
     def household_holders(self, keys: Sequence[str]) -> pl.DataFrame:
         parsed = [split_key(k) for k in keys]
         params = {"identifiers": [[k, v] for k, v, second in parsed if second is None],
-                  "dwellings": [[v, s] for k, v, s in parsed if k == "dwelling"],
+                  "dwellings": sorted({v for k, v, _ in parsed if k == "dwelling"}),
                   "surnames": [[v, s] for k, v, s in parsed if k == "surname_postcode"]}
         rows = self._collected("households/holders", None, **params)
         return pl.DataFrame(rows, schema=EVIDENCE_SCHEMA, orient="row").unique()
@@ -140,8 +140,8 @@ class Neo4jHouseholds:
     def trait_stamps(self) -> set[str]:
         return set(self._collected("traits/stamps", None))
 
-    def write_traits(self, rows: Sequence[dict], stamp: str, clear: Sequence[str]) -> None:
-        new = {r["profile_id"]: {k: v for k, v in r.items() if k != "profile_id"} for r in rows}
+    def write_traits(self, traits: pl.DataFrame, stamp: str, clear: Sequence[str]) -> None:
+        new = {r.pop("profile_id"): r for r in traits.to_dicts()}
 
         def work(tx: neo4j.ManagedTransaction) -> None:
             ids = sorted(set(new) | set(clear))

@@ -15,6 +15,7 @@ from collections.abc import Iterator, Sequence
 import polars as pl
 
 from idgraph.graph.households import EVIDENCE_SCHEMA, MEMBER_SCHEMA, RECORD_EVIDENCE, split_key
+from idgraph.graph.sqlite_frames import read_frame
 from idgraph.graph.sqlite_reads import reads
 from idgraph.graph.traits import EVENT_SCHEMA
 
@@ -28,6 +29,14 @@ def _jl(values: Sequence) -> str:
     return json.dumps(list(values))
 
 
+def _json_list(column: str) -> pl.Expr:
+    """A list of evidence kinds as JSON text, json.dumps's form, built in polars. The kinds are names the
+    mapping checked (lower-case letters, digits, _: nothing to escape)."""
+    items = pl.col(column).list
+    return (pl.when(items.len() == 0).then(pl.lit("[]"))
+            .otherwise(pl.format('["{}"]', items.join('", "'))).alias(column))
+
+
 class SQLiteHouseholds:
     """Households and traits on the SQLite file."""
 
@@ -36,10 +45,11 @@ class SQLiteHouseholds:
     def household_evidence(self, profile_ids: Sequence[str] | None, kinds: Sequence[str]) -> pl.DataFrame:
         """profile_id, key: the evidence of `kinds` the records of these profiles (all when None) hold:
         identifiers, and record evidence (graph/households.py RECORD_EVIDENCE: a postcode with a field)."""
+        if profile_ids is None:
+            return self._all_household_evidence(kinds)
         # CROSS JOIN: start from the profiles asked for (by index), not from a scan of every record.
-        records = ("customer c WHERE c.profile_id IS NOT NULL" if profile_ids is None else
-                   "json_each(:ids) j CROSS JOIN customer c ON c.profile_id = j.value WHERE 1")
-        params = {"ids": _jl(profile_ids or []), "kinds": _jl(kinds)}
+        records = "json_each(:ids) j CROSS JOIN customer c ON c.profile_id = j.value WHERE 1"
+        params = {"ids": _jl(profile_ids), "kinds": _jl(kinds)}
         parts = [f"SELECT c.profile_id, ci.kind || ':' || ci.value FROM {records.replace(' WHERE', ' CROSS JOIN customer_identifier ci ON ci.customer_uid = c.uid WHERE', 1)} "
                  "AND ci.origin = 'record' AND ci.kind IN (SELECT value FROM json_each(:kinds))"]
         for kind, column in RECORD_EVIDENCE.items():
@@ -47,24 +57,44 @@ class SQLiteHouseholds:
                 parts.append(f"SELECT c.profile_id, '{kind}:' || c.postcode || '|' || c.{column} FROM {records} "
                              f"AND c.postcode IS NOT NULL AND c.{column} IS NOT NULL"
                              f"{_DWELLING_HAS_NUMBER if kind == 'dwelling' else ''}")
-        rows = self.db.execute(" UNION ".join(parts), params).fetchall()
-        return pl.DataFrame(rows, orient="row", schema=EVIDENCE_SCHEMA)
+        return read_frame(self.db, " UNION ".join(parts), params, EVIDENCE_SCHEMA)
+
+    def _all_household_evidence(self, kinds: Sequence[str]) -> pl.DataFrame:
+        """Every profile's evidence: two plain scans joined in polars. A join in SQLite costs an index
+        probe per identifier a record holds, and a UNION sorts every key to drop repeats."""
+        records = read_frame(self.db, "SELECT uid, profile_id, postcode, address, last_name FROM customer "
+                             "WHERE profile_id IS NOT NULL", (),
+                             {c: pl.Utf8 for c in ("uid", "profile_id", "postcode", "address", "last_name")})
+        held = read_frame(self.db, "SELECT customer_uid, kind || ':' || value FROM customer_identifier "
+                          "WHERE origin = 'record' AND kind IN (SELECT value FROM json_each(?))", (_jl(kinds),),
+                          {"uid": pl.Utf8, "key": pl.Utf8})
+        parts = [held.join(records.select("uid", "profile_id"), on="uid").select(*EVIDENCE_SCHEMA)]
+        for kind, column in RECORD_EVIDENCE.items():
+            if kind in kinds:
+                given = records.filter(pl.col("postcode").is_not_null() & pl.col(column).is_not_null())
+                if kind == "dwelling":  # _DWELLING_HAS_NUMBER
+                    given = given.filter(pl.col("address").str.contains("[0-9]"))
+                parts.append(given.select("profile_id", pl.format(f"{kind}:{{}}|{{}}", "postcode", column).alias("key")))
+        return pl.concat(parts).unique()
 
     @reads
     def household_holders(self, keys: Sequence[str]) -> pl.DataFrame:
-        """profile_id, key: every profile whose records hold one of these evidence keys."""
+        """profile_id, key: every profile whose records hold one of these evidence keys; for a dwelling key,
+        every numbered line at its postcode, as written (the job keeps those of the dwelling's form)."""
         parsed = [split_key(k) for k in keys]
         parts = ["SELECT c.profile_id, ci.kind || ':' || ci.value FROM json_each(:ids) j "
                  "CROSS JOIN customer_identifier ci ON ci.kind = j.value ->> 0 AND ci.value = j.value ->> 1 "
-                 "CROSS JOIN customer c ON c.uid = ci.customer_uid WHERE c.profile_id IS NOT NULL AND ci.origin = 'record'"]
-        params = {"ids": _jl([[k, v] for k, v, second in parsed if second is None])}
-        for kind, column in RECORD_EVIDENCE.items():
-            params[kind] = _jl([[v, second] for k, v, second in parsed if k == kind])
-            parts.append(f"SELECT c.profile_id, '{kind}:' || c.postcode || '|' || c.{column} FROM json_each(:{kind}) j "
-                         f"CROSS JOIN customer c ON c.postcode = j.value ->> 0 AND c.{column} = j.value ->> 1 "
-                         "WHERE c.profile_id IS NOT NULL")
-        rows = self.db.execute(" UNION ".join(parts), params).fetchall()
-        return pl.DataFrame(rows, orient="row", schema=EVIDENCE_SCHEMA)
+                 "CROSS JOIN customer c ON c.uid = ci.customer_uid WHERE c.profile_id IS NOT NULL AND ci.origin = 'record'",
+                 "SELECT c.profile_id, 'dwelling:' || c.postcode || '|' || c.address FROM json_each(:dwelling) j "
+                 "CROSS JOIN customer c ON c.postcode = j.value WHERE c.profile_id IS NOT NULL "
+                 f"AND c.address IS NOT NULL{_DWELLING_HAS_NUMBER}",
+                 "SELECT c.profile_id, 'surname_postcode:' || c.postcode || '|' || c.last_name FROM json_each(:surname) j "
+                 "CROSS JOIN customer c ON c.postcode = j.value ->> 0 AND c.last_name = j.value ->> 1 "
+                 "WHERE c.profile_id IS NOT NULL"]
+        params = {"ids": _jl([[k, v] for k, v, second in parsed if second is None]),
+                  "dwelling": _jl(sorted({v for k, v, _ in parsed if k == "dwelling"})),
+                  "surname": _jl([[v, second] for k, v, second in parsed if k == "surname_postcode"])}
+        return read_frame(self.db, " UNION ".join(parts), params, EVIDENCE_SCHEMA)
 
     @reads
     def household_members(self, profile_ids: Sequence[str] | None) -> pl.DataFrame:
@@ -73,11 +103,10 @@ class SQLiteHouseholds:
         where = "" if profile_ids is None else (
             "AND h.household_id IN (SELECT household_id FROM household_member "
             "WHERE profile_id IN (SELECT value FROM json_each(?)))")
-        rows = self.db.execute(
-            "SELECT m.household_id, m.profile_id, h.seq, h.status FROM household_member m "
+        return read_frame(
+            self.db, "SELECT m.household_id, m.profile_id, h.seq, h.status FROM household_member m "
             f"JOIN household h ON h.household_id = m.household_id WHERE h.status = 'active' {where} "
-            "ORDER BY m.household_id, m.profile_id", () if profile_ids is None else (_jl(profile_ids),)).fetchall()
-        return pl.DataFrame(rows, orient="row", schema=MEMBER_SCHEMA)
+            "ORDER BY m.household_id, m.profile_id", () if profile_ids is None else (_jl(profile_ids),), MEMBER_SCHEMA)
 
     @reads
     def household_ids_taken(self, ids: Sequence[str]) -> set[str]:
@@ -110,8 +139,8 @@ class SQLiteHouseholds:
                 "size, evidence) VALUES (?, ?, ?, NULL, ?, ?, ?, ?, ?) ON CONFLICT(household_id) DO UPDATE SET "
                 "status = excluded.status, merged_into = NULL, updated_at = excluded.updated_at, "
                 "size = excluded.size, evidence = excluded.evidence",
-                [(r["household_id"], r["seq"], r["status"], r["split_from"], r["created_at"], r["updated_at"],
-                  r["size"], json.dumps(list(r["evidence"]))) for r in households.iter_rows(named=True)])
+                households.select("household_id", "seq", "status", "split_from", "created_at", "updated_at", "size",
+                                  _json_list("evidence")).iter_rows())
             db.executemany(
                 "UPDATE household SET status = ?, merged_into = ?, updated_at = ?, size = 0 WHERE household_id = ?",
                 retired.select("status", "merged_into", "updated_at", "household_id").iter_rows())
@@ -155,14 +184,12 @@ class SQLiteHouseholds:
     @reads
     def profile_events(self, profile_ids: Sequence[str] | None) -> pl.DataFrame:
         """The interactions attributed to these profiles (all when None): graph/traits.py EVENT_SCHEMA."""
-        sql = "SELECT profile_id, uid, source, at, channel, type, attributes FROM interaction "
         if profile_ids is None:
-            rows = self.db.execute(sql + "WHERE profile_id IS NOT NULL").fetchall()
-        else:
-            rows = self.db.execute(
-                "SELECT i.profile_id, i.uid, i.source, i.at, i.channel, i.type, i.attributes FROM json_each(?) j "
-                "CROSS JOIN interaction i ON i.profile_id = j.value", (_jl(profile_ids),)).fetchall()
-        return pl.DataFrame(rows, orient="row", schema=EVENT_SCHEMA)
+            return read_frame(self.db, "SELECT profile_id, uid, source, at, channel, type, attributes FROM interaction "
+                              "WHERE profile_id IS NOT NULL", (), EVENT_SCHEMA)
+        return read_frame(
+            self.db, "SELECT i.profile_id, i.uid, i.source, i.at, i.channel, i.type, i.attributes FROM json_each(?) j "
+            "CROSS JOIN interaction i ON i.profile_id = j.value", (_jl(profile_ids),), EVENT_SCHEMA)
 
     @reads
     def interaction_profiles(self, uids: Sequence[str]) -> list[str]:
@@ -180,15 +207,18 @@ class SQLiteHouseholds:
         """The stamps the profiles' traits were computed under (graph/traits.py, ingest/jobs/traits.py)."""
         return {s for (s,) in self.db.execute("SELECT DISTINCT stamp FROM profile_trait")}
 
-    def write_traits(self, rows: Sequence[dict], stamp: str, clear: Sequence[str]) -> None:
+    def write_traits(self, traits: pl.DataFrame, stamp: str, clear: Sequence[str]) -> None:
         """One transaction: each row's traits (profile_id and the trait values) replace the profile's; the
         traits of the profiles in `clear` (retired) are removed."""
+        # The JSON object of each row is written by polars (keys sorted, as the readers expect nothing
+        # else): json.dumps of a dict per profile cost more than computing the traits.
+        names = sorted(c for c in traits.columns if c != "profile_id")
+        objects = traits.select("profile_id", pl.lit(stamp).alias("stamp"),
+                                pl.struct(names).struct.json_encode().alias("traits"))
         with self._tx() as db:
             db.execute("DELETE FROM profile_trait WHERE profile_id IN (SELECT value FROM json_each(?))", (_jl(clear),))
-            db.executemany(
-                "INSERT OR REPLACE INTO profile_trait (profile_id, stamp, traits) VALUES (?, ?, ?)",
-                [(r["profile_id"], stamp, json.dumps({k: v for k, v in r.items() if k != "profile_id"}, sort_keys=True))
-                 for r in rows])
+            db.executemany("INSERT OR REPLACE INTO profile_trait (profile_id, stamp, traits) VALUES (?, ?, ?)",
+                           objects.iter_rows())
 
     @reads
     def profile_traits(self, profile_id: str) -> dict:

@@ -342,7 +342,9 @@ class Households(Protocol):
         hold themselves (origin 'record'; a dwelling only with a house number)."""
 
     def household_holders(self, keys: Sequence[str]) -> pl.DataFrame:
-        """profile_id, key: every profile whose records hold one of these evidence keys."""
+        """profile_id, key: every profile whose records hold one of these evidence keys; for a dwelling
+        key, every profile with a numbered address line at its postcode, the key as that line is written
+        (the job keeps the lines of the dwelling's form: graph/households.py canonical)."""
 
     def household_members(self, profile_ids: Sequence[str] | None) -> pl.DataFrame:
         """household_id, profile_id, seq, status: every member of the active households these profiles are
@@ -380,9 +382,9 @@ class Traits(Protocol):
     def trait_stamps(self) -> set[str]:
         """The stamps (as_of date and a digest of the definitions) the stored traits were computed under."""
 
-    def write_traits(self, rows: Sequence[dict], stamp: str, clear: Sequence[str]) -> None:
-        """Each row's traits (profile_id and the values) replace the profile's, under `stamp`; the traits of
-        the profiles in `clear` (retired) are removed."""
+    def write_traits(self, traits: pl.DataFrame, stamp: str, clear: Sequence[str]) -> None:
+        """Each row's traits (profile_id and the values: graph/traits.py compute) replace the profile's,
+        under `stamp`; the traits of the profiles in `clear` (retired) are removed."""
 
     def profile_traits(self, profile_id: str) -> dict: ...
 

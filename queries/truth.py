@@ -8,13 +8,14 @@ All counts are group-bys over the whole data set: no per-pair loop.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 import polars as pl
 from pydantic import BaseModel
 
 from idgraph.graph.errors import SourceError
-from idgraph.graph.households import RECORD_EVIDENCE
+from idgraph.graph.households import RECORD_EVIDENCE, canonical
 from idgraph.graph.store import Store
 
 
@@ -131,9 +132,21 @@ class HouseholdEvaluation(BaseModel):
     # e-mail address and a first name (a newsletter sign-up) cannot be placed in any household.
     true_pairs_with_postcode: int
     recall_with_postcode: float
+    # An extra figure, not the measure: people none of whose evidence (of the kinds evaluated, the
+    # mapping's) any other profile holds carry no household evidence at all, whatever the rules. Counted
+    # among those who share their true household with another person in the store (the ones recall
+    # misses); recall over the true pairs of the other people, the placeable, is what rules can reach.
+    people_without_evidence: int = 0
+    true_pairs_placeable: int = 0
+    recall_placeable: float = 1.0
 
 
-def evaluate_households(store, truth_path: Path, households_path: Path) -> HouseholdEvaluation:
+DEFAULT_KINDS = ("dwelling", "email", "phone", "surname_postcode")
+
+
+def evaluate_households(store, truth_path: Path, households_path: Path,
+                        kinds: Sequence[str] = DEFAULT_KINDS) -> HouseholdEvaluation:
+    """`kinds`: the evidence the households were made from (the mapping's `households.evidence`)."""
     records = pl.DataFrame(list(store.bulk("records")), orient="row", schema=RECORD_SCHEMA)
     members = pl.DataFrame(list(store.bulk("household_members")), orient="row",
                            schema={"profile_id": pl.Utf8, "household_id": pl.Utf8})
@@ -141,8 +154,24 @@ def evaluate_households(store, truth_path: Path, households_path: Path) -> House
         homes = pl.read_csv(households_path, schema_overrides={"person_id": pl.Utf8, "household_id": pl.Utf8})
     except (OSError, pl.exceptions.PolarsError) as exc:
         raise SourceError(f"{households_path}: cannot read the household truth: {exc}") from None
-    located = store.household_evidence(None, list(RECORD_EVIDENCE))["profile_id"].unique()
-    return evaluate_household_members(records, read_truth(truth_path), members, homes, located)
+    evidence = canonical(store.household_evidence(None, sorted({*RECORD_EVIDENCE, *kinds})))
+    located = evidence.filter(pl.col("key").str.split(":").list.first().is_in(list(RECORD_EVIDENCE)))["profile_id"].unique()
+    return evaluate_household_members(records, read_truth(truth_path), members, homes, located,
+                                      evidence.filter(pl.col("key").str.split(":").list.first().is_in(list(kinds))))
+
+
+def _both_in(pairs: pl.DataFrame, people: pl.DataFrame) -> pl.DataFrame:
+    """The pairs both of whose people are in `people` (person_id)."""
+    return pairs.join(people, on="person_id").join(people.rename({"person_id": "person_id_b"}), on="person_id_b")
+
+
+def _placeable(majority: pl.DataFrame, evidence: pl.DataFrame | None) -> pl.DataFrame:
+    """person_id: the people one of whose profiles holds evidence another profile holds too."""
+    if evidence is None:
+        return majority.select("person_id").unique()
+    ev = evidence.select("profile_id", "key").unique()
+    shared = ev.join(ev.group_by("key").agg(pl.len().alias("n")).filter(pl.col("n") >= 2), on="key")
+    return majority.join(shared.select("profile_id").unique(), on="profile_id").select("person_id").unique()
 
 
 def _person_pairs(groups: pl.DataFrame, group: str) -> pl.DataFrame:
@@ -152,10 +181,11 @@ def _person_pairs(groups: pl.DataFrame, group: str) -> pl.DataFrame:
 
 
 def evaluate_household_members(records: pl.DataFrame, truth: pl.DataFrame, members: pl.DataFrame,
-                               homes: pl.DataFrame, located: pl.Series) -> HouseholdEvaluation:
+                               homes: pl.DataFrame, located: pl.Series,
+                               evidence: pl.DataFrame | None = None) -> HouseholdEvaluation:
     """records (store.bulk("records")), truth (read_truth), members (profile_id, household_id: the
     store's households), homes (person_id, household_id: the true ones), located (the profiles whose
-    records give a postcode)."""
+    records give a postcode), evidence (profile_id, key: every profile's household evidence)."""
     cust = records.filter(pl.col("kind") == "customer", pl.col("profile_id").is_not_null()).join(
         truth, on=["source", "record_id"])
     # Each profile stands for the person most of its records belong to.
@@ -169,11 +199,16 @@ def evaluate_household_members(records: pl.DataFrame, truth: pl.DataFrame, membe
     precision = 1.0 if predicted.is_empty() else tp / predicted.height
     recall = 1.0 if true.is_empty() else tp / true.height
     with_postcode = majority.filter(pl.col("profile_id").is_in(located.implode())).select("person_id").unique()
-    true_located = true.join(with_postcode, on="person_id").join(
-        with_postcode.rename({"person_id": "person_id_b"}), on="person_id_b")
+    true_located = _both_in(true, with_postcode)
     tp_located = predicted.join(true_located, on=["person_id", "person_id_b"]).height
     sizes = members.group_by("household_id").agg(pl.len().alias("n"))
+    placeable = _placeable(majority, evidence)
+    true_placeable = _both_in(true, placeable)
+    tp_placeable = predicted.join(true_placeable, on=["person_id", "person_id_b"]).height
     return HouseholdEvaluation(
+        people_without_evidence=pl.concat([true["person_id"], true["person_id_b"]]).unique().is_in(
+            placeable["person_id"].implode()).not_().sum(), true_pairs_placeable=true_placeable.height,
+        recall_placeable=round(tp_placeable / true_placeable.height, 5) if true_placeable.height else 1.0,
         true_pairs_with_postcode=true_located.height,
         recall_with_postcode=round(tp_located / true_located.height, 5) if true_located.height else 1.0,
         people=placed.height, households=sizes.height, largest_household=int(sizes["n"].max() or 0),

@@ -22,7 +22,7 @@ from idgraph.ingest.jobs.link import link
 from idgraph.ingest.jobs.resolve import resolve
 from idgraph.ingest.mapping import load_mapping
 from idgraph.ingest.profile_settings import BUILT_IN_TRAITS, Traits
-from idgraph.queries.truth import evaluate_households
+from idgraph.queries.truth import RECORD_SCHEMA, evaluate_household_members, evaluate_households
 from idgraph.lab.synthetic import generate
 
 
@@ -49,6 +49,37 @@ def test_evidence_held_by_more_than_the_cap_makes_no_household_and_no_household_
     chain = _evidence({"k:1": ["P1", "P2", "P3"], "k:2": ["P2", "P3", "P4"], "k:3": ["P3", "P4", "P5"]})
     assert _groups(households.find(chain, 4)) == {("P1", "P2", "P3"), ("P2", "P3", "P4"), ("P3", "P4", "P5")}
     assert _groups(households.find(chain, 5)) == {("P1", "P2", "P3", "P4", "P5")}
+
+
+def test_a_building_shared_by_two_households_keeps_them_apart_and_a_house_still_joins():
+    building = "dwelling:D1|7 bergstrasse"
+    ev = _evidence({building: ["P1", "P2", "P3", "P4", "P5"], "surname_postcode:D1|lang": ["P1", "P2"],
+                    "phone:+4930": ["P3", "P4"],  # another family's landline in the same building
+                    "dwelling:D2|3 elm rd": ["P6", "P7", "P8"], "email:family@x": ["P6", "P7"]})
+    # P5 (no other evidence) could live with either family: the building's line places nobody with it;
+    # at 3 elm rd one family and a partner with another surname: a house, the line joins all three
+    assert _groups(households.find(ev, 8)) == {("P1", "P2"), ("P3", "P4"), ("P6", "P7", "P8")}
+    kinds = households.find(ev, 8).filter(pl.col("profile_id") == "P1")["evidence"].to_list()
+    assert kinds == [["dwelling", "surname_postcode"]]  # the line still counts for each family's own part
+    # two people alone at one line are a couple as before: nothing says it is a building; three who
+    # share nothing but the line are three flats
+    assert _groups(households.find(_evidence({building: ["P1", "P2"]}), 8)) == {("P1", "P2")}
+    assert households.find(_evidence({building: ["P1", "P2", "P3"]}), 8).is_empty()
+    with_family = _evidence({building: ["P1", "P2", "P3"], "phone:+4930": ["P1", "P2"]})
+    assert _groups(households.find(with_family, 8)) == {("P1", "P2", "P3")}  # a family and one more
+
+
+def test_one_address_line_written_several_ways_is_one_dwelling():
+    ev = _evidence({"dwelling:40413|kastanienallee 56": ["P1"], "dwelling:40413|56 kastanienallee": ["P2"],
+                    "dwelling:13000|feldstr 16": ["P3"], "dwelling:13000|16 feldstrasse": ["P4"],
+                    "dwelling:13000|16 birkenweg": ["P5"], "dwelling:13000|18 feldstrasse": ["P6"],
+                    "phone:+4930": ["P5", "P6"]})
+    keys = dict(households.canonical(ev).filter(pl.col("key").str.starts_with("dwelling:")).iter_rows())
+    assert keys["P1"] == keys["P2"] == "dwelling:40413|56|kas" and keys["P3"] == keys["P4"]
+    # another street or another number at the postcode is another dwelling; identifiers stay as they are
+    assert len({keys["P3"], keys["P5"], keys["P6"]}) == 3
+    assert households.canonical(ev).filter(pl.col("key") == "phone:+4930").height == 2
+    assert _groups(households.find(households.canonical(ev), 8)) == {("P1", "P2"), ("P3", "P4"), ("P5", "P6")}
 
 
 def test_household_ids_follow_the_lineage_rules_of_profiles():
@@ -290,3 +321,54 @@ def test_counts_are_json_objects_with_sorted_keys_whatever_the_values():
     assert found["P1"]["channels"] == ['we"b', "é-mail"]
     assert found["P1"]["channel_counts"] == json.dumps({'we"b': 2, "é-mail": 1}, sort_keys=True)
     assert json.loads(found["P2"]["channel_counts"]) == {"store": 1}
+
+
+def test_household_evaluation_counts_people_without_evidence_and_recall_over_the_placeable():
+    # four people, one true household of three (A, B, C) and D alone; C is known only by an e-mail
+    # nobody else holds: no rule can place C, and recall over the placeable leaves C's pairs out
+    people = {"A": "P1", "B": "P2", "C": "P3", "D": "P4"}
+    records = pl.DataFrame([("customer", "crm", r, p) for r, p in people.items()], schema=RECORD_SCHEMA, orient="row")
+    truth = pl.DataFrame({"source": ["crm"] * 4, "record_id": list(people), "person_id": list(people)})
+    homes = pl.DataFrame({"person_id": list(people), "household_id": ["H1", "H1", "H1", "H2"]})
+    members = pl.DataFrame({"profile_id": ["P1", "P2"], "household_id": ["X", "X"]})
+    evidence = _evidence({"dwelling:A1|1 high st": ["P1", "P2"], "email:c@x": ["P3"], "phone:+44": ["P4"]})
+    located = pl.Series(["P1", "P2"])
+    found = evaluate_household_members(records, truth, members, homes, located, evidence)
+    assert (found.true_pairs, found.predicted_pairs, found.pairwise_precision) == (3, 1, 1.0)
+    assert found.pairwise_recall == round(1 / 3, 5)
+    assert (found.people_without_evidence, found.true_pairs_placeable, found.recall_placeable) == (1, 1, 1.0)
+
+
+def test_spellings_of_one_line_meet_in_an_incremental_run_on_both_stores(store, tmp_path):
+    """The second record arrives later: the job asks the store for the holders at the postcode and keeps
+    the lines of the dwelling's form, so the incremental run finds what a whole pass finds."""
+    from tests.helpers import write_csv
+
+    columns = ["id", "first", "last", "email", "address", "postcode"]
+    rows = [{"id": "A1", "first": "jan", "last": "lang", "email": "jan@lang.de", "address": "Kastanienallee 56",
+             "postcode": "40413"},
+            {"id": "B1", "first": "eva", "last": "roth", "email": "eva@roth.de", "address": "56 Kastanienallee",
+             "postcode": "40413"},
+            {"id": "C1", "first": "uwe", "last": "kern", "email": "uwe@kern.de", "address": "58 Kastanienallee",
+             "postcode": "40413"}]
+    mapping = {"project": "hh", "phone_region": "DE", "households": {"evidence": ["dwelling"]},
+               "sources": {"crm": {"path": "crm.csv", "id": "id", "fields": {
+                   "first_name": "first", "last_name": "last", "email": "email", "address": "address",
+                   "postcode": "postcode"}}}}
+    (tmp_path / "idgraph.yaml").write_text(yaml.safe_dump(mapping))
+    others = [{"id": f"X{i}", "first": "kim", "last": f"nachbar{i}", "email": f"kim{i}@x.de",
+               "address": f"{i} Lindenweg", "postcode": "50667"} for i in range(12)]  # so the next run is incremental
+    write_csv(tmp_path / "crm.csv", columns, rows[:1] + others)
+    loaded = load_mapping(tmp_path / "idgraph.yaml")
+    ingest(store, loaded)
+    resolve(store, loaded)
+    write_csv(tmp_path / "crm.csv", columns, rows + others)
+    ingest(store, loaded)
+    assert resolve(store, loaded).scope == "incremental"
+    incremental = sorted(store.bulk("household_members"))
+    assert len(incremental) == 2 and incremental[0][1] == incremental[1][1]  # A1 and B1, not C1 at 58
+    resolve(store, loaded, full=True)
+    assert sorted(store.bulk("household_members")) == incremental
+    holders = store.household_holders(["dwelling:40413|56|kas"])
+    assert sorted(holders["key"].unique()) == ["dwelling:40413|56 kastanienallee", "dwelling:40413|58 kastanienallee",
+                                               "dwelling:40413|kastanienallee 56"]

@@ -30,7 +30,7 @@ def update_households(store, mapping: Mapping, touched: Sequence[str] | None, st
     settings = mapping.households
     kinds = settings.evidence
     if touched is None:
-        evidence = store.household_evidence(None, kinds)
+        evidence = households.canonical(store.household_evidence(None, kinds))
         before = store.household_members(None)
         scope = None
     else:
@@ -59,10 +59,12 @@ def _closure(store, touched: list[str], kinds: list[str], max_size: int) -> tupl
     evidence = [pl.DataFrame(schema=EVIDENCE_SCHEMA)]
     before = [store.household_members(frontier)]
     while frontier:
-        held = store.household_evidence(frontier, kinds)
+        held = households.canonical(store.household_evidence(frontier, kinds))
         new_keys = sorted(set(held["key"].to_list()) - keys_seen)
         keys_seen.update(new_keys)
-        holders = store.household_holders(new_keys) if new_keys else pl.DataFrame(schema=EVIDENCE_SCHEMA)
+        holders = pl.DataFrame(schema=EVIDENCE_SCHEMA)
+        if new_keys:  # a dwelling's holders come as every line at its postcode: those of its form stay
+            holders = households.canonical(store.household_holders(new_keys)).filter(pl.col("key").is_in(new_keys))
         evidence.append(holders)
         # A key held by more than max_size profiles makes no household: its holders are not brought in.
         small = holders.group_by("key").agg(pl.len().alias("n")).filter(pl.col("n") <= max_size)["key"]

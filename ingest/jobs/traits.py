@@ -45,6 +45,6 @@ def update_traits(store, mapping: Mapping, touched: Sequence[str] | None, retire
         if not profile_ids and not retired:
             return TraitSummary()
         events = store.profile_events(profile_ids)
-    rows = traits.as_properties(traits.compute(events, profile_ids, mapping.traits, as_of))
-    store.write_traits(rows, stamp, list(retired))
-    return TraitSummary(profiles=len(rows), whole=whole)
+    computed = traits.compute(events, profile_ids, mapping.traits, as_of)
+    store.write_traits(computed, stamp, list(retired))
+    return TraitSummary(profiles=computed.height, whole=whole)
