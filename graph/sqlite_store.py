@@ -295,7 +295,7 @@ class SQLiteStore(SQLiteHouseholds):
                            changed.select("uid").rows())
             edges = self._edges(pl.concat([new, changed]).select("uid", "identifiers"))
             db.executemany("INSERT OR IGNORE INTO identifier (kind, value) VALUES (?, ?)",
-                           edges.select("kind", "value").rows())
+                           edges.select("kind", "value").unique(maintain_order=True).rows())
             db.executemany(
                 "INSERT INTO customer_identifier (customer_uid, kind, value, origin) VALUES (?, ?, ?, 'record')"
                 " ON CONFLICT DO UPDATE SET origin = 'record'",
@@ -320,7 +320,7 @@ class SQLiteStore(SQLiteHouseholds):
             db.executemany("DELETE FROM interaction_identifier WHERE interaction_uid = ?", changed.select("uid").rows())
             edges = self._edges(touched.select("uid", "customer_ref", "source", "identifiers"))
             db.executemany("INSERT OR IGNORE INTO identifier (kind, value) VALUES (?, ?)",
-                           edges.select("kind", "value").rows())
+                           edges.select("kind", "value").unique(maintain_order=True).rows())
             db.executemany("INSERT OR IGNORE INTO interaction_identifier VALUES (?, ?, ?)",
                            edges.select("uid", "kind", "value").rows())
             # An event that names its customer ties that customer to what the event carries (a login on a
