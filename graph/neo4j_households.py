@@ -101,10 +101,7 @@ class Neo4jHouseholds:
         if not found:
             return None
         row, members = found[0]
-        row = dict(row)
-        row["evidence"] = list(row["evidence"] or [])
-        row["members"] = [dict(m) for m in members]
-        return row
+        return household_row({**row, "members": members})
 
     def profile_households(self, profile_id: str) -> list[str]:
         query = statement("households/of_profile")
@@ -160,7 +157,17 @@ class Neo4jHouseholds:
     def profile_traits(self, profile_id: str) -> dict:
         query = statement("traits/profile")
         found = self._read(lambda tx: tx.run(query, profile_id=profile_id).values())
-        return {k: _plain_trait(v) for k, v in found[0][0]} if found else {}
+        return trait_dict(found[0][0]) if found else {}
+
+
+def household_row(row: dict) -> dict:
+    """A household with its members as the embedded store gives it: evidence and members as lists."""
+    return {**row, "evidence": list(row["evidence"] or []), "members": [dict(m) for m in row["members"]]}
+
+
+def trait_dict(pairs) -> dict:
+    """A profile's traits from their [name, value] pairs."""
+    return {k: _plain_trait(v) for k, v in pairs}
 
 
 def _plain_trait(value):

@@ -25,6 +25,7 @@ from idgraph.graph import erasure, hooks
 from idgraph.graph.attribution import CARRIED as ATTRIBUTION_CARRIED, EVENTS as ATTRIBUTION_EVENTS
 from idgraph.graph.errors import ErasedMeanwhile, NotFoundError, StoreError
 from idgraph.graph.records import CustomerRow, InteractionRow, LinkRow, WriteCounts
+from idgraph.graph.profile_view import assemble as assemble_profile_view
 from idgraph.graph.sqlite_frames import read_frame
 from idgraph.graph.sqlite_households import SQLiteHouseholds
 from idgraph.graph.sqlite_reads import reads as _reads
@@ -641,6 +642,10 @@ class SQLiteStore(SQLiteHouseholds):
         for r in rows:
             r["attributes"] = _attributes(r["attributes"])
         return rows
+
+    @_reads
+    def profile_view(self, kind: str, value: str, limit: int | None = None) -> dict:
+        return assemble_profile_view(self, kind, value, limit)
 
     @_reads
     def profile_interactions(self, profile_id: str, limit: int | None = None) -> list[dict]:

@@ -231,6 +231,13 @@ class PeopleReads(Protocol):
         """Customers by identifier (kind email|phone|device or any declared kind, value normalised) or by
         record (kind 'record', value uid)."""
 
+    def profile_view(self, kind: str, value: str, limit: int | None = None) -> dict:
+        """What a profile answer needs, in one read: kind 'profile' names a profile by id (value), any other
+        kind finds customers as find_customers does. found (those customers, uid and profile_id), profile
+        (the one named, or the one profile the customers found are in; None when several or none), members,
+        identifiers (of the members), interactions (the first `limit`), traits and households (each as
+        household gives it), as the reads of those names give them (graph/profile_view.py)."""
+
     def record_profiles(self, uids: Sequence[str]) -> dict[str, str | None]:
         """The profile of each record (customer or interaction) named, by uid: a customer's profile, an
         interaction's attribution (None when it has none); uids not in the store are left out."""
