@@ -55,6 +55,8 @@ CREATE INDEX household_status IF NOT EXISTS FOR (h:Household) ON (h.status);
 CREATE INDEX household_size IF NOT EXISTS FOR (h:Household) ON (h.size);
 CREATE INDEX profile_last_purchase IF NOT EXISTS FOR (p:Profile) ON (p.last_purchase);
 CREATE INDEX profile_first_seen IF NOT EXISTS FOR (p:Profile) ON (p.first_seen);
+// Whether traits are current is three seeks here (cypher/traits/stale.cypher), not a read of every profile.
+CREATE INDEX profile_traits_stamp IF NOT EXISTS FOR (p:Profile) ON (p.traits_stamp);
 CREATE INDEX audit_profile IF NOT EXISTS FOR (a:Audit) ON (a.profile_id);
 CREATE INDEX run_job IF NOT EXISTS FOR (r:Run) ON (r.job);
 CREATE INDEX probably_same_score IF NOT EXISTS FOR ()-[r:PROBABLY_SAME]-() ON (r.score);

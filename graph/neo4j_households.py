@@ -134,8 +134,9 @@ class Neo4jHouseholds:
     def active_profiles(self) -> list[str]:
         return sorted(self._collected("traits/active_profiles", None))
 
-    def trait_stamps(self) -> set[str]:
-        return set(self._collected("traits/stamps", None))
+    def traits_stale(self, stamp: str) -> bool:
+        query = statement("traits/stale")
+        return self._read(lambda tx: tx.run(query, stamp=stamp).single()[0])
 
     def write_traits(self, rows: Sequence[dict], stamp: str, clear: Sequence[str]) -> None:
         new = {r["profile_id"]: {k: v for k, v in r.items() if k != "profile_id"} for r in rows}

@@ -153,6 +153,8 @@ class Neo4jStore(Neo4jBulkExport, Neo4jHouseholds):
     and traits from Neo4jHouseholds)."""
 
     name = "neo4j"
+    # Called at the end of a counted write transaction's work, just before it commits (service/reads.py).
+    before_commit: Callable[[], None] | None = None
 
     def __init__(self, uri: str, user: str, password: str, database: str = "neo4j",
                  batch_size: int = DEFAULT_BATCH_SIZE, *, gds: bool | None = None):
@@ -258,6 +260,8 @@ class Neo4jStore(Neo4jBulkExport, Neo4jHouseholds):
                 result = work(tx)
                 if counted:
                     hooks.at("store.commit")
+                    if self.before_commit is not None:  # the service's writer announces its commits
+                        self.before_commit()
                 return result
             finally:
                 local.tx = local.mode = local.seq = None

@@ -202,3 +202,5 @@ CREATE TABLE IF NOT EXISTS profile_trait (
     stamp      TEXT NOT NULL,
     traits     TEXT NOT NULL
 ) WITHOUT ROWID;
+-- Whether traits are current is three seeks here (traits_stale), not a scan of every profile's row.
+CREATE INDEX IF NOT EXISTS profile_trait_stamp ON profile_trait(stamp);

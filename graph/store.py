@@ -374,8 +374,10 @@ class Traits(Protocol):
     def interaction_profiles(self, uids: Sequence[str]) -> list[str]:
         """The profiles these interactions are attributed to, distinct and sorted."""
 
-    def trait_stamps(self) -> set[str]:
-        """The stamps (as_of date and a digest of the definitions) the stored traits were computed under."""
+    def traits_stale(self, stamp: str) -> bool:
+        """Whether every profile's traits must be computed again: no profile has traits yet, or some were
+        computed under another stamp (as_of date and a digest of the definitions) than `stamp`. A few
+        index seeks, not a read of every profile: resolve asks on every run."""
 
     def write_traits(self, rows: Sequence[dict], stamp: str, clear: Sequence[str]) -> None:
         """Each row's traits (profile_id and the values) replace the profile's, under `stamp`; the traits of
