@@ -51,6 +51,10 @@ CREATE INDEX profile_seq IF NOT EXISTS FOR (p:Profile) ON (p.seq);
 CREATE INDEX profile_updated_at IF NOT EXISTS FOR (p:Profile) ON (p.updated_at);
 // households: a dwelling's holders by postcode; the largest households; segments on traits
 CREATE INDEX customer_postcode IF NOT EXISTS FOR (c:Customer) ON (c.postcode);
+// The holders of a household's evidence keys (households/holders.cypher) by both parts of the key, not
+// every record at the postcode.
+CREATE INDEX customer_dwelling IF NOT EXISTS FOR (c:Customer) ON (c.postcode, c.address);
+CREATE INDEX customer_surname_postcode IF NOT EXISTS FOR (c:Customer) ON (c.postcode, c.last_name);
 CREATE INDEX household_status IF NOT EXISTS FOR (h:Household) ON (h.status);
 CREATE INDEX household_size IF NOT EXISTS FOR (h:Household) ON (h.size);
 CREATE INDEX profile_last_purchase IF NOT EXISTS FOR (p:Profile) ON (p.last_purchase);
