@@ -51,10 +51,16 @@ CREATE INDEX profile_seq IF NOT EXISTS FOR (p:Profile) ON (p.seq);
 CREATE INDEX profile_updated_at IF NOT EXISTS FOR (p:Profile) ON (p.updated_at);
 // households: a dwelling's holders by postcode; the largest households; segments on traits
 CREATE INDEX customer_postcode IF NOT EXISTS FOR (c:Customer) ON (c.postcode);
+// The holders of a household's evidence keys (households/holders.cypher) by both parts of the key, not
+// every record at the postcode.
+CREATE INDEX customer_dwelling IF NOT EXISTS FOR (c:Customer) ON (c.postcode, c.address);
+CREATE INDEX customer_surname_postcode IF NOT EXISTS FOR (c:Customer) ON (c.postcode, c.last_name);
 CREATE INDEX household_status IF NOT EXISTS FOR (h:Household) ON (h.status);
 CREATE INDEX household_size IF NOT EXISTS FOR (h:Household) ON (h.size);
 CREATE INDEX profile_last_purchase IF NOT EXISTS FOR (p:Profile) ON (p.last_purchase);
 CREATE INDEX profile_first_seen IF NOT EXISTS FOR (p:Profile) ON (p.first_seen);
+// Whether traits are current is three seeks here (cypher/traits/stale.cypher), not a read of every profile.
+CREATE INDEX profile_traits_stamp IF NOT EXISTS FOR (p:Profile) ON (p.traits_stamp);
 CREATE INDEX audit_profile IF NOT EXISTS FOR (a:Audit) ON (a.profile_id);
 CREATE INDEX run_job IF NOT EXISTS FOR (r:Run) ON (r.job);
 CREATE INDEX probably_same_score IF NOT EXISTS FOR ()-[r:PROBABLY_SAME]-() ON (r.score);

@@ -101,10 +101,7 @@ class Neo4jHouseholds:
         if not found:
             return None
         row, members = found[0]
-        row = dict(row)
-        row["evidence"] = list(row["evidence"] or [])
-        row["members"] = [dict(m) for m in members]
-        return row
+        return household_row({**row, "members": members})
 
     def profile_households(self, profile_id: str) -> list[str]:
         query = statement("households/of_profile")
@@ -137,8 +134,9 @@ class Neo4jHouseholds:
     def active_profiles(self) -> list[str]:
         return sorted(self._collected("traits/active_profiles", None))
 
-    def trait_stamps(self) -> set[str]:
-        return set(self._collected("traits/stamps", None))
+    def traits_stale(self, stamp: str) -> bool:
+        query = statement("traits/stale")
+        return self._read(lambda tx: tx.run(query, stamp=stamp).single()[0])
 
     def write_traits(self, traits: pl.DataFrame, stamp: str, clear: Sequence[str]) -> None:
         new = {r.pop("profile_id"): r for r in traits.to_dicts()}
@@ -160,7 +158,17 @@ class Neo4jHouseholds:
     def profile_traits(self, profile_id: str) -> dict:
         query = statement("traits/profile")
         found = self._read(lambda tx: tx.run(query, profile_id=profile_id).values())
-        return {k: _plain_trait(v) for k, v in found[0][0]} if found else {}
+        return trait_dict(found[0][0]) if found else {}
+
+
+def household_row(row: dict) -> dict:
+    """A household with its members as the embedded store gives it: evidence and members as lists."""
+    return {**row, "evidence": list(row["evidence"] or []), "members": [dict(m) for m in row["members"]]}
+
+
+def trait_dict(pairs) -> dict:
+    """A profile's traits from their [name, value] pairs."""
+    return {k: _plain_trait(v) for k, v in pairs}
 
 
 def _plain_trait(value):

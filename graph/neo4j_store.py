@@ -52,7 +52,8 @@ from idgraph.graph import erasure, hooks
 from idgraph.graph.cypher_files import statement, statements
 from idgraph.graph.errors import ErasedMeanwhile, NotFoundError, StoreError
 from idgraph.graph.neo4j_bulk import Neo4jBulkExport
-from idgraph.graph.neo4j_households import Neo4jHouseholds
+from idgraph.graph.neo4j_households import Neo4jHouseholds, household_row, trait_dict
+from idgraph.graph.profile_view import PROFILE, empty
 from idgraph.graph.record_frames import customer_rows, interaction_rows
 from idgraph.graph.records import CustomerRow, InteractionRow, LinkRow, WriteCounts
 from idgraph.graph.attribution import CARRIED as ATTRIBUTION_CARRIED, EVENTS as ATTRIBUTION_EVENTS
@@ -153,6 +154,8 @@ class Neo4jStore(Neo4jBulkExport, Neo4jHouseholds):
     and traits from Neo4jHouseholds)."""
 
     name = "neo4j"
+    # Called at the end of a counted write transaction's work, just before it commits (service/reads.py).
+    before_commit: Callable[[], None] | None = None
 
     def __init__(self, uri: str, user: str, password: str, database: str = "neo4j",
                  batch_size: int = DEFAULT_BATCH_SIZE, *, gds: bool | None = None):
@@ -258,6 +261,8 @@ class Neo4jStore(Neo4jBulkExport, Neo4jHouseholds):
                 result = work(tx)
                 if counted:
                     hooks.at("store.commit")
+                    if self.before_commit is not None:  # the service's writer announces its commits
+                        self.before_commit()
                 return result
             finally:
                 local.tx = local.mode = local.seq = None
@@ -785,11 +790,29 @@ class Neo4jStore(Neo4jBulkExport, Neo4jHouseholds):
         found = self._column("read/profile", profile_id=profile_id)
         return self._profile_row(found[0]) if found else None
 
-    def profile_members(self, profile_id: str) -> list[dict]:
-        rows = self._dicts("read/profile_members", profile_id=profile_id)
+    @staticmethod
+    def _member_rows(rows: list[dict]) -> list[dict]:
+        """A profile's records with their attributes as a dict, from [name, value] pairs."""
         for row in rows:
             row["attributes"] = dict(row["attributes"])
         return rows
+
+    def profile_members(self, profile_id: str) -> list[dict]:
+        return self._member_rows(self._dicts("read/profile_members", profile_id=profile_id))
+
+    def profile_view(self, kind: str, value: str, limit: int | None = None) -> dict:
+        """One Cypher query (cypher/read/profile_view.cypher): a lookup is one round trip, not seven."""
+        rows = self._dicts("read/profile_view", kind=kind, value=value,
+                           limit=NO_LIMIT if limit is None else int(limit))
+        row = rows[0]
+        found = [dict(c) for c in row["found"]] if kind != PROFILE else []
+        if row["profile"] is None:
+            return empty(found)
+        return {"found": found, "profile": self._profile_row(dict(row["profile"])),
+                "members": self._member_rows([dict(m) for m in row["members"]]),
+                "identifiers": [dict(i) for i in row["identifiers"]],
+                "interactions": [dict(i) for i in row["interactions"]], "traits": trait_dict(row["traits"]),
+                "households": [household_row(h) for h in row["households"]]}
 
     def profile_interactions(self, profile_id: str, limit: int | None = None) -> list[dict]:
         return self._dicts("read/profile_interactions", profile_id=profile_id,

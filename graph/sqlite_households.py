@@ -203,9 +203,12 @@ class SQLiteHouseholds:
         return [p for (p,) in self.db.execute("SELECT profile_id FROM profile WHERE status = 'active' ORDER BY 1")]
 
     @reads
-    def trait_stamps(self) -> set[str]:
-        """The stamps the profiles' traits were computed under (graph/traits.py, ingest/jobs/traits.py)."""
-        return {s for (s,) in self.db.execute("SELECT DISTINCT stamp FROM profile_trait")}
+    def traits_stale(self, stamp: str) -> bool:
+        """graph/traits.py, ingest/jobs/traits.py; seeks on the profile_trait_stamp index."""
+        return not self.db.execute(
+            "SELECT EXISTS (SELECT 1 FROM profile_trait WHERE stamp = ?1) "
+            "AND NOT EXISTS (SELECT 1 FROM profile_trait WHERE stamp < ?1) "
+            "AND NOT EXISTS (SELECT 1 FROM profile_trait WHERE stamp > ?1)", (stamp,)).fetchone()[0]
 
     def write_traits(self, traits: pl.DataFrame, stamp: str, clear: Sequence[str]) -> None:
         """One transaction: each row's traits (profile_id and the trait values) replace the profile's; the

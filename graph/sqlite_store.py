@@ -26,6 +26,7 @@ from idgraph.graph.attribution import CARRIED as ATTRIBUTION_CARRIED, EVENTS as 
 from idgraph.graph.errors import ErasedMeanwhile, NotFoundError, StoreError
 from idgraph.graph.record_frames import customer_frame, interaction_frame
 from idgraph.graph.records import CustomerRow, InteractionRow, LinkRow, WriteCounts
+from idgraph.graph.profile_view import assemble as assemble_profile_view
 from idgraph.graph.sqlite_frames import read_frame
 from idgraph.graph.sqlite_households import SQLiteHouseholds
 from idgraph.graph.sqlite_reads import reads as _reads
@@ -652,6 +653,10 @@ class SQLiteStore(SQLiteHouseholds):
         for r in rows:
             r["attributes"] = _attributes(r["attributes"])
         return rows
+
+    @_reads
+    def profile_view(self, kind: str, value: str, limit: int | None = None) -> dict:
+        return assemble_profile_view(self, kind, value, limit)
 
     @_reads
     def profile_interactions(self, profile_id: str, limit: int | None = None) -> list[dict]:

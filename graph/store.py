@@ -241,6 +241,13 @@ class PeopleReads(Protocol):
         """Customers by identifier (kind email|phone|device or any declared kind, value normalised) or by
         record (kind 'record', value uid)."""
 
+    def profile_view(self, kind: str, value: str, limit: int | None = None) -> dict:
+        """What a profile answer needs, in one read: kind 'profile' names a profile by id (value), any other
+        kind finds customers as find_customers does. found (those customers, uid and profile_id), profile
+        (the one named, or the one profile the customers found are in; None when several or none), members,
+        identifiers (of the members), interactions (the first `limit`), traits and households (each as
+        household gives it), as the reads of those names give them (graph/profile_view.py)."""
+
     def record_profiles(self, uids: Sequence[str]) -> dict[str, str | None]:
         """The profile of each record (customer or interaction) named, by uid: a customer's profile, an
         interaction's attribution (None when it has none); uids not in the store are left out."""
@@ -379,8 +386,10 @@ class Traits(Protocol):
     def interaction_profiles(self, uids: Sequence[str]) -> list[str]:
         """The profiles these interactions are attributed to, distinct and sorted."""
 
-    def trait_stamps(self) -> set[str]:
-        """The stamps (as_of date and a digest of the definitions) the stored traits were computed under."""
+    def traits_stale(self, stamp: str) -> bool:
+        """Whether every profile's traits must be computed again: no profile has traits yet, or some were
+        computed under another stamp (as_of date and a digest of the definitions) than `stamp`. A few
+        index seeks, not a read of every profile: resolve asks on every run."""
 
     def write_traits(self, traits: pl.DataFrame, stamp: str, clear: Sequence[str]) -> None:
         """Each row's traits (profile_id and the values: graph/traits.py compute) replace the profile's,

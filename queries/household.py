@@ -29,10 +29,15 @@ def show_household(store, household_id: str) -> HouseholdView:
     row = store.household(household_id)
     if row is None:
         raise NotFoundError(f"no household {household_id!r} (`idgraph show PROFILE` names a profile's households)")
+    return household_view(store, row, household_id)
+
+
+def household_view(store, row: dict, asked_for: str) -> HouseholdView:
+    """A household row as `store.household` gives it, followed to where it went if it was merged."""
     row, lineage = follow_merges(store.household, row, "household_id")
     if row["status"] == "empty":
-        raise NotFoundError(f"household {household_id!r} no longer has members (emptied {row['updated_at']})")
-    return HouseholdView(household_id=row["household_id"], asked_for=household_id, lineage=lineage,
+        raise NotFoundError(f"household {asked_for!r} no longer has members (emptied {row['updated_at']})")
+    return HouseholdView(household_id=row["household_id"], asked_for=asked_for, lineage=lineage,
                          status=row["status"], size=row["size"], evidence=row["evidence"], members=row["members"],
                          created_at=row.get("created_at"), updated_at=row.get("updated_at"),
                          split_from=row.get("split_from"))

@@ -11,8 +11,9 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response, status
 from starlette.concurrency import run_in_threadpool
 
+from idgraph.queries import profile as profiles
 from idgraph.queries.explain import Explanation, explain
-from idgraph.queries.profile import TIMELINE_LIMIT, ProfileView, Timeline, lookup, show_profile, timeline
+from idgraph.queries.profile import TIMELINE_LIMIT, ProfileView, Timeline, show_profile, timeline
 from idgraph.service.auth import Caller, reader
 
 router = APIRouter(prefix="/v1", tags=["read"])
@@ -65,11 +66,8 @@ async def find_profile(request: Request,
                                      + (f"; unknown: {', '.join(unknown)}" if unknown else "")}])
     kind, value = asked[0]
 
-    def work(store):
-        pid, what = lookup(store, request.app.state.mapping, kind, value)
-        return show_profile(store, pid, what, limit=limit)
-
-    return await _read(request, work)
+    mapping = request.app.state.mapping
+    return await _read(request, lambda store: profiles.find_profile(store, mapping, kind, value, limit))
 
 
 @router.get("/profiles/{profile_id}/timeline", response_model=Timeline, summary="A profile's interactions, paged")

@@ -46,7 +46,15 @@ class Commits:
 
 
 class Announcing:
-    """The writer's store, announcing the commits that change profiles (resolution, erasure)."""
+    """The writer's store, announcing the commits that change profiles (resolution, erasure).
+
+    Only the commits are announced, not the whole write: until it commits, a write is invisible to
+    reads (Neo4j reads what is committed), so a read that ran while the write's statements ran saw one
+    state. The store opens the announcement just before its first commit (`before_commit`: the end of
+    the transaction's work) and it stays open until the last one, so a write of several transactions
+    is seen whole or not at all. Bracketing the whole write made lookups wait for a resolve's
+    statements too: measured at 100,000 people, lookups p99 near a second while 500-row batches were
+    written."""
 
     def __init__(self, store: Store, commits: Commits):
         self._store, self._commits = store, commits
@@ -54,13 +62,31 @@ class Announcing:
     def __getattr__(self, name: str) -> Any:
         return getattr(self._store, name)
 
+    def _announced(self, write: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+        store = self._store
+        if not hasattr(store, "before_commit"):  # a store without the hook: the whole write
+            with self._commits:
+                return write(*args, **kwargs)
+        opened: list[bool] = []
+
+        def open_once() -> None:
+            if not opened:
+                self._commits.__enter__()
+                opened.append(True)
+
+        store.before_commit = open_once
+        try:
+            return write(*args, **kwargs)
+        finally:
+            store.before_commit = None
+            if opened:
+                self._commits.__exit__(None, None, None)
+
     def write_resolution(self, *args: Any, **kwargs: Any) -> None:
-        with self._commits:
-            return self._store.write_resolution(*args, **kwargs)
+        return self._announced(self._store.write_resolution, *args, **kwargs)
 
     def erase(self, *args: Any, **kwargs: Any) -> dict:
-        with self._commits:
-            return self._store.erase(*args, **kwargs)
+        return self._announced(self._store.erase, *args, **kwargs)
 
 
 class Reads:

@@ -8,7 +8,9 @@
 // WCC may start them in one component. GDS requires nodes with one seed to be connected; customers of a
 // profile with a changed record could have split, so they get no seed and a component of their own.
 CALL () {
-  MATCH (c:Customer) WHERE $uids IS NULL RETURN c
+  UNWIND CASE WHEN $uids IS NULL THEN [true] ELSE [] END AS everything  // the scan only then
+  MATCH (c:Customer)
+  RETURN c
   UNION ALL
   UNWIND coalesce($uids, []) AS uid
   MATCH (c:Customer {uid: uid})

@@ -3,7 +3,9 @@
 // identifier one of them holds (shared or not: a mark that flipped changes the answer too); every
 // interaction when $uids is null.
 CALL () {
-  MATCH (i:Interaction) WHERE $uids IS NULL RETURN i.uid AS uid
+  UNWIND CASE WHEN $uids IS NULL THEN [true] ELSE [] END AS everything  // the scan only then
+  MATCH (i:Interaction)
+  RETURN i.uid AS uid
   UNION
   MATCH (i:Interaction) WHERE $uids IS NOT NULL AND i.resolve_seq > $after RETURN i.uid AS uid
   UNION

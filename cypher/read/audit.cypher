@@ -1,6 +1,8 @@
 // Audit entries, oldest first: those of profile $profile_id, or all when it is null.
 CALL () {
-  MATCH (a:Audit) WHERE $profile_id IS NULL RETURN a
+  UNWIND CASE WHEN $profile_id IS NULL THEN [true] ELSE [] END AS everything  // the scan only then
+  MATCH (a:Audit)
+  RETURN a
   UNION ALL
   MATCH (a:Audit {profile_id: $profile_id}) RETURN a
 }

@@ -2,7 +2,11 @@
 // holds; all when $uids is null): one row per (identifier, customer) with what the over-merge guard
 // compares, as rows [kind, value, shared, uid, first_name, last_name, dob].
 CALL () {
-  MATCH (d:Email|Phone|Device|Identifier) WHERE $uids IS NULL RETURN d
+  // The scan of every identifier runs only when $uids is null: a WHERE on the parameter filtered it
+  // after scanning them all (150,000 at 100,000 people) on every incremental run.
+  UNWIND CASE WHEN $uids IS NULL THEN [true] ELSE [] END AS everything
+  MATCH (d:Email|Phone|Device|Identifier)
+  RETURN d
   UNION
   UNWIND coalesce($uids, []) AS uid
   MATCH (:Customer {uid: uid})-[:HAS_EMAIL|HAS_PHONE|USES_DEVICE|HAS_IDENTIFIER]->(d)

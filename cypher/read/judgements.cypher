@@ -1,7 +1,9 @@
 // The judgements touching the customers $uids (all when null), withdrawn ones only when
 // $include_deleted, oldest first.
 CALL () {
-  MATCH (:Customer)-[j:SAME_AS|NOT_SAME_AS]->(:Customer) WHERE $uids IS NULL RETURN j
+  UNWIND CASE WHEN $uids IS NULL THEN [true] ELSE [] END AS everything  // the scan only then
+  MATCH (:Customer)-[j:SAME_AS|NOT_SAME_AS]->(:Customer)
+  RETURN j
   UNION
   UNWIND coalesce($uids, []) AS uid
   MATCH (:Customer {uid: uid})-[j:SAME_AS|NOT_SAME_AS]-(:Customer)

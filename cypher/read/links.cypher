@@ -1,7 +1,9 @@
 // Scored links, best first: of one type ($type: PROBABLY_SAME or MAYBE_SAME; both when null), only those
 // with an end among the customers $uids when it is not null, at most $limit.
 CALL () {
-  MATCH (:Customer)-[r:PROBABLY_SAME|MAYBE_SAME]->(:Customer) WHERE $uids IS NULL RETURN r
+  UNWIND CASE WHEN $uids IS NULL THEN [true] ELSE [] END AS everything  // the scan only then
+  MATCH (:Customer)-[r:PROBABLY_SAME|MAYBE_SAME]->(:Customer)
+  RETURN r
   UNION
   UNWIND coalesce($uids, []) AS uid
   MATCH (:Customer {uid: uid})-[r:PROBABLY_SAME|MAYBE_SAME]-(:Customer)

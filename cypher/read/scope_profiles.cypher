@@ -1,6 +1,8 @@
 // The profiles the customers $uids (every customer when null) are in.
 CALL () {
-  MATCH (c:Customer) WHERE $uids IS NULL RETURN c
+  UNWIND CASE WHEN $uids IS NULL THEN [true] ELSE [] END AS everything  // the scan only then
+  MATCH (c:Customer)
+  RETURN c
   UNION ALL
   UNWIND coalesce($uids, []) AS uid
   MATCH (c:Customer {uid: uid})

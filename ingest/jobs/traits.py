@@ -36,7 +36,7 @@ def update_traits(store, mapping: Mapping, touched: Sequence[str] | None, retire
     as_of = mapping.traits.as_of_date(today or datetime.now(timezone.utc).date())
     stamp = stamp_of(mapping, as_of)
     # No traits yet (a first run, a store made before traits), another day or other definitions: all.
-    whole = touched is None or store.trait_stamps() != {stamp}
+    whole = touched is None or store.traits_stale(stamp)
     if whole:
         profile_ids = store.active_profiles()
         events = store.profile_events(None)
