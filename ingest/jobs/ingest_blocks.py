@@ -15,6 +15,8 @@ from pathlib import Path
 
 import polars as pl
 
+from idgraph.graph.record_frames import (CUSTOMER_SCHEMA, INTERACTION_SCHEMA, customer_frame, customer_rows,
+                                         interaction_frame, interaction_rows)
 from idgraph.graph.records import CustomerRow
 from idgraph.graph.store import Store
 from idgraph.graph.suppression import Suppressor
@@ -22,8 +24,6 @@ from idgraph.ingest.blocks import Block, read_blocks
 from idgraph.ingest.columnar import ROW, Columnar
 from idgraph.ingest.mapping import Kind, Mapping, Source
 from idgraph.ingest.quarantine import Quarantine, reason_group
-from idgraph.graph.record_frames import (CUSTOMER_SCHEMA, INTERACTION_SCHEMA, customer_frame, customer_rows,
-                                          interaction_frame, interaction_rows)
 from idgraph.ingest.readers import BadRow, RawRow
 from idgraph.ingest.rows import RowBuilder, RowRejected, merge_duplicate
 from idgraph.ingest.jobs.ingest import BackgroundWriter, SourceSummary, _write_frame, junk_rules
