@@ -52,6 +52,10 @@ class Suppressor:
         """(the rows to write, how many were suppressed)."""
         if not rows or not self._any_entry():
             return list(rows), 0
+        return self._checked(rows)
+
+    def _checked(self, rows: Sequence[Row]) -> tuple[list[Row], int]:
+        """`keep` once the store is known to hold entries: every row's hashes asked in one query."""
         per_row = [row_hashes(self._salt, r) for r in rows]
         hit = self.store.suppressed(sorted({h for hs in per_row for h in hs}))
         if not hit:
@@ -63,7 +67,7 @@ class Suppressor:
         """`keep` of a frame of records (`rows` makes them records): hashed only when the store has entries."""
         if not frame.height or not self._any_entry():
             return frame, 0
-        kept, skipped = self.keep(rows(frame))
+        kept, skipped = self._checked(rows(frame))
         if not skipped:
             return frame, 0
         return frame.filter(pl.col("uid").is_in([r.uid for r in kept])), skipped
