@@ -53,6 +53,18 @@ def split_key(key: str) -> tuple[str, str, str | None]:
     return kind, rest, None
 
 
+def dwelling_probe(value: str) -> tuple[str, str]:
+    """What every line of a dwelling contains, from its canonical value (`numbers|street`, `canonical`):
+    its first number as a word (`" 56 "`, to look for in `" " + line + " "`) and its street's first three
+    letters. Stores keep to the lines containing both, so a dwelling does not read every line of its
+    postcode (a German postcode holds thousands); `""` (no number, no street) holds everywhere."""
+    numbers, bar, street = value.partition("|")
+    if not bar:
+        return "", ""
+    first = numbers.split(" ")[0]
+    return (f" {first} " if first else ""), street
+
+
 def canonical(evidence: pl.DataFrame) -> pl.DataFrame:
     """The evidence (profile_id, key) with each dwelling key in one form for the ways one address line is
     written: its numbers (house number, a letter with it, flat numbers) sorted, and the first three

@@ -17,7 +17,7 @@ import neo4j
 import polars as pl
 
 from idgraph.graph.cypher_files import statement
-from idgraph.graph.households import EVIDENCE_SCHEMA, MEMBER_SCHEMA, split_key
+from idgraph.graph.households import EVIDENCE_SCHEMA, MEMBER_SCHEMA, dwelling_probe, split_key
 from idgraph.graph.traits import EVENT_SCHEMA
 
 
@@ -49,11 +49,12 @@ class Neo4jHouseholds:
         rows = self._collected("households/evidence", ids, kinds=list(kinds)) if ids else []
         return pl.DataFrame(rows, schema=EVIDENCE_SCHEMA, orient="row").unique()
 
-    def household_holders(self, keys: Sequence[str]) -> pl.DataFrame:
+    def household_holders(self, keys: Sequence[str], limit: int | None = None) -> pl.DataFrame:
         parsed = [split_key(k) for k in keys]
         params = {"identifiers": [[k, v] for k, v, second in parsed if second is None],
-                  "dwellings": sorted({v for k, v, _ in parsed if k == "dwelling"}),
-                  "surnames": [[v, s] for k, v, s in parsed if k == "surname_postcode"]}
+                  "dwellings": sorted([v, *dwelling_probe(s)] for k, v, s in parsed if k == "dwelling"),
+                  "surnames": [[v, s] for k, v, s in parsed if k == "surname_postcode"],
+                  "limit": limit if limit is not None else 2**62}
         rows = self._collected("households/holders", None, **params)
         return pl.DataFrame(rows, schema=EVIDENCE_SCHEMA, orient="row").unique()
 

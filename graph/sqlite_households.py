@@ -14,7 +14,7 @@ from collections.abc import Iterator, Sequence
 
 import polars as pl
 
-from idgraph.graph.households import EVIDENCE_SCHEMA, MEMBER_SCHEMA, RECORD_EVIDENCE, split_key
+from idgraph.graph.households import EVIDENCE_SCHEMA, MEMBER_SCHEMA, RECORD_EVIDENCE, dwelling_probe, split_key
 from idgraph.graph.sqlite_frames import read_frame
 from idgraph.graph.sqlite_reads import reads
 from idgraph.graph.traits import EVENT_SCHEMA
@@ -78,22 +78,28 @@ class SQLiteHouseholds:
         return pl.concat(parts).unique()
 
     @reads
-    def household_holders(self, keys: Sequence[str]) -> pl.DataFrame:
-        """profile_id, key: every profile whose records hold one of these evidence keys; for a dwelling key,
-        every numbered line at its postcode, as written (the job keeps those of the dwelling's form)."""
+    def household_holders(self, keys: Sequence[str], limit: int | None = None) -> pl.DataFrame:
+        """profile_id, key: the profiles whose records hold one of these evidence keys, at most `limit` a key
+        (a dwelling's: every line at its postcode that may be in its form, as written, graph/store.py)."""
         parsed = [split_key(k) for k in keys]
-        parts = ["SELECT c.profile_id, ci.kind || ':' || ci.value FROM json_each(:ids) j "
-                 "CROSS JOIN customer_identifier ci ON ci.kind = j.value ->> 0 AND ci.value = j.value ->> 1 "
-                 "CROSS JOIN customer c ON c.uid = ci.customer_uid WHERE c.profile_id IS NOT NULL AND ci.origin = 'record'",
+        # Per key, the first `limit` distinct profiles (a scalar subquery may look at the outer row, a FROM
+        # subquery may not): a shop's phone or a common surname at a big postcode reads `limit` rows, not
+        # its thousands of holders.
+        capped = ("FROM json_each(:{name}) j, json_each((SELECT json_group_array(profile_id) FROM "
+                  "(SELECT DISTINCT c.profile_id {rows} AND c.profile_id IS NOT NULL LIMIT :limit))) h")
+        parts = ["SELECT h.value, (j.value ->> 0) || ':' || (j.value ->> 1) " + capped.format(
+                     name="ids", rows="FROM customer_identifier ci CROSS JOIN customer c ON c.uid = ci.customer_uid "
+                     "WHERE ci.kind = j.value ->> 0 AND ci.value = j.value ->> 1 AND ci.origin = 'record'"),
                  "SELECT c.profile_id, 'dwelling:' || c.postcode || '|' || c.address FROM json_each(:dwelling) j "
-                 "CROSS JOIN customer c ON c.postcode = j.value WHERE c.profile_id IS NOT NULL "
-                 f"AND c.address IS NOT NULL{_DWELLING_HAS_NUMBER}",
-                 "SELECT c.profile_id, 'surname_postcode:' || c.postcode || '|' || c.last_name FROM json_each(:surname) j "
-                 "CROSS JOIN customer c ON c.postcode = j.value ->> 0 AND c.last_name = j.value ->> 1 "
-                 "WHERE c.profile_id IS NOT NULL"]
+                 "CROSS JOIN customer c ON c.postcode = j.value ->> 0 WHERE c.profile_id IS NOT NULL "
+                 f"AND c.address IS NOT NULL{_DWELLING_HAS_NUMBER} "
+                 "AND instr(' ' || c.address || ' ', j.value ->> 1) AND instr(c.address, j.value ->> 2)",
+                 "SELECT h.value, 'surname_postcode:' || (j.value ->> 0) || '|' || (j.value ->> 1) " + capped.format(
+                     name="surname", rows="FROM customer c WHERE c.postcode = j.value ->> 0 AND c.last_name = j.value ->> 1")]
         params = {"ids": _jl([[k, v] for k, v, second in parsed if second is None]),
-                  "dwelling": _jl(sorted({v for k, v, _ in parsed if k == "dwelling"})),
-                  "surname": _jl([[v, second] for k, v, second in parsed if k == "surname_postcode"])}
+                  "dwelling": _jl(sorted({(v, *dwelling_probe(second)) for k, v, second in parsed if k == "dwelling"})),
+                  "surname": _jl([[v, second] for k, v, second in parsed if k == "surname_postcode"]),
+                  "limit": -1 if limit is None else limit}
         return read_frame(self.db, " UNION ".join(parts), params, EVIDENCE_SCHEMA)
 
     @reads

@@ -348,10 +348,13 @@ class Households(Protocol):
         """profile_id, key: the evidence of `kinds` the records of these profiles (every profile when None)
         hold themselves (origin 'record'; a dwelling only with a house number)."""
 
-    def household_holders(self, keys: Sequence[str]) -> pl.DataFrame:
-        """profile_id, key: every profile whose records hold one of these evidence keys; for a dwelling
-        key, every profile with a numbered address line at its postcode, the key as that line is written
-        (the job keeps the lines of the dwelling's form: graph/households.py canonical)."""
+    def household_holders(self, keys: Sequence[str], limit: int | None = None) -> pl.DataFrame:
+        """profile_id, key: the profiles whose records hold one of these evidence keys, at most `limit` of
+        them a key (None: all; a key held by more than the households' size cap makes none, so the job
+        asks for one more than the cap). For a dwelling key (in its canonical form) every profile with a
+        numbered address line at its postcode that holds the dwelling's first number and street start
+        (graph/households.py dwelling_probe), the key as that line is written: the job keeps the lines of
+        the dwelling's form (canonical), so no `limit` applies there."""
 
     def household_members(self, profile_ids: Sequence[str] | None) -> pl.DataFrame:
         """household_id, profile_id, seq, status: every member of the active households these profiles are

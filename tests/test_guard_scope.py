@@ -1,8 +1,9 @@
-"""Which identifiers resolve's guard judges: those of the records the link job's guard has not judged.
+"""Which identifiers resolve's guard judges: those of the records no guard has judged yet.
 
-The link job guards what it links before it advances its watermark, and every write that changes who
-holds an identifier stamps the records' link sequence; so a resolve right after a link run judges
-nothing again, and one after an ingest that no link run saw judges the new records. Both stores.
+The link job guards what it links before it advances its watermark, resolve guards before it reads past
+its own, and every write that changes who holds an identifier stamps the records' link sequence; so a
+resolve right after a link run judges nothing again, one after an ingest that no link run saw judges the
+new records, and the next one (still no link run, as in a service) only those that came since. Both stores.
 """
 
 from __future__ import annotations
@@ -62,6 +63,22 @@ def test_resolve_judges_what_no_link_run_has_seen(store, tmp_path, guard_calls):
     ingest(store, mapping)
     resolve(store, mapping)
     assert guard_calls == [["crm:10", "crm:11"]]
+    assert _shared(store) == {"+441632960001": True, "+441632960002": True}
+    assert len(set(store.record_profiles(["crm:10", "crm:11"]).values())) == 2
+
+
+def test_resolves_without_a_link_run_judge_only_what_came_since_the_last(store, tmp_path, guard_calls):
+    mapping = load_mapping(small_project(tmp_path, FIRST))
+    ingest(store, mapping)
+    link(store, mapping)
+    resolve(store, mapping)
+    mapping = load_mapping(small_project(tmp_path, FIRST + LATER[:1]))
+    ingest(store, mapping)
+    resolve(store, mapping)
+    mapping = load_mapping(small_project(tmp_path, FIRST + LATER))
+    ingest(store, mapping)
+    resolve(store, mapping)
+    assert guard_calls == [["crm:10"], ["crm:11"]]  # not crm:10 again at the second
     assert _shared(store) == {"+441632960001": True, "+441632960002": True}
     assert len(set(store.record_profiles(["crm:10", "crm:11"]).values())) == 2
 

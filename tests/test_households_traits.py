@@ -369,6 +369,32 @@ def test_spellings_of_one_line_meet_in_an_incremental_run_on_both_stores(store, 
     assert len(incremental) == 2 and incremental[0][1] == incremental[1][1]  # A1 and B1, not C1 at 58
     resolve(store, loaded, full=True)
     assert sorted(store.bulk("household_members")) == incremental
-    holders = store.household_holders(["dwelling:40413|56|kas"])
-    assert sorted(holders["key"].unique()) == ["dwelling:40413|56 kastanienallee", "dwelling:40413|58 kastanienallee",
-                                               "dwelling:40413|kastanienallee 56"]
+    holders = store.household_holders(["dwelling:40413|56|kas"])  # not 58: it does not hold the number 56
+    assert sorted(holders["key"].unique()) == ["dwelling:40413|56 kastanienallee", "dwelling:40413|kastanienallee 56"]
+
+
+def test_holders_stop_at_the_limit_a_key_on_both_stores(store, tmp_path):
+    """A key held by more profiles than the job's limit reads `limit` of them (it makes no household):
+    the first `limit` of the same holders, per key, for identifiers and for surnames at a postcode."""
+    from tests.helpers import write_csv
+
+    columns = ["id", "first", "last", "email", "phone", "postcode"]
+    firsts = ["anna", "bernd", "carla", "dieter", "erika", "fritz", "gabi", "hans", "ilse", "jonas", "karin", "lutz"]
+    rows = [{"id": f"N{i}", "first": first, "last": "nachbar", "email": f"{first}@x.de", "phone": "030 8861 4470",
+             "postcode": "50667"} for i, first in enumerate(firsts)]
+    rows.append({"id": "S1", "first": "olga", "last": "solo", "email": "olga@y.de", "phone": "", "postcode": "50667"})
+    write_csv(tmp_path / "crm.csv", columns, rows)
+    mapping = {"project": "hh", "phone_region": "DE", "sources": {"crm": {"path": "crm.csv", "id": "id", "fields": {
+        "first_name": "first", "last_name": "last", "email": "email", "phone": "phone", "postcode": "postcode"}}}}
+    (tmp_path / "idgraph.yaml").write_text(yaml.safe_dump(mapping))
+    loaded = load_mapping(tmp_path / "idgraph.yaml")
+    ingest(store, loaded)
+    resolve(store, loaded)
+    keys = ["surname_postcode:50667|nachbar", "surname_postcode:50667|solo", "phone:+493088614470"]
+    every = store.household_holders(keys)
+    capped = store.household_holders(keys, 5)
+    assert every.filter(pl.col("key") == keys[0]).height == 12
+    for key in keys:
+        held, kept = every.filter(pl.col("key") == key), capped.filter(pl.col("key") == key)
+        assert kept.height == min(5, held.height) and set(kept["profile_id"]) <= set(held["profile_id"])
+    assert capped.filter(pl.col("key") == keys[1]).height == 1 and capped.filter(pl.col("key") == keys[2]).height == 5

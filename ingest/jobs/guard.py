@@ -30,10 +30,14 @@ def judge_for(store: Store, mapping: Mapping, model: Model | None, members: pl.D
 
 def unguarded(store: Store) -> list[str]:
     """The records whose identifiers the guard has not judged in their present state: changed after the
-    link job's watermark. The link job guards what it links before it advances its watermark, and every
-    write that changes who holds an identifier (ingest, the guard's own flips, an erasure) stamps the
-    records' link sequence; so resolve, right after a link run, need not judge them all again."""
-    return list(store.changed("link", work.watermark(store, "link")))
+    link job's watermark and after resolve's. The link job guards what it links before it advances its
+    watermark, resolve guards these records before it reads past them, and every write that changes who
+    holds an identifier (ingest, the guard's own flips, an erasure) stamps the records' link sequence; so
+    resolve, right after a link run or another resolve, need not judge them again. (Past resolve's
+    watermark alone: a service that runs the link job seldom would judge every record since then at each
+    batch, ever more of them.)"""
+    after = max(work.watermark(store, "link"), work.watermark(store, "resolve"))
+    return list(store.changed("link", after))
 
 
 def run_guard(store: Store, mapping: Mapping, dirty: Sequence[str] | None, model: Model | None) -> int:

@@ -63,8 +63,11 @@ def _closure(store, touched: list[str], kinds: list[str], max_size: int) -> tupl
         new_keys = sorted(set(held["key"].to_list()) - keys_seen)
         keys_seen.update(new_keys)
         holders = pl.DataFrame(schema=EVIDENCE_SCHEMA)
-        if new_keys:  # a dwelling's holders come as every line at its postcode: those of its form stay
-            holders = households.canonical(store.household_holders(new_keys)).filter(pl.col("key").is_in(new_keys))
+        # A dwelling's holders come as the lines at its postcode that may be of its form: those that are
+        # stay. A key past the cap reads cap + 1 holders: enough to know it makes no household.
+        if new_keys:
+            holders = households.canonical(store.household_holders(new_keys, max_size + 1)).filter(
+                pl.col("key").is_in(new_keys))
         evidence.append(holders)
         # A key held by more than max_size profiles makes no household: its holders are not brought in.
         small = holders.group_by("key").agg(pl.len().alias("n")).filter(pl.col("n") <= max_size)["key"]
