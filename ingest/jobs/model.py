@@ -160,13 +160,14 @@ def load(path: Path) -> Model | None:
 
 
 def ensure_model(store: Store, mapping: Mapping, *, model_path: Path | None = None,
-                 frame: pl.DataFrame | None = None) -> tuple[Model | None, bool]:
+                 frame: pl.DataFrame | None = None, records: int | None = None) -> tuple[Model | None, bool]:
     """The project's model, trained (and saved) first when there is none or the data outgrew it.
     Returns (model or None when the data is too small to train one, whether it was trained now)."""
     settings = settings_for(mapping)
     path = model_path_for(mapping, settings, model_path)
     model = load(path)
-    records = store.customer_count() if frame is None else frame.height
+    if records is None:  # the caller's count when it has one: a count is a scan of an index
+        records = store.customer_count() if frame is None else frame.height
     if not needs_training(model, records):
         return model, False
     if frame is None:
