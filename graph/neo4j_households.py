@@ -141,7 +141,8 @@ class Neo4jHouseholds:
 
     def stale_trait_profiles(self, stamp: str, limit: int) -> list[str]:
         found = self._collected("traits/stale_stamped", None, stamp=stamp, limit=limit)
-        if len(found) < limit:  # only then the profiles without traits: a read of every active profile
+        # only then, and when the counts say some lack traits, those: a read of every active profile
+        if len(found) < limit and self.stale_trait_count(stamp) > len(found):
             found += self._collected("traits/stale_missing", None, limit=limit - len(found))
         return found
 

@@ -397,7 +397,8 @@ class Traits(Protocol):
     def stale_trait_profiles(self, stamp: str, limit: int) -> list[str]:
         """At most `limit` active profiles whose traits are stale: computed under another stamp than `stamp`
         (older stamps first, then newer, each in the order of the stamp index), then those without traits
-        (by id). Index seeks that stop at `limit`: a refresh asks once per chunk (ingest/jobs/traits.py)."""
+        (by id). Index seeks that stop at `limit`, and the profiles without traits looked for only when
+        `stale_trait_count` says some are: a refresh asks once per chunk (ingest/jobs/traits.py)."""
 
     def stale_trait_count(self, stamp: str) -> int:
         """How many active profiles have no traits under `stamp` (stale or missing): counts on indexes."""
