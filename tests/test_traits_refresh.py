@@ -98,6 +98,8 @@ def test_the_cli_resolve_finishes_every_chunk(store, generated, tmp_path):
     chunks = progress.advances["refresh stale traits"]
     assert len(chunks) == math.ceil(len(active) / CHUNK) and max(chunks) == CHUNK and sum(chunks) == len(active)
     assert set(_stamps(store).values()) == {stamp_of(day2, DAY2)}
+    sequence = store.marks()["sequence"]
+    assert resolve(store, day2).traits == TraitSummary() and store.marks()["sequence"] == sequence  # no write
     refreshed = sorted(store.bulk("traits"))
     resolve(store, day2, full=True)
     assert sorted(store.bulk("traits")) == refreshed

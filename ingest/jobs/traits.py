@@ -71,7 +71,9 @@ def refresh_traits(store, mapping: Mapping, today: date | None = None, chunk: in
     """One chunk of stale traits (`traits.refresh_chunk` profiles when `chunk` is None), computed and
     written in one transaction of its own; nothing when every profile is current."""
     as_of, stamp = _stamp(mapping, today)
-    if not store.traits_stale(stamp):
+    # Looked at before the write transaction, which takes a change sequence: a store whose only stale
+    # stamps are on no active profile (an empty one) writes nothing at every resolve.
+    if not store.traits_stale(stamp) or not store.stale_trait_profiles(stamp, 1):
         return TraitSummary()
 
     def work() -> TraitSummary:
