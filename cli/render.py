@@ -38,7 +38,9 @@ def render_ingest(summary: IngestSummary, job: str = "ingest") -> None:
 
 def render_resolve(summary: ResolveSummary) -> None:
     if summary.scope == "none":
-        out.print("resolve: nothing changed since the last run")
+        out.print("resolve: nothing changed since the last run" + (
+            f"; traits of {summary.traits.refreshed:,} profiles computed again (another day or definitions)"
+            if summary.traits.refreshed else ""))
         return
     if summary.scope == "attribution":
         out.print(f"resolve: no profile changed; {summary.interactions_attributed:,} new interactions attributed")
@@ -51,7 +53,10 @@ def render_resolve(summary: ResolveSummary) -> None:
         f"{summary.identifiers_marked_shared:,} identifiers newly marked shared")
     out.print(f"  households: {summary.households.households_written:,} written, "
               f"{summary.households.households_created:,} new, {summary.households.households_retired:,} retired; "
-              f"traits of {summary.traits.profiles:,} profiles" + (" (all)" if summary.traits.whole else ""))
+              f"traits of {summary.traits.profiles:,} profiles" + (" (all)" if summary.traits.whole else "")
+              + (f" ({summary.traits.refreshed:,} of them stale since another day or definitions)"
+                 if summary.traits.refreshed else "")
+              + (f", {summary.traits.stale:,} still stale" if summary.traits.stale else ""))
     for cut in summary.links_cut:
         links = ", ".join(f"{link['from']}-{link['to']} ({link['kind']})" for link in cut["links"])
         out.print(f"  kept {cut['a']} and {cut['b']} apart (judgement {cut['judgement_id']}): cut {links}")

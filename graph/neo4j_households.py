@@ -139,6 +139,17 @@ class Neo4jHouseholds:
         query = statement("traits/stale")
         return self._read(lambda tx: tx.run(query, stamp=stamp).single()[0])
 
+    def stale_trait_profiles(self, stamp: str, limit: int) -> list[str]:
+        found = self._collected("traits/stale_stamped", None, stamp=stamp, limit=limit)
+        # only then, and when the counts say some lack traits, those: a read of every active profile
+        if len(found) < limit and self.stale_trait_count(stamp) > len(found):
+            found += self._collected("traits/stale_missing", None, limit=limit - len(found))
+        return found
+
+    def stale_trait_count(self, stamp: str) -> int:
+        query = statement("traits/stale_count")
+        return self._read(lambda tx: tx.run(query, stamp=stamp).single()[0])
+
     def write_traits(self, traits: pl.DataFrame, stamp: str, clear: Sequence[str]) -> None:
         new = {r.pop("profile_id"): r for r in traits.to_dicts()}
 

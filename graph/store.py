@@ -394,6 +394,15 @@ class Traits(Protocol):
         computed under another stamp (as_of date and a digest of the definitions) than `stamp`. A few
         index seeks, not a read of every profile: resolve asks on every run."""
 
+    def stale_trait_profiles(self, stamp: str, limit: int) -> list[str]:
+        """At most `limit` active profiles whose traits are stale: computed under another stamp than `stamp`
+        (older stamps first, then newer, each in the order of the stamp index), then those without traits
+        (by id). Index seeks that stop at `limit`, and the profiles without traits looked for only when
+        `stale_trait_count` says some are: a refresh asks once per chunk (ingest/jobs/traits.py)."""
+
+    def stale_trait_count(self, stamp: str) -> int:
+        """How many active profiles have no traits under `stamp` (stale or missing): counts on indexes."""
+
     def write_traits(self, traits: pl.DataFrame, stamp: str, clear: Sequence[str]) -> None:
         """Each row's traits (profile_id and the values: graph/traits.py compute) replace the profile's,
         under `stamp`; the traits of the profiles in `clear` (retired) are removed."""

@@ -85,6 +85,10 @@ class Announcing:
     def write_resolution(self, *args: Any, **kwargs: Any) -> None:
         return self._announced(self._store.write_resolution, *args, **kwargs)
 
+    def announced(self, work: Callable[[], T]) -> T:
+        """`work`'s commits announced as one write's (the writer's refresh of stale traits)."""
+        return self._announced(work)
+
     def erase(self, *args: Any, **kwargs: Any) -> dict:
         return self._announced(self._store.erase, *args, **kwargs)
 

@@ -16,6 +16,13 @@ writer stops after the batch it is in.
 
 The library functions are the CLI's; this module only decides when they run. On start the writer runs
 the link and resolve a killed run may have left waiting, and the service is ready once that is done.
+
+Stale traits (a new day at midnight UTC, new definitions: ingest/jobs/traits.py) are not computed inside
+a write: a write's resolve computes the traits of the profiles it touched, and the writer refreshes the
+others a chunk (`traits.refresh_chunk` profiles, one transaction) at a time whenever no request waits, so
+after midnight the service catches up between requests and a write that arrives meanwhile waits for at
+most the chunk in progress. It looks for stale traits on start, after a write whose resolve found some,
+and when the day changes.
 """
 
 from __future__ import annotations
@@ -27,6 +34,7 @@ import os
 import threading
 import time
 from concurrent.futures import Future
+from datetime import datetime, timedelta, timezone
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 from typing import Any
@@ -200,6 +208,7 @@ class _Batcher:
         self.link_interval = settings.link_interval_s
         self._last_link = 0.0
         self._link_pending = False  # rows written that the link job has not seen (link_interval_s > 0)
+        self._traits_pending = True  # profiles may have stale traits: refresh a chunk when idle (looked at on start)
         self.stages: dict[str, float] = {}
 
     def catch_up(self) -> None:
@@ -233,8 +242,8 @@ class _Batcher:
             while True:
                 job = pending or self._get(self._idle_wait())
                 pending = None
-                if job is None:  # idle with records to link: link them now
-                    self._guarded(self._link_now)
+                if job is None:  # idle: link what waits, refresh stale traits, or look for them on a new day
+                    self._idle()
                     continue
                 if job.operation is not None:
                     self._judge(job)
@@ -254,10 +263,26 @@ class _Batcher:
         except _Stop:
             return
 
-    def _idle_wait(self) -> float | None:
-        if not self._link_pending:
-            return None
-        return max(self.link_interval - (time.monotonic() - self._last_link), 0.001)
+    def _idle_wait(self) -> float:
+        """How long to wait for a request before doing idle work: none with stale traits to refresh (a
+        poll: a request that waits is served first); else until the link job is due, or until the next day
+        begins (UTC), when every profile's traits go stale."""
+        if self._traits_pending:
+            return 0.0
+        now = datetime.now(timezone.utc)
+        midnight = datetime.combine(now.date() + timedelta(days=1), datetime.min.time(), timezone.utc)
+        wait = (midnight - now).total_seconds() + 1.0
+        if self._link_pending:
+            wait = min(wait, max(self.link_interval - (time.monotonic() - self._last_link), 0.001))
+        return wait
+
+    def _idle(self) -> None:
+        if self._link_pending and time.monotonic() - self._last_link >= self.link_interval:
+            self._guarded(self._link_now)
+        elif self._traits_pending:
+            self._refresh_traits()
+        else:  # a new day: traits are measured to it
+            self._traits_pending = True
 
     def _guarded(self, fn) -> None:
         try:
@@ -265,6 +290,22 @@ class _Batcher:
         except Exception as exc:  # kept for the next batch, which links again
             log.error("writer: the link job failed: %s", type(exc).__name__)
             self._last_link = time.monotonic()
+
+    def _refresh_traits(self) -> None:
+        """One chunk of stale traits, in its own transaction, announced to the reads as a resolve is."""
+        from idgraph.ingest.jobs.traits import refresh_traits
+
+        self.stages = {}
+        try:
+            done = self._timed("traits", lambda: self.store.announced(lambda: refresh_traits(self.store, self.mapping)))
+        except Exception as exc:  # looked for again after the next write that finds stale traits
+            log.error("writer: refreshing stale traits failed: %s", type(exc).__name__)
+            self._traits_pending = False
+            return
+        self._traits_pending = bool(done.refreshed and done.stale)
+        if done.refreshed:
+            log.info("writer: traits of %d profiles refreshed, %d stale", done.refreshed, done.stale)
+            self._answer(-2, "ok", None)  # no one waits: only the stages, for the metrics
 
     def _timed(self, stage: str, fn):
         started = time.perf_counter()
@@ -279,7 +320,11 @@ class _Batcher:
     def _resolve(self, by: str):
         from idgraph.ingest.jobs.resolve import resolve
 
-        return self._timed("resolve", lambda: resolve(self.store, self.mapping, by=by))
+        # only the touched profiles' traits: stale ones are refreshed while idle (the module's docstring)
+        summary = self._timed("resolve", lambda: resolve(self.store, self.mapping, by=by, stale_traits="none"))
+        if summary.traits.stale:
+            self._traits_pending = True
+        return summary
 
     def _link_now(self) -> None:
         """The link job on what waits, then the resolve that applies its links (rows answered earlier

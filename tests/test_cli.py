@@ -161,3 +161,18 @@ def test_forget_by_a_declared_identifier(declared):
     assert sum(s["suppressed"] for s in again["sources"]) == 2
     both = idg(declared, "forget", "--identifier", "national_id=987654321", "--email", "bob@ray.co")
     assert both.exit_code == 2 and "exactly one" in both.output
+
+
+def test_resolve_the_next_day_computes_every_stale_trait_a_chunk_at_a_time(tmp_path, monkeypatch):
+    monkeypatch.setenv("IDGRAPH_NO_PROGRESS", "1")
+    monkeypatch.delenv("IDGRAPH_STORE", raising=False)
+    mapping = small_project(tmp_path, CRM, WEB, traits={"as_of": "2026-03-01", "refresh_chunk": 1})
+    assert idg(mapping, "ingest").exit_code == 0 and idg(mapping, "resolve").exit_code == 0
+    small_project(tmp_path, CRM, WEB, traits={"as_of": "2026-03-02", "refresh_chunk": 1})
+    resolved = idg(mapping, "resolve")
+    assert resolved.exit_code == 0, resolved.output
+    assert "nothing changed since the last run; traits of 2 profiles computed again" in resolved.stdout
+    summary = json.loads(idg(mapping, "resolve", "--json").stdout)
+    assert summary["scope"] == "none" and summary["traits"]["refreshed"] == 0
+    view = json.loads(idg(mapping, "show", "--email", "alice@post.co.uk", "--json").stdout)
+    assert view["traits"]["traits_as_of"] == "2026-03-02"

@@ -393,3 +393,30 @@ def test_an_old_embedded_store_file_gets_the_attributes_column_on_open(tmp_path)
         store.write_customers([CustomerRow(uid="crm:9", source="crm", source_id="9", row_hash="h",
                                            attributes={"tier": "gold"})], "t")
         assert store.customers_frame(["crm:9"], attributes=["tier"])["tier"].to_list() == ["gold"]
+
+
+def test_stale_traits_are_found_by_stamp_and_counted(store, tmp_path):
+    """stale_trait_profiles / stale_trait_count: profiles under another stamp, then those without traits
+    (by id), at most `limit`, the same answer twice; retired profiles never."""
+    from datetime import date
+
+    from idgraph.graph import traits
+    from idgraph.ingest.jobs.traits import stamp_of
+
+    _, _, mapping = run(store, small_project(tmp_path, CRM, traits={"as_of": "2026-03-01"}))
+    current, other = stamp_of(mapping, date(2026, 3, 1)), stamp_of(mapping, date(2026, 3, 2))
+    active = store.active_profiles()
+    assert len(active) == 3 and store.stale_trait_count(current) == 0 and store.stale_trait_profiles(current, 10) == []
+    assert store.stale_trait_count(other) == 3
+    first = store.stale_trait_profiles(other, 2)
+    assert len(set(first)) == 2 and set(first) <= set(active) and store.stale_trait_profiles(other, 2) == first
+    assert sorted(store.stale_trait_profiles(other, 10)) == active
+    # a profile without traits (cleared) is stale under every stamp, after those under another stamp
+    empty = traits.compute(store.profile_events([]), [], mapping.traits, date(2026, 3, 1))
+    store.write_traits(empty, current, [active[2], active[0]])
+    assert store.stale_trait_profiles(current, 10) == [active[0], active[2]]
+    assert store.stale_trait_profiles(current, 1) == [active[0]] and store.stale_trait_count(current) == 2
+    store.write_traits(traits.compute(store.profile_events([active[0]]), [active[0]], mapping.traits,
+                                      date(2026, 3, 2)), other, [])
+    assert store.stale_trait_profiles(current, 10) == [active[0], active[2]]  # another stamp, then missing
+    assert store.stale_trait_count(current) == 2 and store.stale_trait_count(other) == 2

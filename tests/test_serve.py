@@ -208,6 +208,35 @@ def test_the_profile_answer_carries_its_households_and_traits(served):
     assert served.get(f"/v1/profiles/{joe['profile_id']}").json()["households"][0]["household_id"] == home["household_id"]
 
 
+def test_the_writer_refreshes_stale_traits_a_chunk_at_a_time_while_idle(served):
+    """The day changes (here traits.as_of moves on, as midnight moves `today`): the writer computes the
+    stale traits between requests, `refresh_chunk` profiles at a time, until every profile is current."""
+    small_project(served.folder, [], traits={"as_of": "2026-03-01", "refresh_chunk": 2})
+    served.start()
+    rows = [{"id": str(10 + i), "first": name, "last": "Tester", "email": f"{name.lower()}@mailbox.co.uk"}
+            for i, name in enumerate(["Ava", "Ben", "Cat", "Dan", "Eve", "Fay", "Gus"])]
+    ann = served.get("/v1/profiles?record=crm:1").json()["profile_id"]
+    pids = {r["profile_id"] for r in _records(served, *rows)} | {ann}
+    assert len(pids) == 8
+
+    def days() -> list[str]:
+        return [served.get(f"/v1/profiles/{p}").json()["traits"]["traits_as_of"] for p in sorted(pids)]
+
+    assert set(days()) == {"2026-03-01"}
+    served.stop()
+    small_project(served.folder, [], traits={"as_of": "2026-03-02", "refresh_chunk": 2})
+    served.start()  # no request is sent: the writer is idle
+    deadline = time.time() + 120
+    while set(days()) != {"2026-03-02"} and time.time() < deadline:
+        time.sleep(0.2)
+    assert set(days()) == {"2026-03-02"}
+    chunks = [line for line in served.get("/metrics").text.splitlines()
+              if line.startswith('idgraph_write_stage_seconds_count{stage="traits"}')]
+    assert chunks and float(chunks[0].split()[-1]) == 4  # eight profiles, two at a time
+    one = _records(served, {"id": "30", "first": "Hal", "last": "Tester", "email": "hal@mailbox.co.uk"})[0]
+    assert served.get(f"/v1/profiles/{one['profile_id']}").json()["traits"]["traits_as_of"] == "2026-03-02"
+
+
 def test_declared_identifier_lookup(served):
     small_project(served.folder, [], identifiers={"member_no": {"normalise": ["strip", "upper"]}}, crm_fields={"member_no": "member"})
     served.start()

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
+from typing import Literal
 from datetime import datetime, timezone
 
 import polars as pl
@@ -33,7 +34,7 @@ from idgraph.graph.closure import closure
 from idgraph.ingest import strangers
 from idgraph.ingest.jobs.guard import run_guard, unguarded
 from idgraph.ingest.jobs.households import HouseholdSummary, update_households
-from idgraph.ingest.jobs.traits import TraitSummary, update_traits
+from idgraph.ingest.jobs.traits import TraitSummary, finish_traits, update_traits
 from idgraph.ingest.jobs.model import ensure_model
 from idgraph.graph.components import components
 from idgraph.graph.errors import ErasedMeanwhile
@@ -44,6 +45,7 @@ from idgraph.ingest.mapping import Mapping
 from idgraph.ingest.jobs.progress import Progress, silent
 
 WHOLE_PASS_FRACTION = 0.25
+StaleTraits = Literal["all", "chunk", "none"]
 ATTEMPTS = 3  # runs after an erasure that happened while resolve computed
 
 
@@ -91,24 +93,34 @@ class _Read:
 
 
 def resolve(store: Store, mapping: Mapping, *, full: bool = False, progress: Progress = silent,
-            by: str = "idgraph", wait: float = 0.0) -> ResolveSummary:
+            by: str = "idgraph", wait: float = 0.0, stale_traits: StaleTraits = "all") -> ResolveSummary:
     """Resolve what changed since the last resolve read the graph (everything when `full`). Waits up to
-    `wait` seconds for another resolve to finish, then stops with work.Busy."""
+    `wait` seconds for another resolve to finish, then stops with work.Busy.
+
+    Stale traits (a new day, new definitions: ingest/jobs/traits.py): "all" computes every one before it
+    returns, a chunk per transaction after the resolution's (the CLI); "chunk" one chunk inside the
+    resolution's transaction; "none" only the profiles the resolution touched (the service's writes, whose
+    writer refreshes the rest while idle)."""
     started = time.perf_counter()
     with work.lease(store, "resolve", wait=wait) as held:
         for attempt in range(ATTEMPTS):
             try:
-                summary = _resolve(store, mapping, full, progress, by, held)
+                summary = _resolve(store, mapping, full, progress, by, held, stale_traits != "none")
                 break
             except ErasedMeanwhile:  # what it read named someone forgotten since: read again
                 if attempt == ATTEMPTS - 1:
                     raise
+        if stale_traits == "all" and (summary.scope == "none" or summary.traits.stale):
+            rest = finish_traits(store, mapping, progress, between=held.renew)
+            summary.traits = summary.traits.model_copy(update={
+                "profiles": summary.traits.profiles + rest.profiles,
+                "refreshed": summary.traits.refreshed + rest.refreshed, "stale": rest.stale})
     summary.seconds = round(time.perf_counter() - started, 3)
     return summary
 
 
 def _resolve(store: Store, mapping: Mapping, full: bool, progress: Progress, by: str,
-             held: work.Lease) -> ResolveSummary:
+             held: work.Lease, refresh: bool) -> ResolveSummary:
     after = work.watermark(store, "resolve")
     guarded_at = work.sequence(store)
     dirty = store.changed("resolve", after)
@@ -133,7 +145,7 @@ def _resolve(store: Store, mapping: Mapping, full: bool, progress: Progress, by:
     hooks.at("resolve.read")
     if read.scope is None and read.before is None:
         # New events on known identifiers change no profile, but still need attributing.
-        derived = _Derived(store, mapping, [], [], read.waiting)
+        derived = _Derived(store, mapping, [], [], read.waiting, refresh=refresh)
         if read.waiting:
             _attribute_only(store, read.facts, mark, read.read_at, derived)
         return ResolveSummary(scope="attribution" if read.waiting else "none", identifiers_marked_shared=shared,
@@ -170,7 +182,7 @@ def _resolve(store: Store, mapping: Mapping, full: bool, progress: Progress, by:
     held.renew()
     # Households and traits of the profiles this run touched (every profile on a whole pass).
     touched = None if scope is None else sorted({*rows["profile_id"], *retired["profile_id"]})
-    derived = _Derived(store, mapping, touched, retired["profile_id"].to_list(), read.waiting, stamp)
+    derived = _Derived(store, mapping, touched, retired["profile_id"].to_list(), read.waiting, stamp, refresh)
     with progress.step("write profiles, households and traits", total=None):
         store.write_resolution(changed.select("uid", "profile_id"), rows, retired_rows, audit, attributed,
                                recount, mark=mark, read_at=read.read_at, then=lambda: derived(recount))
@@ -241,9 +253,9 @@ class _Derived:
     when a Neo4j transaction is retried: it only reads and writes the store."""
 
     def __init__(self, store: Store, mapping: Mapping, touched: list[str] | None, retired: list[str],
-                 events: list[str], stamp: str | None = None):
+                 events: list[str], stamp: str | None = None, refresh: bool = True):
         self.store, self.mapping, self.touched, self.retired, self.events = store, mapping, touched, retired, events
-        self.stamp = stamp
+        self.stamp, self.refresh = stamp, refresh
         self.households, self.traits = HouseholdSummary(), TraitSummary()
 
     def __call__(self, recount: list[str]) -> None:
@@ -252,7 +264,8 @@ class _Derived:
             self.households = update_households(store, self.mapping, touched, self.stamp)
         changed = None if touched is None else sorted(
             {*touched, *recount, *(store.interaction_profiles(self.events) if self.events else ())})
-        self.traits = update_traits(store, self.mapping, changed, self.retired)
+        # a chunk of stale traits besides (refresh), so a resolve never computes them all (ingest/jobs/traits.py)
+        self.traits = update_traits(store, self.mapping, changed, self.retired, chunk=None if self.refresh else 0)
 
 
 def _attribute_only(store: Store, facts: dict[str, pl.DataFrame], mark: int, read_at: int,

@@ -1,26 +1,35 @@
 """Traits as a job: run by resolve after the profiles are written, on the profiles whose events changed.
 
 Traits are measured to a date (`traits.as_of`, today by default) under the mapping's definitions; the
-store keeps that stamp with them. When the day or the definitions change, every profile is computed
-again (once), so an incremental run always equals a whole one.
+store keeps that stamp with each profile's traits. When the day or the definitions change, every
+profile's traits are stale. They are computed again in chunks (`traits.refresh_chunk` profiles, one
+transaction each), not all inside the resolve that first notices: that resolve may be the service's
+one-row write just after midnight. The profiles a resolve touches are always computed under the current
+stamp; a resolve computes one chunk of stale ones besides (`update_traits`), `refresh_traits` one chunk
+on its own (the service's writer when idle), `finish_traits` every chunk (the CLI's resolve). Until the
+refresh has finished a reader may see profiles under two stamps (each profile's `traits_as_of` says which
+day its traits are measured to); once it has, an incremental run equals a whole one.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date, datetime, timezone
 
 from pydantic import BaseModel
 
 from idgraph.graph import traits
+from idgraph.ingest.jobs.progress import Progress, silent
 from idgraph.ingest.mapping import Mapping
 
 
 class TraitSummary(BaseModel):
-    profiles: int = 0
-    whole: bool = False
+    profiles: int = 0  # profiles whose traits were computed (touched and refreshed)
+    whole: bool = False  # every active profile (a whole resolve)
+    refreshed: int = 0  # of those, stale profiles computed besides the touched ones
+    stale: int = 0  # active profiles left under another stamp (or without traits) afterwards
 
 
 def stamp_of(mapping: Mapping, as_of: date) -> str:
@@ -29,22 +38,66 @@ def stamp_of(mapping: Mapping, as_of: date) -> str:
     return f"{as_of.isoformat()}#{hashlib.sha1(defs.encode()).hexdigest()[:10]}"
 
 
-def update_traits(store, mapping: Mapping, touched: Sequence[str] | None, retired: Sequence[str] = (),
-                  today: date | None = None) -> TraitSummary:
-    """Compute the traits of the touched active profiles (every active profile when None, or when the
-    stamp changed: a new day, new definitions) and write them; clear those of `retired` profiles."""
+def _stamp(mapping: Mapping, today: date | None) -> tuple[date, str]:
     as_of = mapping.traits.as_of_date(today or datetime.now(timezone.utc).date())
-    stamp = stamp_of(mapping, as_of)
-    # No traits yet (a first run, a store made before traits), another day or other definitions: all.
-    whole = touched is None or store.traits_stale(stamp)
-    if whole:
+    return as_of, stamp_of(mapping, as_of)
+
+
+def update_traits(store, mapping: Mapping, touched: Sequence[str] | None, retired: Sequence[str] = (),
+                  today: date | None = None, chunk: int | None = None) -> TraitSummary:
+    """Compute the traits of the touched active profiles (every active profile when None) and write them;
+    clear those of `retired` profiles. When other profiles' traits are stale (a new day, new
+    definitions), up to `chunk` of them (the mapping's `traits.refresh_chunk` when None; 0: none) are
+    computed too. Runs inside resolve's transaction."""
+    as_of, stamp = _stamp(mapping, today)
+    if touched is None:  # a whole resolve wrote every profile: all of them, in its transaction
         profile_ids = store.active_profiles()
-        events = store.profile_events(None)
-    else:
-        profile_ids = sorted(set(touched) - set(retired))
-        if not profile_ids and not retired:
-            return TraitSummary()
-        events = store.profile_events(profile_ids)
-    computed = traits.compute(events, profile_ids, mapping.traits, as_of)
-    store.write_traits(computed, stamp, list(retired))
-    return TraitSummary(profiles=computed.height, whole=whole)
+        computed = traits.compute(store.profile_events(None), profile_ids, mapping.traits, as_of)
+        store.write_traits(computed, stamp, list(retired))
+        return TraitSummary(profiles=computed.height, whole=True)
+    profile_ids = sorted(set(touched) - set(retired))
+    behind = store.traits_stale(stamp)  # three index seeks: on every resolve
+    chunk = mapping.traits.refresh_chunk if chunk is None else chunk
+    extra = sorted(set(store.stale_trait_profiles(stamp, chunk)) - set(profile_ids)) if behind and chunk else []
+    if profile_ids or extra or retired:
+        ids = [*profile_ids, *extra]
+        computed = traits.compute(store.profile_events(ids), ids, mapping.traits, as_of)
+        store.write_traits(computed, stamp, list(retired))
+    return TraitSummary(profiles=len(profile_ids) + len(extra), refreshed=len(extra),
+                        stale=store.stale_trait_count(stamp) if behind else 0)
+
+
+def refresh_traits(store, mapping: Mapping, today: date | None = None, chunk: int | None = None) -> TraitSummary:
+    """One chunk of stale traits (`traits.refresh_chunk` profiles when `chunk` is None), computed and
+    written in one transaction of its own; nothing when every profile is current."""
+    as_of, stamp = _stamp(mapping, today)
+    # Looked at before the write transaction, which takes a change sequence: a store whose only stale
+    # stamps are on no active profile (an empty one) writes nothing at every resolve.
+    if not store.traits_stale(stamp) or not store.stale_trait_profiles(stamp, 1):
+        return TraitSummary()
+
+    def work() -> TraitSummary:
+        ids = store.stale_trait_profiles(stamp, mapping.traits.refresh_chunk if chunk is None else chunk)
+        if ids:
+            store.write_traits(traits.compute(store.profile_events(ids), ids, mapping.traits, as_of), stamp, [])
+        return TraitSummary(profiles=len(ids), refreshed=len(ids), stale=store.stale_trait_count(stamp) if ids else 0)
+
+    return store.atomic(work)
+
+
+def finish_traits(store, mapping: Mapping, progress: Progress = silent, today: date | None = None,
+                  chunk: int | None = None, between: Callable[[], None] = lambda: None) -> TraitSummary:
+    """Every stale profile's traits, a chunk (one transaction) at a time, until none is left; `between`
+    runs before each chunk (resolve renews its lease there)."""
+    done = TraitSummary()
+    with progress.step("refresh stale traits", total=None) as step:
+        while True:
+            between()
+            one = refresh_traits(store, mapping, today, chunk)
+            done = TraitSummary(profiles=done.profiles + one.profiles, refreshed=done.refreshed + one.refreshed,
+                                stale=one.stale)
+            step.advance(one.refreshed)
+            # none found: done (also when the only stale stamps are on profiles no longer active)
+            if not one.refreshed or not one.stale:
+                return done
+
