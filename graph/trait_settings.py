@@ -103,6 +103,11 @@ class TraitSpec(BaseModel):
         return {"op": op, "field": field, "where": where, "window_days": days}
 
 
+# Measured at 100,000 profiles (embedded) and 20,000 people (Neo4j): 2,000 profiles 69 ms embedded and
+# 305-370 ms on Neo4j, 500 about 100 ms there (docs/mapping.md).
+REFRESH_CHUNK = {"embedded": 2000, "neo4j": 500}
+
+
 class Traits(BaseModel):
     """The date traits are measured to, and the declared traits."""
 
@@ -112,9 +117,13 @@ class Traits(BaseModel):
     define: dict[str, TraitSpec] = Field(default_factory=dict)
     # When the stamp changes (a new day, new definitions) every profile's traits are stale: they are
     # computed again this many profiles at a time, one transaction each, so no write waits for all of
-    # them (ingest/jobs/traits.py refresh_traits). A chunk of 2,000 took 80 ms at 100,000 profiles on the
-    # embedded store: a write that arrives during one waits about that long.
-    refresh_chunk: int = Field(default=2000, ge=1)
+    # them (ingest/jobs/traits.py refresh_traits). None: the store's own (REFRESH_CHUNK), about 100 ms a
+    # chunk on either: a write that arrives during one waits about that long.
+    refresh_chunk: int | None = Field(default=None, ge=1)
+
+    def chunk_for(self, store_name: str) -> int:
+        """The refresh chunk on this store: the mapping's, else the store's default."""
+        return self.refresh_chunk or REFRESH_CHUNK.get(store_name, min(REFRESH_CHUNK.values()))
 
     @field_validator("as_of", mode="before")
     @classmethod

@@ -47,8 +47,8 @@ def update_traits(store, mapping: Mapping, touched: Sequence[str] | None, retire
                   today: date | None = None, chunk: int | None = None) -> TraitSummary:
     """Compute the traits of the touched active profiles (every active profile when None) and write them;
     clear those of `retired` profiles. When other profiles' traits are stale (a new day, new
-    definitions), up to `chunk` of them (the mapping's `traits.refresh_chunk` when None; 0: none) are
-    computed too. Runs inside resolve's transaction."""
+    definitions), up to `chunk` of them (None: the mapping's `traits.refresh_chunk`, else the store's
+    default; 0: none) are computed too. Runs inside resolve's transaction."""
     as_of, stamp = _stamp(mapping, today)
     if touched is None:  # a whole resolve wrote every profile: all of them, in its transaction
         profile_ids = store.active_profiles()
@@ -57,7 +57,7 @@ def update_traits(store, mapping: Mapping, touched: Sequence[str] | None, retire
         return TraitSummary(profiles=computed.height, whole=True)
     profile_ids = sorted(set(touched) - set(retired))
     behind = store.traits_stale(stamp)  # three index seeks: on every resolve
-    chunk = mapping.traits.refresh_chunk if chunk is None else chunk
+    chunk = mapping.traits.chunk_for(store.name) if chunk is None else chunk
     extra = sorted(set(store.stale_trait_profiles(stamp, chunk)) - set(profile_ids)) if behind and chunk else []
     if profile_ids or extra or retired:
         ids = [*profile_ids, *extra]
@@ -77,7 +77,7 @@ def refresh_traits(store, mapping: Mapping, today: date | None = None, chunk: in
         return TraitSummary()
 
     def work() -> TraitSummary:
-        ids = store.stale_trait_profiles(stamp, mapping.traits.refresh_chunk if chunk is None else chunk)
+        ids = store.stale_trait_profiles(stamp, mapping.traits.chunk_for(store.name) if chunk is None else chunk)
         if ids:
             store.write_traits(traits.compute(store.profile_events(ids), ids, mapping.traits, as_of), stamp, [])
         return TraitSummary(profiles=len(ids), refreshed=len(ids), stale=store.stale_trait_count(stamp) if ids else 0)
