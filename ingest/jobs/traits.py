@@ -57,19 +57,27 @@ def update_traits(store, mapping: Mapping, touched: Sequence[str] | None, retire
         return TraitSummary(profiles=computed.height, whole=True)
     profile_ids = sorted(set(touched) - set(retired))
     behind = store.traits_stale(stamp)  # three index seeks: on every resolve
-    chunk = mapping.traits.chunk_for(store.name) if chunk is None else chunk
+    chunk = _chunk(store, mapping, chunk)
     extra = sorted(set(store.stale_trait_profiles(stamp, chunk)) - set(profile_ids)) if behind and chunk else []
     if profile_ids or extra or retired:
-        ids = [*profile_ids, *extra]
-        computed = traits.compute(store.profile_events(ids), ids, mapping.traits, as_of)
-        store.write_traits(computed, stamp, list(retired))
+        _compute_and_write(store, mapping, [*profile_ids, *extra], as_of, stamp, retired)
     return TraitSummary(profiles=len(profile_ids) + len(extra), refreshed=len(extra),
                         stale=store.stale_trait_count(stamp) if behind else 0)
 
 
+def _chunk(store, mapping: Mapping, chunk: int | None) -> int:
+    return mapping.traits.chunk_for(store.name) if chunk is None else chunk
+
+
+def _compute_and_write(store, mapping: Mapping, ids: list[str], as_of: date, stamp: str,
+                       retired: Sequence[str]) -> None:
+    store.write_traits(traits.compute(store.profile_events(ids), ids, mapping.traits, as_of), stamp, list(retired))
+
+
 def refresh_traits(store, mapping: Mapping, today: date | None = None, chunk: int | None = None) -> TraitSummary:
-    """One chunk of stale traits (`traits.refresh_chunk` profiles when `chunk` is None), computed and
-    written in one transaction of its own; nothing when every profile is current."""
+    """One chunk of stale traits (`chunk` profiles; None: the mapping's `traits.refresh_chunk`, else the
+    store's default), computed and written in one transaction of its own; nothing when every profile is
+    current."""
     as_of, stamp = _stamp(mapping, today)
     # Looked at before the write transaction, which takes a change sequence: a store whose only stale
     # stamps are on no active profile (an empty one) writes nothing at every resolve.
@@ -77,9 +85,9 @@ def refresh_traits(store, mapping: Mapping, today: date | None = None, chunk: in
         return TraitSummary()
 
     def work() -> TraitSummary:
-        ids = store.stale_trait_profiles(stamp, mapping.traits.chunk_for(store.name) if chunk is None else chunk)
+        ids = store.stale_trait_profiles(stamp, _chunk(store, mapping, chunk))
         if ids:
-            store.write_traits(traits.compute(store.profile_events(ids), ids, mapping.traits, as_of), stamp, [])
+            _compute_and_write(store, mapping, ids, as_of, stamp, [])
         return TraitSummary(profiles=len(ids), refreshed=len(ids), stale=store.stale_trait_count(stamp) if ids else 0)
 
     return store.atomic(work)
