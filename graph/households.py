@@ -97,6 +97,21 @@ def usable(evidence: pl.DataFrame, max_size: int) -> pl.DataFrame:
     return ev.join(sizes.select("key"), on="key").sort("key", "profile_id")
 
 
+def vaguer_lines(evidence: pl.DataFrame) -> pl.DataFrame:
+    """(profile_id, key): the canonical dwelling keys a profile holds next to a more precise line of the
+    same building, its numbers and more ("35 rue de la paix" beside "apt 14, 35 rue de la paix"). The
+    profile lives in the flat; the bare line is the building, where its neighbours are."""
+    lines = evidence.filter(pl.col("key").str.starts_with("dwelling:")).select(
+        "profile_id", "key", pl.col("key").str.extract_groups(r"^dwelling:([^|]*)\|([^|]*)\|(.*)$").alias("p"))
+    lines = lines.select("profile_id", "key", pl.col("p").struct.field("1").alias("postcode"),
+                         pl.col("p").struct.field("3").alias("street"),
+                         pl.col("p").struct.field("2").str.split(" ").list.set_difference([""]).alias("numbers"))
+    pairs = lines.join(lines, on=["profile_id", "postcode", "street"], suffix="_b").filter(
+        pl.col("numbers_b").list.len() > pl.col("numbers").list.len(),
+        pl.col("numbers").list.set_difference(pl.col("numbers_b")).list.len() == 0)
+    return pairs.select("profile_id", "key").unique()
+
+
 def buildings(ev: pl.DataFrame) -> pl.DataFrame:
     """The usable evidence (usable's rows) with each building's dwelling key split by household.
 
@@ -128,7 +143,10 @@ def buildings(ev: pl.DataFrame) -> pl.DataFrame:
 def find(evidence: pl.DataFrame, max_size: int) -> pl.DataFrame:
     """Households from evidence (profile_id, key): household (a number), profile_id, evidence (the kinds
     of its keys, sorted), seed (its members joined, for minting). Deterministic, one row per membership."""
-    ev = buildings(usable(evidence, max_size))
+    # The cap is judged on every holder, the vaguer lines included, so that a key's fate does not hang
+    # on its holders' other keys (an incremental run reads those only for the keys within the cap).
+    ev = usable(evidence, max_size).join(vaguer_lines(evidence), on=["profile_id", "key"], how="anti")
+    ev = buildings(ev.filter(pl.len().over("key") >= 2))
     schema = {"household": pl.Int64, "profile_id": pl.Utf8, "evidence": pl.List(pl.Utf8), "seed": pl.Utf8}
     if ev.is_empty():
         return pl.DataFrame(schema=schema)

@@ -82,6 +82,26 @@ def test_one_address_line_written_several_ways_is_one_dwelling():
     assert _groups(households.find(households.canonical(ev), 8)) == {("P1", "P2"), ("P3", "P4"), ("P5", "P6")}
 
 
+def test_a_flat_line_places_its_holder_in_the_flat_not_with_the_building():
+    """P1 wrote the building's bare line once and its flat once; P2 and P3 live in the building without a
+    flat on record. P1 belongs with P4 in flat 14, not with P2 and P3."""
+    ev = households.canonical(_evidence({
+        "dwelling:13014|35 rue de la paix": ["P1", "P2", "P3"], "surname_postcode:13014|haycliffe": ["P2", "P3"],
+        "dwelling:13014|apt 14 35 r de la paix": ["P1", "P4"]}))
+    assert households.vaguer_lines(ev).rows() == [("P1", "dwelling:13014|35|pai")]
+    assert _groups(households.find(ev, 8)) == {("P1", "P4"), ("P2", "P3")}
+    # the bare line still counts toward the cap: two bare holders and a third with its flat are not two
+    # holders under a cap of two
+    capped = households.canonical(_evidence({"dwelling:13014|35 rue de la paix": ["P1", "P2", "P3"],
+                                             "dwelling:13014|apt 14 35 r de la paix": ["P1", "P4"]}))
+    assert _groups(households.find(capped, 2)) == {("P1", "P4")}
+    # a line of another street or with other numbers is not vaguer
+    apart = households.canonical(_evidence({"dwelling:13014|35 rue de la paix": ["P1"],
+                                            "dwelling:13014|apt 14 37 rue de la paix": ["P1"],
+                                            "dwelling:13014|apt 14 35 bd de la mer": ["P1"]}))
+    assert households.vaguer_lines(apart).is_empty()
+
+
 def test_household_ids_follow_the_lineage_rules_of_profiles():
     first = households.find(_evidence({"k:1": ["P1", "P2"], "k:2": ["P3", "P4"]}), 8)
     empty = pl.DataFrame(schema=households.MEMBER_SCHEMA)

@@ -15,6 +15,8 @@ JUNK_VALUES = [
     "-", "--", "?", "...", "x", "X", "xxx", "test", "TEST", "Test123", "refused", "declined",
     "no email", "NO_EMAIL", "No-Email", "tbc", "dummy", "aaaa", "zzzzz", "00", "0000000000",
     "00000 000000",
+    # the same in the other languages of European customer files
+    "Keine Angabe", "unbekannt", "Inconnu", "Non renseigné", "desconocido", "sconosciuto", "onbekend",
 ]
 
 
@@ -26,6 +28,7 @@ def test_junk_values(raw):
 REAL_VALUES = [
     "John", "Smith", "Xavier", "Nan", "nancy", "Tester", "Nobody", "Nonesuch", "aaa", "0", "1111",
     "1111111111", "123 Main St", "SW1A 1AA", "john@x.com", "+447700900123", "Test Valley",
+    "Sans", "Ka", "Nonne", "Keine",  # surnames that read like placeholders stay names
 ]
 
 
@@ -44,6 +47,11 @@ JUNK_EMAILS = [
     "noemail@gmail.com", "no.email@yahoo.com", "none@acme.com", "na@acme.com", "test@acme.com",
     "donotreply@acme.com", "do-not-reply@acme.com", "noreply@acme.com", "no_reply+x@acme.com",
     "unknown@acme.com", "nobody@acme.com", "test123@acme.com", "xxx@acme.com",
+    # "none" and "no e-mail" in other languages
+    "kein@mail.de", "keine.email@web.de", "aucun@orange.fr", "pas.de.mail@free.fr", "sin-correo@gmail.com",
+    "geen.email@ziggo.nl", "nessuno@libero.it",
+    # a local part that repeats the domain's name
+    "a@a.de", "keine@keine.de", "aucun@aucun.fr", "geen-mail@geenmail.nl", "xy@xy.es",
     # not an address at all
     None, "", "notanemail",
 ]
@@ -58,6 +66,7 @@ REAL_EMAILS = [
     "john.smith@gmail.com", "john@email.com",  # email.com is a real provider: only placeholders there
     "mary@acme.co.uk", "tester@acme.com", "contest@acme.com", "nathan@acme.com", "nobody.else@acme.com",
     "jo@examples.com", "jo@myexample.com", "jo@test.co.uk",
+    "anna@annas.de", "keinath@web.de", "nonna.rossi@libero.it", "ingenieur@acme.de",
 ]
 
 

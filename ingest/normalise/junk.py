@@ -172,8 +172,9 @@ class JunkRules:
 
     def is_junk_email(self, normalised: str | None) -> bool:
         """True for a placeholder address (takes the output of ``email()``): a listed address,
-        any address at a junk domain or its subdomains (example.com, *.test ...), or a junk local
-        part at any domain (noreply@, no.email@, test123@ ...)."""
+        any address at a junk domain or its subdomains (example.com, *.test ...), a junk local
+        part at any domain (noreply@, no.email@, test123@ ...), or a local part that repeats the
+        domain's name (a@a.de, keine@keine.de)."""
         if not normalised:
             return True
         e = normalised.strip().lower()
@@ -193,6 +194,10 @@ class JunkRules:
             d = d[dot + 1 :]
         key = _local_key(local)
         if not key or key in self._locals:
+            return True
+        # A local part that repeats the domain's name is typed to get past a form, in any language
+        # (a@a.de, keine@keine.de, aucun@aucun.fr), never a mailbox anyone reads.
+        if key == domain.split(".", 1)[0].translate(_LOCAL_PUNCT):
             return True
         return self._local_rx is not None and self._local_rx.fullmatch(key) is not None
 
