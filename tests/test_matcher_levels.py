@@ -23,6 +23,10 @@ CASES = [
     ("first_name", {"first_name": "rob"}, {"first_name": "bobby"}, "nickname"),
     ("first_name", {"first_name": "katherine"}, {"first_name": "kate"}, "nickname"),
     ("first_name", {"first_name": "isabella"}, {"first_name": "bella"}, "nickname"),
+    # a form filled in with the whole name in the given name's field: each word's nickname group counts
+    ("first_name", {"first_name": "tom vogt"}, {"first_name": "thomas", "last_name": "vogt"}, "nickname"),
+    ("first_name", {"first_name": "ted watson"}, {"first_name": "edward"}, "nickname"),
+    ("first_name", {"first_name": "ted watson"}, {"first_name": "susan"}, "else"),
     ("first_name", {"first_name": "margaret"}, {"first_name": "margaert"}, "jaro_winkler >= 0.92"),
     ("first_name", {"first_name": "marisabel"}, {"first_name": "isabel"}, "short form"),
     ("first_name", {"first_name": "anneliese"}, {"first_name": "liese"}, "short form"),

@@ -1,11 +1,11 @@
-"""The nickname table: two maintained sources, folded as records are."""
+"""The nickname table: three maintained sources, folded as records are."""
 
 from __future__ import annotations
 
 import importlib.util
 from pathlib import Path
 
-from idgraph.ingest.nicknames import nickname_groups, nickname_pairs
+from idgraph.ingest.nicknames import are_nicknames, name_groups, nickname_groups, nickname_pairs
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -21,6 +21,7 @@ def test_english_and_other_languages_short_forms_are_both_read():
     pairs = set(nickname_pairs())
     assert ("robert", "bob") in pairs  # the nicknames package
     assert {("friedrich", "fritz"), ("karl", "kalle"), ("elisabeth", "lies")} <= pairs  # Wiktionary short forms
+    assert {("willem", "wim"), ("barbara", "babsi"), ("josef", "sepp")} <= pairs  # nam_dict.txt's equivalents
     assert all(name and nick and name != nick and name == name.lower() for name, nick in pairs)
 
 
@@ -41,3 +42,18 @@ def test_the_shipped_table_is_what_the_build_script_makes_of_namor_data(tmp_path
     shipped = (ROOT / "ingest" / "data" / "short_forms.csv").read_text(encoding="utf-8").splitlines()
     assert shipped[0].startswith("# namor_data") and shipped[1] == "formal,short,languages"
     assert "Friedrich,Fritz,de en" in shipped
+
+
+def test_a_dictionary_line_is_read_as_the_notes_of_the_dictionary_say():
+    """`=  <short_name> <long_name>` in the first 29 columns; its repeat with expanded umlauts (a `+` in
+    column 30) is not read twice, and the umlaut folds as records fold it."""
+    pairs = set(nickname_pairs())
+    assert {("adolf", "dolf"), ("katharina", "kathe"), ("katharina", "kate")} <= pairs  # "Dölf", "Käthe", "Käte"
+    assert not any("+" in name or "+" in nick for name, nick in pairs)
+
+
+def test_names_of_several_words_are_in_the_groups_of_each_word():
+    assert are_nicknames("ted watson", "edward") and are_nicknames("marie helene", "mary")
+    assert not are_nicknames("ted watson", "susan")
+    assert name_groups("tom") <= name_groups("tom vogt")
+    assert are_nicknames("kate", "katherine")  # every group counts, not the first six

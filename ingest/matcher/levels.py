@@ -163,11 +163,19 @@ class PhoneticLevel(Level):
         return ctx.any_equal(f"{column}.{self.algorithm}", rows)
 
 
-class NicknameLevel(_ExactOn):
-    """Names of one nickname group (Robert / Bob / Rob), from the nickname table (``ingest/nicknames.py``)."""
+class NicknameLevel(Level):
+    """Names of one nickname group (Robert / Bob / Rob), from the nickname table (``ingest/nicknames.py``);
+    a given name of several words by any of its words ("Ted Watson" / "Edward"). Every group of both
+    names counts, on the distinct pairs of names: the blocking feature `first_name.nickname` keeps at most
+    six groups of a name ("kate" is in twelve)."""
 
     type: Literal["nickname"] = "nickname"
-    transform: ClassVar[str] = "nickname"
+
+    def default_label(self):
+        return "nickname"
+
+    def evaluate(self, ctx, column, rows):
+        return np.nan_to_num(ctx.score(column, "nickname", rows), nan=0.0) >= 1.0
 
 
 class ShortFormLevel(Level):

@@ -15,6 +15,8 @@ from rapidfuzz import fuzz
 from rapidfuzz.distance import OSA, JaroWinkler, Levenshtein
 from rapidfuzz.process import cpdist
 
+from idgraph.ingest.nicknames import are_nicknames
+
 from .features import Feature, FeatureTable
 
 
@@ -44,10 +46,16 @@ def token_subset(x: str, y: str) -> float:
     return 1.0 if short and short != long and short <= long and sum(map(len, short)) >= 3 else 0.0
 
 
+def nickname(x: str, y: str) -> float:
+    """1 when the two given names share a nickname group, a word's included (``nicknames.are_nicknames``)."""
+    return 1.0 if are_nicknames(x, y) else 0.0
+
+
 # Measures with no rapidfuzz scorer: run in Python, still only once per distinct pair of values.
 PYTHON_METRICS: dict[str, tuple[Callable[[str, str], float], str]] = {
     "short_form": (short_form, "max"),
     "token_subset": (token_subset, "max"),
+    "nickname": (nickname, "max"),
 }
 
 
