@@ -121,6 +121,8 @@ def first_name() -> Comparison:
             lv.SwappedLevel(other="last_name", threshold=0.8),
             # one name in the other's other field: a card typed "MULLER Markus" against "Markus" alone
             lv.EitherWayLevel(feature="first_name", other="last_name", label="given name is the other's surname"),
+            lv.EitherWayLevel(feature="first_name", other="last_name", threshold=0.9,
+                              label="given name is the other's surname (jaro_winkler >= 0.9)"),
             lv.NicknameLevel(),
             lv.ShortFormLevel(),
             lv.JaroWinklerLevel(threshold=0.92),

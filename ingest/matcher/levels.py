@@ -240,19 +240,27 @@ class SwappedLevel(Level):
 
 class EitherWayLevel(Level):
     """A value of ``feature`` on one record equals a value of ``other`` on the other record, either way
-    round: the year in an email address and the year of the other record's date of birth."""
+    round: the year in an email address and the year of the other record's date of birth. With
+    ``threshold``, that close (Jaro-Winkler): a card's surname typed in the given name's field with a
+    letter off or run together ("durmayr" / Konstantin Durrmayr, "vanburgink" / Van Burgink)."""
 
     type: Literal["either_way"] = "either_way"
     feature: str
     other: str
+    threshold: float | None = Field(default=None, gt=0, le=1)
 
     def default_label(self):
-        return f"{self.feature} ~ {self.other}"
+        close = "" if self.threshold is None else f" (jaro_winkler >= {self.threshold:g})"
+        return f"{self.feature} ~ {self.other}{close}"
 
     def evaluate(self, ctx, column, rows):
-        return ctx.any_equal(self.feature, rows, other=self.other) | ctx.any_equal(
-            self.other, rows, other=self.feature
-        )
+        if self.threshold is None:
+            return ctx.any_equal(self.feature, rows, other=self.other) | ctx.any_equal(
+                self.other, rows, other=self.feature
+            )
+        there = np.nan_to_num(ctx.score_between(self.feature, self.other, "jaro_winkler", rows), nan=-1.0)
+        back = np.nan_to_num(ctx.score_between(self.other, self.feature, "jaro_winkler", rows), nan=-1.0)
+        return np.maximum(there, back) >= self.threshold
 
     def columns(self) -> set[str]:
         return super().columns() | {self.feature, self.other}

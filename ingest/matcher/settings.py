@@ -143,7 +143,8 @@ def _default_contexts() -> list[Context]:
             when={
                 "first_name": ["exact", "swapped with last_name", "swapped with last_name (jaro_winkler >= 0.9)",
                                "swapped with last_name (jaro_winkler >= 0.8)",
-                               "given name is the other's surname", "nickname", "short form",
+                               "given name is the other's surname",
+                               "given name is the other's surname (jaro_winkler >= 0.9)", "nickname", "short form",
                                "jaro_winkler >= 0.92", "jaro_winkler >= 0.8", "initial"],
                 "last_name": ["exact", "swapped with first_name", "swapped with first_name (jaro_winkler >= 0.9)",
                               "swapped with first_name (jaro_winkler >= 0.8)",
