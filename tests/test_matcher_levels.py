@@ -35,6 +35,9 @@ CASES = [
     ("first_name", {"first_name": "lea"}, {"first_name": "lae"}, "one transposition"),
     ("first_name", {"first_name": "catherine"}, {"first_name": "katharine"}, "jaro_winkler >= 0.8"),
     ("first_name", {"first_name": "r"}, {"first_name": "robert"}, "initial"),
+    ("first_name", {"first_name": "jp"}, {"first_name": "jean pierre"}, "initial"),
+    ("first_name", {"first_name": "gj"}, {"first_name": "gert jan"}, "initial"),
+    ("first_name", {"first_name": "jo"}, {"first_name": "james oliver"}, "else"),  # a name, not initials
     ("first_name", {"first_name": "robert"}, {"first_name": "susan"}, "else"),
     ("first_name", {"first_name": None}, {"first_name": "susan"}, "null"),
     ("first_name", {"first_name": "smith", "last_name": "bob"}, {"first_name": "bob", "last_name": "smith"},

@@ -206,7 +206,8 @@ class TokenSubsetLevel(Level):
 
 
 class InitialLevel(Level):
-    """One side is only an initial, and it is the other's initial (R / Robert)."""
+    """One side is only an initial, and it is the other's initial (R / Robert), or the initials of the
+    other's words (JP / Jean Pierre: ``pairs.initials``)."""
 
     type: Literal["initial"] = "initial"
 
@@ -215,7 +216,7 @@ class InitialLevel(Level):
         lengths = ctx.vocab_lengths(column)
         ca, cb = ctx.sides(column, rows)
         short = (lengths[ca[:, 0]] == 1) | (lengths[cb[:, 0]] == 1)
-        return same & short
+        return (same & short) | (np.nan_to_num(ctx.score(column, "initials", rows), nan=0.0) >= 1.0)
 
 
 class SwappedLevel(Level):

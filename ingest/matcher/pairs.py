@@ -46,6 +46,19 @@ def token_subset(x: str, y: str) -> float:
     return 1.0 if short and short != long and short <= long and sum(map(len, short)) >= 3 else 0.0
 
 
+_VOWELS = frozenset("aeiouy")
+
+
+def initials(x: str, y: str) -> float:
+    """1 when one name is the initials of the other's words, written without a vowel ("jp" / "jean
+    pierre", "gj" / "gert jan"): two or three letters with a vowel are names of their own ("jo", "eva")."""
+    short, long = (x, y) if len(x) <= len(y) else (y, x)
+    words = long.split()
+    if not 2 <= len(short) <= 3 or len(words) != len(short) or not _VOWELS.isdisjoint(short):
+        return 0.0
+    return 1.0 if "".join(w[0] for w in words) == short else 0.0
+
+
 def nickname(x: str, y: str) -> float:
     """1 when the two given names share a nickname group, a word's included (``nicknames.are_nicknames``)."""
     return 1.0 if are_nicknames(x, y) else 0.0
@@ -56,6 +69,7 @@ PYTHON_METRICS: dict[str, tuple[Callable[[str, str], float], str]] = {
     "short_form": (short_form, "max"),
     "token_subset": (token_subset, "max"),
     "nickname": (nickname, "max"),
+    "initials": (initials, "max"),
 }
 
 
