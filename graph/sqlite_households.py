@@ -255,7 +255,12 @@ class SQLiteHouseholds:
                                 pl.struct(names).struct.json_encode().alias("traits"))
         with self._tx() as db:
             db.execute("DELETE FROM profile_trait WHERE profile_id IN (SELECT value FROM json_each(?))", (_jl(clear),))
-            db.executemany("INSERT OR REPLACE INTO profile_trait (profile_id, stamp, traits) VALUES (?, ?, ?)",
+            # An upsert that leaves a row whose stamp and traits are already these alone: a grown profile
+            # without new events keeps its traits, and a row rewritten (as REPLACE did) dirties a page of
+            # the table and one of the stamp index for each, written out at every commit.
+            db.executemany("INSERT INTO profile_trait (profile_id, stamp, traits) VALUES (?, ?, ?) "
+                           "ON CONFLICT(profile_id) DO UPDATE SET stamp = excluded.stamp, traits = excluded.traits "
+                           "WHERE profile_trait.stamp IS NOT excluded.stamp OR profile_trait.traits IS NOT excluded.traits",
                            objects.iter_rows())
 
     @reads

@@ -571,11 +571,19 @@ class SQLiteStore(SQLiteHouseholds):
                            members.select("profile_id", "uid").iter_rows())
             cols = ("profile_id", "seq", "status", "merged_into", "split_from", "created_at", "updated_at",
                     *_PROFILE_FIELDS)
+            fields = "merged_into = NULL, updated_at = ?, " + ", ".join(f"{f} = ?" for f in _PROFILE_FIELDS)
+            # A profile that keeps its status (one that grew) is updated without naming status: an UPDATE
+            # that sets status rewrites its entry in the profile_status index even when the value is the
+            # same, a page dirtied per profile. The upsert then writes the new ones and those whose status
+            # changes, and passes over the rows the first statement wrote.
+            db.executemany(f"UPDATE profile SET {fields} WHERE profile_id = ? AND status = ?",
+                           profiles.select("updated_at", *_PROFILE_FIELDS, "profile_id", "status").iter_rows())
             db.executemany(
                 f"INSERT INTO profile ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))}) "
                 "ON CONFLICT(profile_id) DO UPDATE SET status = excluded.status, merged_into = NULL, "
                 "updated_at = excluded.updated_at, "
-                + ", ".join(f"{f} = excluded.{f}" for f in _PROFILE_FIELDS),
+                + ", ".join(f"{f} = excluded.{f}" for f in _PROFILE_FIELDS)
+                + " WHERE profile.status IS NOT excluded.status",
                 profiles.select(cols).iter_rows(),
             )
             db.executemany(

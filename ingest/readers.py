@@ -33,7 +33,9 @@ JSONL_PROBE = 500  # records looked at to decide a mapped key is missing from a 
 class RawRow:
     line: int  # the first physical line of the row
     values: dict[str, object]
-    raw: str | dict = ""  # the row's text exactly as read (a dict only from an old quarantine file)
+    # the row's text exactly as read (a dict only from an old quarantine file); None: a request's row,
+    # whose quarantine makes it from the values when the row is refused (ingest/jobs/incoming.py)
+    raw: str | dict | None = ""
     header: str | None = None  # CSV: the header row's text, kept with a quarantined row to read it again
 
 

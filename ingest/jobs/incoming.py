@@ -38,7 +38,16 @@ class Incoming(BaseModel):
 
 
 class _Appending(Quarantine):
-    """The quarantine of a stream of small batches: entries are appended to the file, never replace it."""
+    """The quarantine of a stream of small batches: entries are appended to the file, never replace it.
+    A row's `raw` is made from its values when it is put here: only a refused row needs it."""
+
+    def __init__(self, folder: Path, source: str, rows: Sequence[dict]):
+        super().__init__(folder, source)
+        self._rows = rows
+
+    def put(self, file: Path, line: int, raw: str | dict | None, reason: str, raw_base64: str | None = None,
+            header: str | None = None) -> None:
+        super().put(file, line, _raw(self._rows[line - 1]) if raw is None else raw, reason, raw_base64, header)
 
     def __exit__(self, exc_type: object, *exc: object) -> None:
         if self._fh:
@@ -59,10 +68,11 @@ def ingest_values(store: Store, mapping: Mapping, source_name: str, rows: Sequen
     def heard(line: int, uid: str | None, reason: str | None) -> None:
         outcomes[line - 1].uid, outcomes[line - 1].refused = uid, reason
 
-    items = ((Path(SERVICE_FILE), RawRow(line=i + 1, values=dict(row), raw=_raw(row))) for i, row in enumerate(rows))
+    file = Path(SERVICE_FILE)
+    items = ((file, RawRow(line=i + 1, values=dict(row), raw=None)) for i, row in enumerate(rows))
     writer = BackgroundWriter()
     try:
-        with _Appending(quarantine_dir(mapping) / "serve", source.name) as quarantine:
+        with _Appending(quarantine_dir(mapping) / "serve", source.name, rows) as quarantine:
             summary = ingest_rows(store, mapping, source, items, [SERVICE_FILE], quarantine,
                                   run_tag or new_run_tag(), silent, len(rows) or 1, writer, heard)
     finally:
