@@ -64,6 +64,9 @@ class Settings:
     link_interval_s: float = 0.0
 
 
+POLARS_THREADS = "POLARS_MAX_THREADS"
+
+
 # -- the serving process's side ---------------------------------------------------------------------
 class WriterProcess:
     """Starts the writer process and hands it requests; each answer arrives as a Future."""
@@ -79,10 +82,20 @@ class WriterProcess:
         self._send_lock = threading.Lock()
         self._on_answer = on_answer or (lambda stages, kind, payload: None)
         self.ready = threading.Event()
+        self.facts: dict[str, Any] = {}  # what the writer says of itself once ready (its polars threads)
         self.failed: str | None = None
 
     def start(self) -> None:
-        self._process.start()
+        # The writer's polars on one thread (unless the operator set POLARS_MAX_THREADS): its frames are a
+        # batch's, small, and a pool on every core takes the one the serving process answers lookups on.
+        # The spawned interpreter reads the variable when it imports polars.
+        chosen = os.environ.get(POLARS_THREADS)
+        os.environ[POLARS_THREADS] = chosen or "1"
+        try:
+            self._process.start()
+        finally:
+            if chosen is None:
+                del os.environ[POLARS_THREADS]
         self._child.close()
         threading.Thread(target=self._receive, name="idgraph-serve-answers", daemon=True).start()
 
@@ -123,6 +136,7 @@ class WriterProcess:
             job, status, payload, stages = message
             if job == -1:  # the writer's own news: ready, or failed to start
                 if status == "ok":
+                    self.facts = payload or {}
                     self.ready.set()
                 else:
                     self.failed = payload
@@ -180,7 +194,9 @@ def _main(conn: Connection, settings: Settings, commits: Any) -> None:
         conn.send((-1, "failed", f"{type(exc).__name__}: {exc}" if isinstance(exc, IdgraphError)
                    else type(exc).__name__, {}))
         return
-    conn.send((-1, "ok", None, {}))
+    import polars
+
+    conn.send((-1, "ok", {"polars_threads": polars.thread_pool_size()}, {}))
     try:
         batcher.run()
     finally:
