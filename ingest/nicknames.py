@@ -35,7 +35,7 @@ SOURCES = ("nicknames (PyPI), names.csv, Apache-2.0",
 
 @lru_cache(maxsize=1)
 def nickname_pairs() -> tuple[tuple[str, str], ...]:
-    """(formal name, nickname), folded, from both tables."""
+    """(formal name, nickname), folded, from the three tables."""
     pairs = {(fold(name), fold(nick)) for name, nick in (*_english(), *_short_forms(), *_equivalents())}
     return tuple(sorted((name, nick) for name, nick in pairs if name and nick and name != nick))
 
@@ -54,14 +54,14 @@ def _short_forms() -> list[tuple[str, str]]:
 
 def _equivalents() -> list[tuple[str, str]]:
     """(long name, short name) of the dictionary's `=  <short_name> <long_name>` lines, in its first 29
-    columns. Its notes: a line with `+` in column 30 repeats another with expanded umlauts, and a `+` in a
-    name stands for a hyphen, a space or nothing."""
+    columns. Its notes: a line with `+` in column 30 repeats another with expanded umlauts; a `+` inside a
+    name (Arabic, Chinese, Korean names: "Jun+Wei") stands for three spellings, and such lines are left out."""
     text = files("gender_guesser").joinpath("data", "nam_dict.txt").read_text(encoding="utf-8", errors="replace")
     pairs = []
     for line in text.splitlines():
-        if line.startswith("=") and not line[29:30] == "+":
-            names = line[1:29].replace("+", " ").split()
-            if len(names) == 2:
+        if line.startswith("=") and line[29:30] != "+":
+            names = line[1:29].split()
+            if len(names) == 2 and "+" not in line[1:29]:
                 pairs.append((names[1], names[0]))
     return pairs
 
