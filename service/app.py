@@ -25,6 +25,7 @@ from idgraph.service import people, profiles, records
 from idgraph.service.auth import Caller, load_tokens, reader
 from idgraph.service.config import ServeConfig
 from idgraph.service.metrics import Metrics
+from idgraph.service.pauses import freeze_what_start_made
 from idgraph.service.reads import Commits, Reads
 from idgraph.service.writer import Settings, WriterProcess
 
@@ -51,6 +52,7 @@ def create_app(config: ServeConfig) -> FastAPI:
         app.state.reads = Reads(lambda: open_store(mapping, config.store_kind), commits, metrics.read_retries.inc)
         app.state.writer.start()
         metrics.queue_depth.set_function(app.state.writer.waiting)
+        freeze_what_start_made()
         log.info("serving the %s store on http://%s:%d (docs at /docs)", config.store_kind or "embedded",
                  config.host, config.port)
         try:

@@ -196,7 +196,10 @@ def _main(conn: Connection, settings: Settings, commits: Any) -> None:
         return
     import polars
 
-    conn.send((-1, "ok", {"polars_threads": polars.thread_pool_size()}, {}))
+    from idgraph.service.pauses import freeze_what_start_made
+
+    frozen = freeze_what_start_made()  # a full collection in the middle of a batch delays its answer
+    conn.send((-1, "ok", {"polars_threads": polars.thread_pool_size(), "gc_frozen": frozen}, {}))
     try:
         batcher.run()
     finally:
