@@ -17,7 +17,7 @@ import polars as pl
 from idgraph.graph.households import EVIDENCE_SCHEMA, MEMBER_SCHEMA, RECORD_EVIDENCE, dwelling_probe, split_key
 from idgraph.graph.sqlite_frames import read_frame
 from idgraph.graph.sqlite_reads import reads
-from idgraph.graph.traits import EVENT_SCHEMA
+from idgraph.graph.traits import EVENT_SCHEMA, EXPIRED_STAMP
 
 
 # A dwelling is an address line with a house number: a street alone ("high st", a shop that keeps the
@@ -262,6 +262,16 @@ class SQLiteHouseholds:
                            "ON CONFLICT(profile_id) DO UPDATE SET stamp = excluded.stamp, traits = excluded.traits "
                            "WHERE profile_trait.stamp IS NOT excluded.stamp OR profile_trait.traits IS NOT excluded.traits",
                            objects.iter_rows())
+
+    traits_per_transaction = None  # a transaction holds any number: SQLite writes its pages to the log
+
+    def expire_traits(self, profile_ids: Sequence[str]) -> None:
+        with self._tx() as db:
+            # a profile without traits gets a row too: with none it would not count as stale while
+            # others are current (traits_stale)
+            db.execute("INSERT INTO profile_trait (profile_id, stamp, traits) SELECT value, ?, '{}' FROM json_each(?) "
+                       "WHERE true ON CONFLICT(profile_id) DO UPDATE SET stamp = excluded.stamp",
+                       (EXPIRED_STAMP, _jl(sorted(profile_ids))))
 
     @reads
     def profile_traits(self, profile_id: str) -> dict:

@@ -381,6 +381,12 @@ class Traits(Protocol):
     """A profile's traits (graph/traits.py computes them): what resolve reads and writes, in its
     transaction, through ingest/jobs/traits.py, and what `show` reads."""
 
+    # The most profiles whose traits one transaction computes and writes (None: any number). Neo4j holds
+    # a transaction's changes in a bounded pool: the traits of 107,000 profiles (a whole resolve at
+    # 100,000 people) did not fit in the local server's default. Past it, resolve expires the rest
+    # (`expire_traits`) and the refresh computes them a chunk per transaction (ingest/jobs/traits.py).
+    traits_per_transaction: int | None
+
     def active_profiles(self) -> list[str]: ...
 
     def profile_events(self, profile_ids: Sequence[str] | None) -> pl.DataFrame:
@@ -406,6 +412,11 @@ class Traits(Protocol):
     def write_traits(self, traits: pl.DataFrame, stamp: str, clear: Sequence[str]) -> None:
         """Each row's traits (profile_id and the values: graph/traits.py compute) replace the profile's,
         under `stamp`; the traits of the profiles in `clear` (retired) are removed."""
+
+    def expire_traits(self, profile_ids: Sequence[str]) -> None:
+        """These profiles' traits are out of date: stale under every stamp (their values stay until
+        computed again), so `traits_stale` says so and `stale_trait_profiles` finds them, older stamps
+        first. One property each, where writing their traits is one per trait."""
 
     def profile_traits(self, profile_id: str) -> dict: ...
 

@@ -31,6 +31,9 @@ from idgraph.graph.trait_settings import BUILT_IN_TRAITS, Traits, TraitSpec
 EVENT_SCHEMA = {"profile_id": pl.Utf8, "uid": pl.Utf8, "source": pl.Utf8, "at": pl.Utf8, "channel": pl.Utf8,
                 "type": pl.Utf8, "attributes": pl.Utf8}
 RFM_DAYS = 365
+# The stamp of traits known to be out of date (store.expire_traits): it sorts before every real stamp
+# (an ISO date first), so they are stale under any.
+EXPIRED_STAMP = ""
 _COLUMN = {"event_type": "type", "channel": "channel", "source": "source", "currency": "currency",
            "at": "at", "amount": "amount", "order_id": "order_id"}
 

@@ -395,6 +395,30 @@ def test_an_old_embedded_store_file_gets_the_attributes_column_on_open(tmp_path)
         assert store.customers_frame(["crm:9"], attributes=["tier"])["tier"].to_list() == ["gold"]
 
 
+def test_expired_traits_are_stale_under_every_stamp_and_keep_their_values(store, tmp_path):
+    """expire_traits: the profiles' traits (and those of a profile without any) are stale under the current
+    stamp and found first by the refresh; their values stay until computed again."""
+    from datetime import date
+
+    from idgraph.graph import traits
+    from idgraph.ingest.jobs.traits import stamp_of
+
+    _, _, mapping = run(store, small_project(tmp_path, CRM, traits={"as_of": "2026-03-01"}))
+    current = stamp_of(mapping, date(2026, 3, 1))
+    active = store.active_profiles()
+    before = store.profile_traits(active[1])
+    assert before and not store.traits_stale(current)
+    empty = traits.compute(store.profile_events([]), [], mapping.traits, date(2026, 3, 1))
+    store.write_traits(empty, current, [active[2]])  # no traits at all
+    store.expire_traits([active[2], active[1]])
+    assert store.traits_stale(current) and store.stale_trait_count(current) == 2
+    assert sorted(store.stale_trait_profiles(current, 10)) == sorted([active[1], active[2]])
+    assert store.profile_traits(active[1]) == before and store.profile_traits(active[2]) == {}
+    store.write_traits(traits.compute(store.profile_events(active[1:]), active[1:], mapping.traits,
+                                      date(2026, 3, 1)), current, [])
+    assert not store.traits_stale(current) and store.stale_trait_count(current) == 0
+
+
 def test_stale_traits_are_found_by_stamp_and_counted(store, tmp_path):
     """stale_trait_profiles / stale_trait_count: profiles under another stamp, then those without traits
     (by id), at most `limit`, the same answer twice; retired profiles never."""

@@ -50,14 +50,21 @@ def update_traits(store, mapping: Mapping, touched: Sequence[str] | None, retire
     definitions), up to `chunk` of them (None: the mapping's `traits.refresh_chunk`, else the store's
     default; 0: none) are computed too. Runs inside resolve's transaction."""
     as_of, stamp = _stamp(mapping, today)
+    most = store.traits_per_transaction
     if touched is None:  # a whole resolve wrote every profile: all of them, in its transaction
         profile_ids = store.active_profiles()
-        computed = traits.compute(store.profile_events(None), profile_ids, mapping.traits, as_of)
-        store.write_traits(computed, stamp, list(retired))
-        return TraitSummary(profiles=computed.height, whole=True)
+        if most is None or len(profile_ids) <= most:
+            computed = traits.compute(store.profile_events(None), profile_ids, mapping.traits, as_of)
+            store.write_traits(computed, stamp, list(retired))
+            return TraitSummary(profiles=computed.height, whole=True)
+        return _beyond_one_transaction(store, mapping, profile_ids, most, as_of, stamp, retired, whole=True)
     profile_ids = sorted(set(touched) - set(retired))
+    if most is not None and len(profile_ids) > most:
+        return _beyond_one_transaction(store, mapping, profile_ids, most, as_of, stamp, retired)
     behind = store.traits_stale(stamp)  # three index seeks: on every resolve
     chunk = _chunk(store, mapping, chunk)
+    if most is not None:  # what the touched profiles leave of the transaction
+        chunk = min(chunk, most - len(profile_ids))
     extra = sorted(set(store.stale_trait_profiles(stamp, chunk)) - set(profile_ids)) if behind and chunk else []
     if profile_ids or extra or retired:
         _compute_and_write(store, mapping, [*profile_ids, *extra], as_of, stamp, retired)
@@ -65,8 +72,21 @@ def update_traits(store, mapping: Mapping, touched: Sequence[str] | None, retire
                         stale=store.stale_trait_count(stamp) if behind else 0)
 
 
+def _beyond_one_transaction(store, mapping: Mapping, profile_ids: list[str], most: int, as_of: date, stamp: str,
+                            retired: Sequence[str], whole: bool = False) -> TraitSummary:
+    """More profiles than the store's transaction holds the traits of: the first `most` computed here, the
+    others' traits expired, so that the refresh (`finish_traits`, the service's writer when idle) computes
+    them a chunk per transaction. Until then a reader sees their former traits, marked stale."""
+    now, later = profile_ids[:most], profile_ids[most:]
+    _compute_and_write(store, mapping, now, as_of, stamp, retired)
+    store.expire_traits(later)
+    return TraitSummary(profiles=len(now), whole=whole, stale=store.stale_trait_count(stamp))
+
+
 def _chunk(store, mapping: Mapping, chunk: int | None) -> int:
-    return mapping.traits.chunk_for(store.name) if chunk is None else chunk
+    size = mapping.traits.chunk_for(store.name) if chunk is None else chunk
+    most = store.traits_per_transaction
+    return size if most is None else min(size, most)
 
 
 def _compute_and_write(store, mapping: Mapping, ids: list[str], as_of: date, stamp: str,
