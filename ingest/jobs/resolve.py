@@ -111,7 +111,9 @@ def resolve(store: Store, mapping: Mapping, *, full: bool = False, progress: Pro
                 if attempt == ATTEMPTS - 1:
                     raise
         if stale_traits == "all" and (summary.scope == "none" or summary.traits.stale):
-            rest = finish_traits(store, mapping, progress, between=held.renew)
+            # The CLI's resolve waits for nobody's click: chunks as large as a transaction takes (the
+            # mapping's refresh_chunk is sized for the service's writer, between requests)
+            rest = finish_traits(store, mapping, progress, chunk=store.traits_per_transaction, between=held.renew)
             summary.traits = summary.traits.model_copy(update={
                 "profiles": summary.traits.profiles + rest.profiles,
                 "refreshed": summary.traits.refreshed + rest.refreshed, "stale": rest.stale})
