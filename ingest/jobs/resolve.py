@@ -111,9 +111,10 @@ def resolve(store: Store, mapping: Mapping, *, full: bool = False, progress: Pro
                 if attempt == ATTEMPTS - 1:
                     raise
         if stale_traits == "all" and (summary.scope == "none" or summary.traits.stale):
-            # The CLI's resolve waits for nobody's click: chunks as large as a transaction takes (the
-            # mapping's refresh_chunk is sized for the service's writer, between requests)
-            rest = finish_traits(store, mapping, progress, chunk=store.traits_per_transaction, between=held.renew)
+            # The CLI's resolve waits for nobody's click: unless the mapping sets refresh_chunk, chunks as
+            # large as a transaction takes (the store's default chunk is sized for the service's writer)
+            chunk = mapping.traits.refresh_chunk or store.traits_per_transaction
+            rest = finish_traits(store, mapping, progress, chunk=chunk, between=held.renew)
             summary.traits = summary.traits.model_copy(update={
                 "profiles": summary.traits.profiles + rest.profiles,
                 "refreshed": summary.traits.refreshed + rest.refreshed, "stale": rest.stale})
