@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import gc
 import json
 import os
 import random
@@ -45,6 +44,7 @@ from idgraph.graph.stores import open_store  # noqa: E402
 from idgraph.ingest.jobs.resolve import resolve  # noqa: E402
 from idgraph.ingest.mapping import load_mapping  # noqa: E402
 from idgraph.queries.profile import profiles_of_records  # noqa: E402
+from idgraph.service.pauses import freeze_what_start_made  # noqa: E402
 
 TOKEN = "bench-write-token"
 
@@ -369,8 +369,7 @@ def main(argv: list[str] | None = None) -> int:
     people = person_of(args.customers - 1) + 1
     # The client's own full collections (50 ms walking what its imports made) would be timed as the
     # server's latency: what was made so far lives to the end, so the collector is told to leave it.
-    gc.collect()
-    gc.freeze()
+    freeze_what_start_made()
     errors = 0
     acked: list[str] = []
     try:
