@@ -27,7 +27,7 @@ from idgraph.graph.errors import ErasedMeanwhile, NotFoundError, StoreError
 from idgraph.graph.record_frames import customer_frame, interaction_frame
 from idgraph.graph.records import CustomerRow, InteractionRow, LinkRow, WriteCounts
 from idgraph.graph.profile_view import assemble as assemble_profile_view
-from idgraph.graph.sqlite_frames import read_frame
+from idgraph.graph.sqlite_frames import read_frame, write_frame
 from idgraph.graph.sqlite_households import SQLiteHouseholds
 from idgraph.graph.sqlite_reads import reads as _reads
 from idgraph.graph.store import BULK_KINDS, CUSTOMER_COLUMNS, frame_extras
@@ -278,13 +278,12 @@ class SQLiteStore(SQLiteHouseholds):
             new, changed, counts = self._split(db, "customer", frame)
             seq0 = db.execute("SELECT COALESCE(MAX(seq), 0) FROM customer").fetchone()[0]
             stamps = [pl.lit(run_tag).alias("run_tag")]
-            db.executemany(
-                "INSERT INTO customer (uid, " + ", ".join(_CUSTOMER_FIELDS)
-                + ", attributes, run_tag, seq, resolve_seq, link_seq) VALUES ("
-                + ", ".join("?" * (len(_CUSTOMER_FIELDS) + 6)) + ")",
+            write_frame(
+                db, "INSERT INTO customer (uid, " + ", ".join(_CUSTOMER_FIELDS)
+                + ", attributes, run_tag, seq, resolve_seq, link_seq) {rows}",
                 new.select("uid", *_CUSTOMER_FIELDS, "attributes", *stamps,
                            (pl.int_range(pl.len(), dtype=pl.Int64) + seq0 + 1).alias("seq"),
-                           pl.lit(self._seq).alias("resolve_seq"), pl.lit(self._seq).alias("link_seq")).rows(),
+                           pl.lit(self._seq).alias("resolve_seq"), pl.lit(self._seq).alias("link_seq")),
             )
             db.executemany(
                 "UPDATE customer SET " + ", ".join(f"{f} = ?" for f in _CUSTOMER_FIELDS)
@@ -295,13 +294,11 @@ class SQLiteStore(SQLiteHouseholds):
             db.executemany("DELETE FROM customer_identifier WHERE customer_uid = ? AND origin = 'record'",
                            changed.select("uid").rows())
             edges = self._edges(pl.concat([new, changed]).select("uid", "identifiers"))
-            db.executemany("INSERT OR IGNORE INTO identifier (kind, value) VALUES (?, ?)",
-                           edges.select("kind", "value").unique(maintain_order=True).rows())
-            db.executemany(
-                "INSERT INTO customer_identifier (customer_uid, kind, value, origin) VALUES (?, ?, ?, 'record')"
-                " ON CONFLICT DO UPDATE SET origin = 'record'",
-                edges.rows(),
-            )
+            write_frame(db, "INSERT OR IGNORE INTO identifier (kind, value) {rows}",
+                        edges.select("kind", "value").unique(maintain_order=True))
+            write_frame(db, "INSERT INTO customer_identifier (customer_uid, kind, value, origin) {rows}"
+                            " ON CONFLICT DO UPDATE SET origin = 'record'",
+                        edges.select("uid", "kind", "value", pl.lit("record").alias("origin")))
         return counts
 
     def write_interactions(self, rows: Sequence[InteractionRow], run_tag: str) -> WriteCounts:
@@ -312,22 +309,21 @@ class SQLiteStore(SQLiteHouseholds):
             new, changed, counts = self._split(db, "interaction", frame)
             touched = pl.concat([new, changed])
             fields = ("source", "source_id", "at", "channel", "type", "customer_ref", "attributes", "row_hash")
-            db.executemany(
-                "INSERT OR REPLACE INTO interaction (uid, " + ", ".join(fields) + ", run_tag, resolve_seq) VALUES ("
-                + ", ".join("?" * (len(fields) + 3)) + ")",
-                touched.select("uid", *fields, pl.lit(run_tag).alias("run_tag"),
-                               pl.lit(self._seq).alias("resolve_seq")).rows(),
+            write_frame(
+                db, "INSERT OR REPLACE INTO interaction (uid, " + ", ".join(fields) + ", run_tag, resolve_seq) {rows}",
+                touched.select("uid", *fields, pl.lit(run_tag).alias("run_tag"), pl.lit(self._seq).alias("resolve_seq")),
             )
             db.executemany("DELETE FROM interaction_identifier WHERE interaction_uid = ?", changed.select("uid").rows())
             edges = self._edges(touched.select("uid", "customer_ref", "source", "identifiers"))
-            db.executemany("INSERT OR IGNORE INTO identifier (kind, value) VALUES (?, ?)",
-                           edges.select("kind", "value").unique(maintain_order=True).rows())
-            db.executemany("INSERT OR IGNORE INTO interaction_identifier VALUES (?, ?, ?)",
-                           edges.select("uid", "kind", "value").rows())
+            write_frame(db, "INSERT OR IGNORE INTO identifier (kind, value) {rows}",
+                        edges.select("kind", "value").unique(maintain_order=True))
+            write_frame(db, "INSERT OR IGNORE INTO interaction_identifier (interaction_uid, kind, value) {rows}",
+                        edges.select("uid", "kind", "value"))
             # An event that names its customer ties that customer to what the event carries (a login on a
             # device is how the clickstream's anonymous journey finds its person).
             ties = edges.filter(pl.col("customer_ref").is_not_null()).select("customer_ref", "kind", "value", "source")
-            db.executemany("INSERT OR IGNORE INTO customer_identifier VALUES (?, ?, ?, ?)", ties.rows())
+            write_frame(db, "INSERT OR IGNORE INTO customer_identifier (customer_uid, kind, value, origin) {rows}",
+                        ties)
             db.execute(
                 "UPDATE customer SET resolve_seq = ?1, link_seq = ?1 WHERE uid IN (SELECT value FROM json_each(?2))",
                 (self._seq, _jl(ties["customer_ref"].unique().sort().to_list())),
