@@ -187,3 +187,37 @@ levels:
 def test_invalid_comparisons_say_why(levels: list, message: str) -> None:
     with pytest.raises(ValueError, match=message):
         Comparison.model_validate({"name": "x", "column": "first_name", "levels": levels})
+
+
+def test_transposition_scores_only_anagrams_and_finds_what_scoring_every_pair_finds():
+    # Several phones per record (slots): the best OSA and the best Levenshtein over all slot pairs, as the
+    # level always read them, on pairs built to hold transpositions, one-digit edits and strangers.
+    from idgraph.ingest.matcher import levels as lv
+
+    rng = np.random.default_rng(5)
+    base = ["".join(rng.choice(list("0123456789"), 9)) for _ in range(300)]
+
+    def variant(p: str) -> str:
+        i = int(rng.integers(0, len(p) - 1))
+        kind = rng.integers(0, 4)
+        if kind == 0:
+            return p[:i] + p[i + 1] + p[i] + p[i + 2:]  # adjacent swap
+        if kind == 1:
+            return p[:i] + str(rng.integers(0, 10)) + p[i + 1:]  # one digit
+        if kind == 2:
+            return p[::-1]  # an anagram, not one transposition
+        return str(rng.choice(base))
+
+    records = [{"phones": ["+44" + p for p in rng.choice(base, int(rng.integers(0, 3)))]} for _ in range(400)]
+    records += [{"phones": ["+44" + variant(ph[3:]) for ph in r["phones"]]} for r in records]
+    features = FeatureTable(records_frame(records))
+    a = np.concatenate([np.arange(400), rng.integers(0, 800, 3000)])
+    b = np.concatenate([np.arange(400, 800), rng.integers(0, 800, 3000)])
+    ctx = PairContext(features, a, b)
+    rows = np.arange(len(a))
+    feat = "phones.digits"
+    osa = np.nan_to_num(ctx.score(feat, "osa", rows), nan=1e9)
+    lev = np.nan_to_num(ctx.score(feat, "levenshtein", rows), nan=1e9)
+    every_pair = (osa == 1) & (lev == 2)
+    got = lv.TranspositionLevel(transform="digits").evaluate(ctx, "phones", rows)
+    assert every_pair.sum() > 50 and np.array_equal(got, every_pair)

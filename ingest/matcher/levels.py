@@ -319,10 +319,16 @@ class TranspositionLevel(Level):
         return "one transposition"
 
     def evaluate(self, ctx, column, rows):
+        # Best OSA 1 with best Levenshtein 2 needs a slot pair that is one transposition, hence anagrams:
+        # only those rows are scored (random pairs for u are nearly never anagrams).
         feat = f"{column}.{self.transform}" if self.transform else column
-        osa = np.nan_to_num(ctx.score(feat, "osa", rows), nan=1e9)
-        lev = np.nan_to_num(ctx.score(feat, "levenshtein", rows), nan=1e9)
-        return (osa == 1) & (lev == 2)
+        out = np.zeros(len(rows), dtype=bool)
+        maybe = np.flatnonzero(ctx.anagram(feat, rows))
+        if len(maybe):
+            osa = np.nan_to_num(ctx.score_of(feat, "osa", rows[maybe]), nan=1e9)
+            lev = np.nan_to_num(ctx.score_of(feat, "levenshtein", rows[maybe]), nan=1e9)
+            out[maybe] = (osa == 1) & (lev == 2)
+        return out
 
 
 class DayMonthSwappedLevel(Level):

@@ -113,13 +113,13 @@ class PairContext:
             cb = self.feature(name).codes[self.b[rows]]
         else:
             cb = self._translate(other, name)[self.feature(other).codes[self.b[rows]]]
-        out = np.zeros(len(rows), dtype=bool)
-        for i in range(ca.shape[1]):
-            x = ca[:, i]
-            valid = x >= 0
-            for j in range(cb.shape[1]):
-                out |= valid & (x == cb[:, j])
-        return out
+        return _any_slot_equal(ca, cb)
+
+    def anagram(self, name: str, rows: np.ndarray) -> np.ndarray:
+        """Some value of ``name`` on side a has the same characters, in any order, as some value on side
+        b: what any transposition keeps, and a cheap test that leaves out nearly every random pair."""
+        sig = self._cached(("anagram", name), lambda: _anagram_codes(self.feature(name)))
+        return _any_slot_equal(sig[self.a[rows]], sig[self.b[rows]])
 
     def _translate(self, src: str, dst: str) -> np.ndarray:
         """Map codes of feature ``src`` to codes of ``dst`` (same strings), -1 where absent; index -1 -> -2."""
@@ -154,7 +154,13 @@ class PairContext:
         full = self._cached(("between", name_a, name_b, metric), lambda: self._score_all(name_a, metric, name_b))
         return full[rows]
 
-    def _score_all(self, name: str, metric: str, other: str | None = None) -> np.ndarray:
+    def score_of(self, name: str, metric: str, rows: np.ndarray) -> np.ndarray:
+        """``score`` of the given rows only, computed for them and not kept: for a level that first
+        narrows the rows with a cheap test, where scoring every pair would be the cost."""
+        return self._score_all(name, metric, rows=rows)
+
+    def _score_all(self, name: str, metric: str, other: str | None = None,
+                   rows: np.ndarray | None = None) -> np.ndarray:
         if metric in PYTHON_METRICS:
             py, best = PYTHON_METRICS[metric]
             scorer, dtype = None, np.float32
@@ -166,8 +172,9 @@ class PairContext:
             raise ValueError(f"feature {name!r} holds numbers; {metric} needs text")
         vocab, vocab_b = feat.vocab, feat_b.vocab
         worst = -np.inf if best == "max" else np.inf
-        out = np.full(self.n, worst, dtype=np.float64)
-        ca, cb = feat.codes[self.a], feat_b.codes[self.b]
+        a, b = (self.a, self.b) if rows is None else (self.a[rows], self.b[rows])
+        out = np.full(len(a), worst, dtype=np.float64)
+        ca, cb = feat.codes[a], feat_b.codes[b]
         size = np.int64(max(len(vocab), len(vocab_b)))
         for i in range(ca.shape[1]):
             for j in range(cb.shape[1]):
@@ -201,6 +208,25 @@ class PairContext:
         if v is None:
             v = self._cache[key] = build()
         return v
+
+
+def _anagram_codes(feature: Feature) -> np.ndarray:
+    """Per record and slot, a code of the value's sorted characters (-1: no value)."""
+    vocab = feature.vocab
+    if vocab is None:
+        raise ValueError(f"feature {feature.name!r} holds numbers; a transposition needs text")
+    _, of_value = np.unique(np.array(["".join(sorted(v)) for v in vocab], dtype=object), return_inverse=True)
+    return np.append(of_value.astype(np.int32), np.int32(-1))[feature.codes]
+
+
+def _any_slot_equal(ca: np.ndarray, cb: np.ndarray) -> np.ndarray:
+    out = np.zeros(len(ca), dtype=bool)
+    for i in range(ca.shape[1]):
+        x = ca[:, i]
+        valid = x >= 0
+        for j in range(cb.shape[1]):
+            out |= valid & (x == cb[:, j])
+    return out
 
 
 def _distinct(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
