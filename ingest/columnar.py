@@ -220,8 +220,7 @@ class Columnar:
                          .otherwise(pl.lit(None, IDENTIFIER)))
         if not parts:
             return pl.Series("identifiers", [[]] * work.n, dtype=pl.List(IDENTIFIER))
-        return (pl.select(pl.concat_list(parts).list.drop_nulls().list.unique(maintain_order=True)
-                          .alias("identifiers")).to_series().cast(pl.List(IDENTIFIER)))
+        return _lists_of(pl.select(p.alias(f"p{i}") for i, p in enumerate(parts)), work.n)
 
     def _source_id(self, work: "_Work", identifiers: pl.Series) -> pl.Series:
         spec = self.source.id
@@ -315,6 +314,22 @@ class Columnar:
 
         return self._field(work, list(self.source.attributes.values()), one, ["attributes", "attr_repr"],
                            tuple(self.source.attributes))
+
+
+def _lists_of(columns: pl.DataFrame, n: int) -> pl.Series:
+    """Per row, its identifiers from the columns in their order, without nulls or repeats.
+
+    The same as concat_list(...).list.drop_nulls().list.unique(maintain_order=True), which polars runs
+    about 15 times slower on lists of structs (4 s for 450,000 rows of three columns): a fifth of
+    ingest's parsing thread."""
+    long = (columns.with_row_index(ROW).unpivot(index=ROW, value_name="identifiers").drop_nulls("identifiers")
+            .sort(ROW, maintain_order=True)  # stable: the columns' order within each row
+            .unique(subset=[ROW, "identifiers"], keep="first", maintain_order=True)
+            .group_by(ROW, maintain_order=True).agg("identifiers"))
+    every = pl.DataFrame({ROW: pl.int_range(n, eager=True, dtype=pl.UInt32)})
+    return (every.join(long, on=ROW, how="left", maintain_order="left")
+            .select(pl.col("identifiers").fill_null(pl.lit([], dtype=pl.List(IDENTIFIER)))
+                    .cast(pl.List(IDENTIFIER))).to_series())
 
 
 def _fast_times(raw: pl.Series, fmt: str | None) -> tuple[pl.Series, pl.Series]:
