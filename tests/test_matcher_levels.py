@@ -221,3 +221,25 @@ def test_transposition_scores_only_anagrams_and_finds_what_scoring_every_pair_fi
     every_pair = (osa == 1) & (lev == 2)
     got = lv.TranspositionLevel(transform="digits").evaluate(ctx, "phones", rows)
     assert every_pair.sum() > 50 and np.array_equal(got, every_pair)
+
+
+def test_swapped_names_score_the_way_back_only_where_the_way_there_holds_and_find_the_same():
+    from idgraph.ingest.matcher import levels as lv
+
+    rng = np.random.default_rng(11)
+    names = ["mason", "caitlin", "masonh", "catlin", "smith", "anna", "hannah", "lee", "li", "leigh", "jo", "joe"]
+    records = [{"first_name": str(rng.choice(names)), "last_name": str(rng.choice(names))} for _ in range(300)]
+    records += [{}] * 10  # no names at all: NaN either way
+    features = FeatureTable(records_frame(records))
+    a, b = rng.integers(0, len(records), 5000), rng.integers(0, len(records), 5000)
+    rows = np.arange(len(a))
+    level = lv.SwappedLevel(other="last_name", threshold=0.9)
+    for warm in (False, True):  # with the way back already scored for every pair (cached) and without
+        ctx = PairContext(features, a, b)
+        there = np.nan_to_num(ctx.score_between("first_name", "last_name", "jaro_winkler", rows), nan=-1.0)
+        back = np.nan_to_num(ctx.score_between("last_name", "first_name", "jaro_winkler", rows), nan=-1.0)
+        every_pair = (there >= 0.9) & (back >= 0.9)
+        if not warm:
+            ctx.clear()
+        got = level.evaluate(ctx, "first_name", rows[::-1])[::-1]  # rows in another order than the pairs
+        assert every_pair.sum() > 50 and np.array_equal(got, every_pair)

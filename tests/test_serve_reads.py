@@ -135,3 +135,33 @@ def test_what_start_made_is_left_out_of_garbage_collection_in_both_processes(tmp
             assert app.state.writer.facts["gc_frozen"] > 10_000
     finally:
         gc.unfreeze()
+
+
+def test_ingest_checkpoints_in_the_background_while_it_runs_and_leaves_commits_checkpointing(tmp_path, monkeypatch):
+    from idgraph.graph.sqlite_store import _Checkpointer
+    from idgraph.ingest.jobs.ingest import ingest
+    from idgraph.ingest.mapping import load_mapping
+    from tests.helpers import person, small_project
+
+    started: list[_Checkpointer] = []
+    real = _Checkpointer.__init__
+
+    def watched(self, path, interval):
+        real(self, path, interval)
+        started.append(self)
+
+    monkeypatch.setattr(_Checkpointer, "__init__", watched)
+    mapping = load_mapping(small_project(tmp_path, [person(f"C{i}", "ann", f"lee{i}", f"a{i}@x.org")
+                                                    for i in range(50)]))
+    store = _store(tmp_path / "s.db")
+    ingest(store, mapping)
+    assert len(started) == 1 and not started[0].alive()  # it ran during the ingest, and stopped with it
+    assert store.db.execute("PRAGMA wal_autocheckpoint").fetchone()[0] == 1000
+    assert store.customer_count() == 50
+
+    store.checkpoint_in_background(0.02)  # a long-lived one (the service's writer) is left as it is
+    ingest(store, mapping)
+    assert len(started) == 2 and started[1].alive()
+    assert store.db.execute("PRAGMA wal_autocheckpoint").fetchone()[0] == 0
+    store.close()
+    assert not started[1].alive()

@@ -8,6 +8,7 @@ re-ingesting the same file changes nothing.
 
 from __future__ import annotations
 
+import contextlib
 import queue
 import threading
 import time
@@ -83,12 +84,26 @@ def ingest(store: Store, mapping: Mapping, sources: list[str] | None = None, *, 
     `columnar` (the default) reads and normalises a block of rows at a time (ingest/jobs/ingest_blocks.py)
     and writes batches of COLUMNAR_BATCH_SIZE (embedded store); False takes every row through the row builder one at a
     time, in batches of BATCH_SIZE. Both give the same store, quarantine and counts."""
-    from idgraph.ingest.columnar import supported
-    from idgraph.ingest.jobs.ingest_blocks import ingest_source  # it builds on this module
     started, started_at = time.perf_counter(), utc_now()
     run_tag = new_run_tag()
     chosen = [mapping.source(n) for n in sources] if sources else list(mapping.sources)
     chosen.sort(key=lambda s: s.kind is not Kind.customer)
+    # the embedded store copies its write-ahead log on a thread of its own, off the writer's path
+    checkpoints = getattr(store, "checkpoints_in_background", contextlib.nullcontext)
+    with checkpoints():
+        summaries = _ingest_sources(store, mapping, chosen, run_tag, progress, batch_size, columnar)
+    for summary in summaries:
+        summary.stored = summary.new + summary.updated + summary.unchanged
+    done = IngestSummary(run_tag=run_tag, sources=summaries, seconds=round(time.perf_counter() - started, 3),
+                         started_at=started_at)
+    store.record_run(run_tag, "ingest", started_at, done.model_dump(mode="json"))
+    return done
+
+
+def _ingest_sources(store: Store, mapping: Mapping, chosen: list, run_tag: str, progress: Progress,
+                    batch_size: int | None, columnar: bool) -> list[SourceSummary]:
+    from idgraph.ingest.columnar import supported
+    from idgraph.ingest.jobs.ingest_blocks import ingest_source  # it builds on this module
     summaries = []
     writer = BackgroundWriter()
     try:
@@ -108,12 +123,7 @@ def ingest(store: Store, mapping: Mapping, sources: list[str] | None = None, *, 
                                              run_tag, progress, batch_size or BATCH_SIZE, writer))
     finally:
         writer.close()
-    for summary in summaries:
-        summary.stored = summary.new + summary.updated + summary.unchanged
-    done = IngestSummary(run_tag=run_tag, sources=summaries, seconds=round(time.perf_counter() - started, 3),
-                         started_at=started_at)
-    store.record_run(run_tag, "ingest", started_at, done.model_dump(mode="json"))
-    return done
+    return summaries
 
 
 def new_run_tag() -> str:

@@ -235,8 +235,11 @@ class SwappedLevel(Level):
         if self.threshold is None:
             return ctx.any_equal(column, rows, other=self.other) & ctx.any_equal(self.other, rows, other=column)
         there = np.nan_to_num(ctx.score_between(column, self.other, "jaro_winkler", rows), nan=-1.0)
-        back = np.nan_to_num(ctx.score_between(self.other, column, "jaro_winkler", rows), nan=-1.0)
-        return (there >= self.threshold) & (back >= self.threshold)
+        out = there >= self.threshold
+        maybe = np.flatnonzero(out)  # the way back only where the way there holds: few of random pairs
+        back = np.nan_to_num(ctx.score_of(self.other, "jaro_winkler", rows[maybe], other=column), nan=-1.0)
+        out[maybe] = back >= self.threshold
+        return out
 
 
 class EitherWayLevel(Level):

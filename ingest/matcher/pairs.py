@@ -154,10 +154,15 @@ class PairContext:
         full = self._cached(("between", name_a, name_b, metric), lambda: self._score_all(name_a, metric, name_b))
         return full[rows]
 
-    def score_of(self, name: str, metric: str, rows: np.ndarray) -> np.ndarray:
-        """``score`` of the given rows only, computed for them and not kept: for a level that first
-        narrows the rows with a cheap test, where scoring every pair would be the cost."""
-        return self._score_all(name, metric, rows=rows)
+    def score_of(self, name: str, metric: str, rows: np.ndarray, other: str | None = None) -> np.ndarray:
+        """``score`` (``score_between`` with ``other``) of the given rows only: for a level that first
+        narrows the rows with a cheap test, where scoring every pair would be the cost. Taken from the
+        cache when a level scored every pair already; otherwise computed for these rows and not kept."""
+        other = None if other == name else other
+        full = self._cache.get(("score", name, metric) if other is None else ("between", name, other, metric))
+        if full is not None:
+            return full[rows]
+        return self._score_all(name, metric, other, rows=rows)
 
     def _score_all(self, name: str, metric: str, other: str | None = None,
                    rows: np.ndarray | None = None) -> np.ndarray:
