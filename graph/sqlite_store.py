@@ -139,10 +139,12 @@ class SQLiteStore(SQLiteHouseholds):
 
     @contextmanager
     def checkpoints_in_background(self, interval: float = 0.25) -> Iterator[None]:
-        """checkpoint_in_background while the block runs, for one long job (ingest): its writer thread is
-        the slower of its two, and a checkpoint inside its commits stopped it for the copy (2.5 s of 26 at
-        100,000 people). Afterwards SQLite checkpoints inside commits again; what the thread had not
-        copied yet waits for the next such checkpoint."""
+        """checkpoint_in_background while the block runs, for one long job (ingest, link, resolve): a
+        checkpoint inside its commits stopped the job for the copy (ingest's writer thread, the slower of
+        its two: 2.5 s of 26 at 100,000 people; resolve's one large commit: 0.9 s of 15.5). Afterwards
+        SQLite checkpoints inside commits again. The thread's last round, which copies what the block
+        wrote last, runs on its own beside whatever the caller does next; killed with the process, it
+        leaves a valid log for the next commit to copy."""
         if self._checkpointer is not None:  # a long-lived one (the service's) stays as it is
             yield
             return
@@ -150,7 +152,7 @@ class SQLiteStore(SQLiteHouseholds):
         try:
             yield
         finally:
-            self._checkpointer.stop()
+            self._checkpointer.stop(wait=False)
             self._checkpointer = None
             self.db.execute(f"PRAGMA wal_autocheckpoint={_AUTOCHECKPOINT_PAGES}")
 
@@ -1022,17 +1024,26 @@ class _Checkpointer:
         self._thread.start()
 
     def _run(self) -> None:
-        while not self._stopping.wait(self._interval):
-            try:
-                self._db.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
-                self.rounds += 1
-            except sqlite3.Error as exc:  # the next round tries again; the log only grows meanwhile
-                log.warning("the write-ahead log checkpoint failed: %s", exc)
+        try:
+            while not self._stopping.wait(self._interval):
+                self._round()
+            self._round()  # what the last commits wrote: a commit that crossed the threshold meanwhile
+            # would copy it inside the commit, unless this round holds the checkpoint (it then passes)
+        finally:
+            self._db.close()
 
-    def stop(self) -> None:
+    def _round(self) -> None:
+        try:
+            self._db.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
+            self.rounds += 1
+        except sqlite3.Error as exc:  # the next round tries again; the log only grows meanwhile
+            log.warning("the write-ahead log checkpoint failed: %s", exc)
+
+    def stop(self, wait: bool = True) -> None:
+        """Ends the thread after one last round; `wait=False` lets that round run on its own."""
         self._stopping.set()
-        self._thread.join()
-        self._db.close()
+        if wait:
+            self._thread.join()
 
     def alive(self) -> bool:
         return self._thread.is_alive()

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 from pathlib import Path
-from typing import Protocol
+from typing import ContextManager, Protocol
 
 from idgraph.graph.errors import StoreError
 from idgraph.graph.store import Store
@@ -32,3 +33,9 @@ def open_store(mapping: StoreLocation, kind: str | None = None) -> Store:
         raise StoreError(f"unknown store {kind!r}: choose one of {', '.join(STORE_KINDS)}")
     store.init()
     return store
+
+
+def checkpoints_off_the_path(store: Store) -> ContextManager[None]:
+    """For the length of one job: the embedded store copies its write-ahead log on a thread of its own,
+    not inside the job's commits (SQLiteStore.checkpoints_in_background). Neo4j has nothing to do."""
+    return getattr(store, "checkpoints_in_background", contextlib.nullcontext)()

@@ -155,7 +155,9 @@ def test_ingest_checkpoints_in_the_background_while_it_runs_and_leaves_commits_c
                                                     for i in range(50)]))
     store = _store(tmp_path / "s.db")
     ingest(store, mapping)
-    assert len(started) == 1 and not started[0].alive()  # it ran during the ingest, and stopped with it
+    assert len(started) == 1  # it ran during the ingest, and ends with it (after the round under way)
+    started[0]._thread.join(timeout=60)
+    assert not started[0].alive()
     assert store.db.execute("PRAGMA wal_autocheckpoint").fetchone()[0] == 1000
     assert store.customer_count() == 50
 

@@ -8,7 +8,6 @@ re-ingesting the same file changes nothing.
 
 from __future__ import annotations
 
-import contextlib
 import queue
 import threading
 import time
@@ -24,6 +23,7 @@ from pydantic import BaseModel, Field
 from idgraph.graph.errors import SourceError
 from idgraph.graph.records import CustomerRow, InteractionRow, WriteCounts
 from idgraph.graph.store import Store
+from idgraph.graph.stores import checkpoints_off_the_path
 from idgraph.graph.suppression import Suppressor
 from idgraph.ingest import normalise as norm
 from idgraph.ingest.mapping import Kind, Mapping, Source
@@ -88,9 +88,7 @@ def ingest(store: Store, mapping: Mapping, sources: list[str] | None = None, *, 
     run_tag = new_run_tag()
     chosen = [mapping.source(n) for n in sources] if sources else list(mapping.sources)
     chosen.sort(key=lambda s: s.kind is not Kind.customer)
-    # the embedded store copies its write-ahead log on a thread of its own, off the writer's path
-    checkpoints = getattr(store, "checkpoints_in_background", contextlib.nullcontext)
-    with checkpoints():
+    with checkpoints_off_the_path(store):
         summaries = _ingest_sources(store, mapping, chosen, run_tag, progress, batch_size, columnar)
     for summary in summaries:
         summary.stored = summary.new + summary.updated + summary.unchanged

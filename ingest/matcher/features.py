@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Callable
 
 import jellyfish
@@ -42,8 +43,15 @@ class Feature:
         return self.codes.shape[1]
 
     def present(self) -> np.ndarray:
-        """Records that hold at least one value."""
-        return (self.codes >= 0).any(axis=1)
+        """Records that hold at least one value (read-only: kept for the feature's life, since every
+        comparison's null level asks again, over every record, for each set of pairs)."""
+        return self._present
+
+    @cached_property
+    def _present(self) -> np.ndarray:
+        held = (self.codes >= 0).any(axis=1)
+        held.flags.writeable = False
+        return held
 
     def value(self, code: int) -> str:
         if code < 0:
