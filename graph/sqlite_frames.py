@@ -45,7 +45,9 @@ def write_frame(db: sqlite3.Connection, statement: str, frame: pl.DataFrame) -> 
     Values keep their SQLite types: text stays text, integers integers, nulls null."""
     if frame.height == 0:
         return
-    if _holds_nul(frame):  # SQLite's JSON functions end a string at U+0000; executemany keeps it
+    if _holds_nul(frame) or not all(t == pl.String or t == pl.Null or t.is_integer() for t in frame.dtypes):
+        # SQLite's JSON functions end a string at U+0000, and JSON would write dates, booleans and floats
+        # otherwise than sqlite3 binds them: such frames take executemany
         db.executemany(statement.format(rows="VALUES (" + ", ".join("?" * frame.width) + ")"), frame.rows())
         return
     columns = ", ".join(f"value ->> {_quoted(name)}" for name in frame.columns)

@@ -55,3 +55,12 @@ def test_text_holding_nul_is_stored_whole():
     db = _db()
     write_frame(db, "INSERT INTO t (k, name, n) {rows}", pl.DataFrame([("a", "x\x00y", 1)], schema=SCHEMA, orient="row"))
     assert db.execute("SELECT name, length(CAST(name AS BLOB)) FROM t").fetchone() == ("x\x00y", 3)
+
+
+def test_columns_json_would_write_otherwise_are_bound_as_executemany_binds_them():
+    frame = pl.DataFrame({"k": ["a"], "name": [True], "n": [1.1]})
+    by_json, by_rows = _db(), _db()
+    write_frame(by_json, "INSERT INTO t (k, name, n) {rows}", frame)
+    by_rows.executemany("INSERT INTO t (k, name, n) VALUES (?, ?, ?)", frame.rows())
+    query = "SELECT k, name, typeof(name), n, typeof(n) FROM t"
+    assert by_json.execute(query).fetchall() == by_rows.execute(query).fetchall()
