@@ -69,6 +69,7 @@ class SQLiteStore(SQLiteHouseholds):
         self._seq: int | None = None  # the change sequence of the open write transaction
         self._after_commit: list[Callable[[], None]] = []
         self._checkpointer: _Checkpointer | None = None
+        self._finishing: list[_Checkpointer] = []  # ended with a job's block, finishing their last round
         try:
             if not self.path.parent.exists():
                 raise StoreError(f"{self.path}: the folder for the store does not exist")
@@ -143,8 +144,8 @@ class SQLiteStore(SQLiteHouseholds):
         checkpoint inside its commits stopped the job for the copy (ingest's writer thread, the slower of
         its two: 2.5 s of 26 at 100,000 people; resolve's one large commit: 0.9 s of 15.5). Afterwards
         SQLite checkpoints inside commits again. The thread's last round, which copies what the block
-        wrote last, runs on its own beside whatever the caller does next; killed with the process, it
-        leaves a valid log for the next commit to copy."""
+        wrote last, runs on its own beside whatever the caller does next; close() waits for it (killed
+        with the process, it leaves a valid log beside the file for the next commit to copy)."""
         if self._checkpointer is not None:  # a long-lived one (the service's) stays as it is
             yield
             return
@@ -153,10 +154,16 @@ class SQLiteStore(SQLiteHouseholds):
             yield
         finally:
             self._checkpointer.stop(wait=False)
+            self._finishing = [c for c in self._finishing if c.alive()] + [self._checkpointer]
             self._checkpointer = None
             self.db.execute(f"PRAGMA wal_autocheckpoint={_AUTOCHECKPOINT_PAGES}")
 
     def close(self) -> None:
+        # Their connections end first, so that this one is the last and SQLite copies the whole log into
+        # the file and removes it: the file alone is then the store (a copy of it is whole).
+        for finishing in self._finishing:
+            finishing.stop()
+        self._finishing.clear()
         if self._checkpointer is not None:
             self._checkpointer.stop()
             self._checkpointer = None

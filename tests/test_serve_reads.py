@@ -167,3 +167,38 @@ def test_ingest_checkpoints_in_the_background_while_it_runs_and_leaves_commits_c
     assert store.db.execute("PRAGMA wal_autocheckpoint").fetchone()[0] == 0
     store.close()
     assert not started[1].alive()
+
+
+def test_after_jobs_that_checkpoint_in_the_background_the_closed_store_file_alone_is_whole(tmp_path, monkeypatch):
+    """The job's checkpointer finishes its last round on its own; close() waits for it, so the store's own
+    connection is the last and SQLite copies the whole log into the file: a copy of the file alone (what
+    people back up) opens whole."""
+    from idgraph.graph.sqlite_store import _Checkpointer
+    from idgraph.ingest.jobs.ingest import ingest
+    from idgraph.ingest.jobs.link import link
+    from idgraph.ingest.jobs.resolve import resolve
+    from idgraph.ingest.mapping import load_mapping
+    from tests.helpers import person, small_project
+
+    mapping = load_mapping(small_project(tmp_path, [person(f"C{i}", "ann", f"lee{i}", f"a{i}@x.org", dob="1980-01-02")
+                                                    for i in range(300)]))
+    real_round = _Checkpointer._round
+
+    def slow_last_round(self):  # the last round still running when the caller closes the store
+        if self._stopping.is_set():
+            time.sleep(0.5)
+        real_round(self)
+
+    monkeypatch.setattr(_Checkpointer, "_round", slow_last_round)
+    store = _store(mapping.store_path())
+    ingest(store, mapping)
+    link(store, mapping)
+    resolve(store, mapping)
+    store.close()
+    wal = mapping.store_path().with_name(mapping.store_path().name + "-wal")
+    assert not wal.exists() or wal.stat().st_size == 0
+    shutil.copy(mapping.store_path(), tmp_path / "copy.db")
+    copy = sqlite3.connect(tmp_path / "copy.db")
+    assert copy.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+    assert copy.execute("SELECT COUNT(*) FROM customer WHERE profile_id IS NOT NULL").fetchone() == (300,)
+    copy.close()
