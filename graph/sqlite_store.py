@@ -35,6 +35,12 @@ from idgraph.graph.store import BULK_KINDS, CUSTOMER_COLUMNS, frame_extras
 T = TypeVar("T")
 log = logging.getLogger("idgraph.store")
 _AUTOCHECKPOINT_PAGES = 1000  # SQLite's default, restored after checkpoints_in_background
+# With the background checkpointer, a commit still checkpoints once the log passes this many pages
+# (256 MiB). PASSIVE rounds beside a writer that keeps appending never finish, so SQLite never starts
+# the log over: in an ingest of a million records it grew past 3 GB. A commit's own checkpoint runs
+# while nothing else writes, finishes, and lets the next transaction start the log over; the thread has
+# copied most of it by then.
+WAL_BOUND_PAGES = 65536
 
 _SCHEMA = files("idgraph.graph").joinpath("sqlite_schema.sql").read_text(encoding="utf-8")
 
@@ -135,15 +141,15 @@ class SQLiteStore(SQLiteHouseholds):
         thousands of pages, and the checkpoint was three quarters of its commits' time. The checkpoint
         is PASSIVE: it waits for no reader and no writer, and copies what they do not hold."""
         if self._checkpointer is None:
-            self.db.execute("PRAGMA wal_autocheckpoint=0")
+            self.db.execute(f"PRAGMA wal_autocheckpoint={WAL_BOUND_PAGES}")
             self._checkpointer = _Checkpointer(self.path, interval)
 
     @contextmanager
     def checkpoints_in_background(self, interval: float = 0.25) -> Iterator[None]:
-        """checkpoint_in_background while the block runs, for one long job (ingest, link, resolve): a
-        checkpoint inside its commits stopped the job for the copy (ingest's writer thread, the slower of
-        its two: 2.5 s of 26 at 100,000 people; resolve's one large commit: 0.9 s of 15.5). Afterwards
-        SQLite checkpoints inside commits again. The thread's last round, which copies what the block
+        """checkpoint_in_background while the block runs, for ingest: a checkpoint inside its commits
+        stopped its writer thread, the slower of its two, for the copy (2.5 s of 26 at 100,000 people).
+        Link and resolve do not: with it (and before WAL_BOUND_PAGES), the log grew past 8 GB during
+        link at a million records, whose reads search the log's index on every page. Afterwards SQLite checkpoints inside commits again. The thread's last round, which copies what the block
         wrote last, runs on its own beside whatever the caller does next; close() waits for it (killed
         with the process, it leaves a valid log beside the file for the next commit to copy)."""
         if self._checkpointer is not None:  # a long-lived one (the service's) stays as it is

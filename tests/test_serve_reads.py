@@ -9,7 +9,7 @@ import threading
 import time
 
 from idgraph.graph.records import CustomerRow
-from idgraph.graph.sqlite_store import SQLiteStore
+from idgraph.graph.sqlite_store import WAL_BOUND_PAGES, SQLiteStore
 from idgraph.service.reads import Commits, Reads
 
 
@@ -64,7 +64,8 @@ def test_reads_borrow_from_a_pool_as_many_stores_as_ran_at_once_not_one_per_thre
 def test_the_writer_checkpoints_in_the_background_and_stops_with_its_store(tmp_path):
     store = _store(tmp_path / "s.db")
     store.checkpoint_in_background(0.02)
-    assert store.db.execute("PRAGMA wal_autocheckpoint").fetchone()[0] == 0  # commits no longer checkpoint
+    # commits checkpoint only past the bound (256 MiB), which these writes do not reach
+    assert store.db.execute("PRAGMA wal_autocheckpoint").fetchone()[0] == WAL_BOUND_PAGES
     store.write_customers(_rows(200), "t")
     checkpointer = store._checkpointer
     seen = checkpointer.rounds
@@ -164,7 +165,7 @@ def test_ingest_checkpoints_in_the_background_while_it_runs_and_leaves_commits_c
     store.checkpoint_in_background(0.02)  # a long-lived one (the service's writer) is left as it is
     ingest(store, mapping)
     assert len(started) == 2 and started[1].alive()
-    assert store.db.execute("PRAGMA wal_autocheckpoint").fetchone()[0] == 0
+    assert store.db.execute("PRAGMA wal_autocheckpoint").fetchone()[0] == WAL_BOUND_PAGES
     store.close()
     assert not started[1].alive()
 
@@ -202,3 +203,19 @@ def test_after_jobs_that_checkpoint_in_the_background_the_closed_store_file_alon
     assert copy.execute("PRAGMA integrity_check").fetchone() == ("ok",)
     assert copy.execute("SELECT COUNT(*) FROM customer WHERE profile_id IS NOT NULL").fetchone() == (300,)
     copy.close()
+
+
+def test_beside_a_writer_that_keeps_appending_the_log_stays_within_its_bound(tmp_path, monkeypatch):
+    """PASSIVE rounds beside a writer that never pauses do not finish, and SQLite never starts the log
+    over; a commit past the bound checkpoints itself, and the log starts over."""
+    import idgraph.graph.sqlite_store as sqlite_store
+
+    monkeypatch.setattr(sqlite_store, "WAL_BOUND_PAGES", 64)  # 256 KiB
+    store = _store(tmp_path / "s.db")
+    store.checkpoint_in_background(0.001)
+    wal, largest = tmp_path / "s.db-wal", 0
+    for i in range(40):
+        store.write_customers(_rows(1000, start=i * 1000), "t")
+        largest = max(largest, wal.stat().st_size)
+    store.close()
+    assert largest < 4 << 20, largest

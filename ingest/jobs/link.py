@@ -31,7 +31,6 @@ from idgraph.graph import hooks, work
 from idgraph.graph.errors import ErasedMeanwhile
 from idgraph.graph.records import LinkRow
 from idgraph.graph.store import Store
-from idgraph.graph.stores import checkpoints_off_the_path
 from idgraph.ingest.mapping import Mapping
 from idgraph.ingest.matcher import (
     FeatureTable,
@@ -105,7 +104,7 @@ def link(
     """Score candidate pairs and replace the probabilistic links and the review queue they touch. Waits up
     to `wait` seconds for another link run to finish, then stops with work.Busy. A run that linked
     something is kept in the store's run log (job "link", see `run_log_entry`)."""
-    with checkpoints_off_the_path(store), work.lease(store, "link", wait=wait):
+    with work.lease(store, "link", wait=wait):
         for attempt in range(3):
             try:
                 return _link(store, mapping, full, model_path, progress or silent, retrain)

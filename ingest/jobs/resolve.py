@@ -41,7 +41,6 @@ from idgraph.graph.errors import ErasedMeanwhile
 from idgraph.graph.golden import GOLDEN_FIELDS, golden_records
 from idgraph.graph.judgements import separate
 from idgraph.graph.store import Store
-from idgraph.graph.stores import checkpoints_off_the_path
 from idgraph.ingest.mapping import Mapping
 from idgraph.ingest.jobs.progress import Progress, silent
 
@@ -103,8 +102,7 @@ def resolve(store: Store, mapping: Mapping, *, full: bool = False, progress: Pro
     resolution's transaction; "none" only the profiles the resolution touched (the service's writes, whose
     writer refreshes the rest while idle)."""
     started = time.perf_counter()
-    # the lease is given back inside: its commit would otherwise copy the whole log
-    with checkpoints_off_the_path(store), work.lease(store, "resolve", wait=wait) as held:
+    with work.lease(store, "resolve", wait=wait) as held:
         for attempt in range(ATTEMPTS):
             try:
                 summary = _resolve(store, mapping, full, progress, by, held, stale_traits != "none")
