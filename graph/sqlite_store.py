@@ -139,7 +139,8 @@ class SQLiteStore(SQLiteHouseholds):
         instead of inside whichever commit crosses SQLite's threshold (1,000 pages). For a long-lived
         writer that answers people (the service's): at a million records a batch of 1,000 rows dirties
         thousands of pages, and the checkpoint was three quarters of its commits' time. The checkpoint
-        is PASSIVE: it waits for no reader and no writer, and copies what they do not hold."""
+        is PASSIVE: it waits for no reader and no writer, and copies what they do not hold. Commits
+        still checkpoint past WAL_BOUND_PAGES, so that the log is started over."""
         if self._checkpointer is None:
             self.db.execute(f"PRAGMA wal_autocheckpoint={WAL_BOUND_PAGES}")
             self._checkpointer = _Checkpointer(self.path, interval)
@@ -149,9 +150,10 @@ class SQLiteStore(SQLiteHouseholds):
         """checkpoint_in_background while the block runs, for ingest: a checkpoint inside its commits
         stopped its writer thread, the slower of its two, for the copy (2.5 s of 26 at 100,000 people).
         Link and resolve do not: with it (and before WAL_BOUND_PAGES), the log grew past 8 GB during
-        link at a million records, whose reads search the log's index on every page. Afterwards SQLite checkpoints inside commits again. The thread's last round, which copies what the block
-        wrote last, runs on its own beside whatever the caller does next; close() waits for it (killed
-        with the process, it leaves a valid log beside the file for the next commit to copy)."""
+        link at a million records, whose reads search the log's index on every page. Afterwards SQLite
+        checkpoints inside commits again. The thread's last round, which copies what the block wrote
+        last, runs on its own beside whatever the caller does next; close() waits for it (killed with
+        the process, it leaves a valid log beside the file for the next commit to copy)."""
         if self._checkpointer is not None:  # a long-lived one (the service's) stays as it is
             yield
             return
@@ -343,7 +345,8 @@ class SQLiteStore(SQLiteHouseholds):
             touched = pl.concat([new, changed])
             fields = ("source", "source_id", "at", "channel", "type", "customer_ref", "attributes", "row_hash")
             write_frame(
-                db, "INSERT OR REPLACE INTO interaction (uid, " + ", ".join(fields) + ", run_tag, resolve_seq) {rows}",
+                db,
+                "INSERT OR REPLACE INTO interaction (uid, " + ", ".join(fields) + ", run_tag, resolve_seq) {rows}",
                 touched.select("uid", *fields, pl.lit(run_tag).alias("run_tag"), pl.lit(self._seq).alias("resolve_seq")),
             )
             db.executemany("DELETE FROM interaction_identifier WHERE interaction_uid = ?", changed.select("uid").rows())
