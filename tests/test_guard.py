@@ -148,3 +148,35 @@ def test_rule_judge_reason_names_both_fields():
     probability, why = RuleJudge(members(("tom", "2001-04-04"), ("lucy", "2003-09-09")))(pairs)
     assert probability.tolist() == [0.0]
     assert "first names (tom / lucy)" in why[0]
+
+
+class _NoReads:
+    """A store that must not be read: the judge takes the frame it was given."""
+
+    def __init__(self, frame: pl.DataFrame | None = None):
+        self.frame, self.asked = frame, []
+
+    def customers_frame(self, uids=None, **_):
+        if self.frame is None:
+            raise AssertionError("read the store although the caller's frame held every holder")
+        self.asked.append(uids)
+        return self.frame.filter(pl.col("uid").is_in(uids))
+
+
+def test_the_judge_takes_a_frame_the_caller_read_when_it_holds_every_holder_else_reads_them():
+    from types import SimpleNamespace
+
+    from idgraph.ingest.jobs.guard import judge_for
+
+    people = [("tom", "2001-04-04"), ("lucy", "2003-09-09"), ("tom", "2001-04-04")]
+    frame = records_frame([{"uid": f"crm:{i}", "first_name": f, "last_name": "x", "dob": d}
+                           for i, (f, d) in enumerate(people)])
+    mapping = SimpleNamespace(frame_columns=lambda: {}, guard=SimpleNamespace(min_probability=0.5))
+    found = members(*people[:2])
+    given = judge_for(_NoReads(), mapping, model(), found, read=frame)  # holds crm:0 and crm:1, and more
+    store = _NoReads(frame)
+    read = judge_for(store, mapping, model(), found, read=frame.filter(pl.col("uid") != "crm:1"))
+    assert store.asked == [["crm:0", "crm:1"]]  # crm:1 was missing from the caller's frame
+    assert given.frame["uid"].to_list() == read.frame["uid"].to_list() == ["crm:0", "crm:1"]
+    pairs = holder_pairs(found, 10)
+    assert given(pairs)[0].tolist() == read(pairs)[0].tolist() and given(pairs)[0][0] < 0.5

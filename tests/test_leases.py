@@ -128,6 +128,32 @@ def test_a_store_file_with_boolean_marks_is_migrated(tmp_path):
         assert store.marks()["sequence"] == 2
 
 
+def test_a_new_store_file_has_16_kib_pages_and_an_older_one_keeps_its_own(tmp_path):
+    import sqlite3
+
+    from idgraph.graph.records import CustomerRow
+    from idgraph.graph.sqlite_store import PAGE_SIZE, SQLiteStore
+    from tests.helpers import to_resolve
+
+    ann = [CustomerRow(uid="crm:1", source="crm", source_id="1", first_name="Ann", row_hash="h1",
+                       identifiers=[("email", "ann@mailbox.co.uk")])]
+
+    with SQLiteStore(tmp_path / "new.db") as store:
+        store.init()
+        store.write_customers(ann, "t")
+        assert store.db.execute("PRAGMA page_size").fetchone() == (PAGE_SIZE,) == (16384,)
+    old = sqlite3.connect(tmp_path / "old.db")
+    old.execute("PRAGMA journal_mode=WAL")
+    old.execute("CREATE TABLE made_before (x)")
+    old.close()
+    with SQLiteStore(tmp_path / "old.db") as store:
+        store.init()
+        store.write_customers(ann, "t")
+        assert store.db.execute("PRAGMA page_size").fetchone() == (4096,)
+        assert store.db.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+        assert to_resolve(store) == ["crm:1"]
+
+
 def test_a_graph_with_boolean_marks_is_migrated(neo4j_clean):
     from idgraph.graph.neo4j_store import Neo4jStore
     from tests.helpers import to_link, to_resolve

@@ -83,3 +83,21 @@ def test_weigh_people_says_which_fields_spoke_against():
     assert (weighed.probability[:3] > 0.9).all() and (weighed.probability[3:] < 0.1).all()
     assert weighed.against[0] == []
     assert weighed.against[3][:3] == ["first_name else", "last_name else", "dob else"]
+
+
+def test_weigh_people_compares_only_the_fields_its_weights_name(monkeypatch):
+    """The identifiers the holders share are not compared: the weights never read them (guard and
+    strangers check alike), and an identifier comparison over every holder pair is time for nothing."""
+    import idgraph.ingest.matcher.co_holders as co_holders_module
+
+    built = model()
+    features, a, b = co_holders(3, 3)
+    built.co_holder = estimate_co_holders(built, *co_holders(500, 500), LISTS, HOME)
+    compared: list[list[str]] = []
+    real = co_holders_module.compute_gamma
+    monkeypatch.setattr(co_holders_module, "compute_gamma",
+                        lambda ctx, comps: compared.append([c.name for c in comps]) or real(ctx, comps))
+    weighed = weigh_people(built, features, a, b)
+    assert compared == [sorted(built.co_holder.weight, key=[c.name for c in built.comparisons].index)]
+    assert "email" not in compared[0] and "email" in [c.name for c in built.comparisons]
+    assert weighed.against[3][:3] == ["first_name else", "last_name else", "dob else"]

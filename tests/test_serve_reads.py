@@ -210,7 +210,7 @@ def test_beside_a_writer_that_keeps_appending_the_log_stays_within_its_bound(tmp
     over; a commit past the bound checkpoints itself, and the log starts over."""
     import idgraph.graph.sqlite_store as sqlite_store
 
-    monkeypatch.setattr(sqlite_store, "WAL_BOUND_PAGES", 64)  # 256 KiB
+    monkeypatch.setattr(sqlite_store, "WAL_BOUND_PAGES", 16)  # 256 KiB of 16 KiB pages
     store = _store(tmp_path / "s.db")
     store.checkpoint_in_background(0.001)
     wal, largest = tmp_path / "s.db-wal", 0

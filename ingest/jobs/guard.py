@@ -19,13 +19,19 @@ from idgraph.ingest.mapping import Mapping
 from idgraph.ingest.matcher import Model
 
 
-def judge_for(store: Store, mapping: Mapping, model: Model | None, members: pl.DataFrame) -> guard.Judge | None:
-    """The model's judge when it can weigh people (trained on enough records, with co-holder weights)."""
+def judge_for(store: Store, mapping: Mapping, model: Model | None, members: pl.DataFrame,
+              read: pl.DataFrame | None = None) -> guard.Judge | None:
+    """The model's judge when it can weigh people (trained on enough records, with co-holder weights).
+    ``read``: a customers frame the caller has just read (the link job's, every record), taken instead of
+    reading the holders again when it has them all."""
     if model is None or model.prior.records < MIN_RECORDS or model.co_holder is None:
         return None
-    uids = members["uid"].unique().sort().to_list()
-    frame = without_identifiers(store.customers_frame(uids, **mapping.frame_columns()))
-    return guard.ModelJudge(model, frame, mapping.guard.min_probability)
+    uids = members["uid"].unique().sort()
+    if read is not None and uids.is_in(read["uid"].implode()).all():
+        frame = read.filter(pl.col("uid").is_in(uids.implode()))
+    else:
+        frame = store.customers_frame(uids.to_list(), **mapping.frame_columns())
+    return guard.ModelJudge(model, without_identifiers(frame), mapping.guard.min_probability)
 
 
 def unguarded(store: Store) -> list[str]:
@@ -40,15 +46,17 @@ def unguarded(store: Store) -> list[str]:
     return list(store.changed("link", after))
 
 
-def run_guard(store: Store, mapping: Mapping, dirty: Sequence[str] | None, model: Model | None) -> int:
+def run_guard(store: Store, mapping: Mapping, dirty: Sequence[str] | None, model: Model | None,
+              read: pl.DataFrame | None = None) -> int:
     """Re-judge the identifiers the changed customers touch (all when ``dirty`` is None); returns how
     many identifiers flipped. The verdicts are written only if nobody was erased since they were read
-    (a reason names the records it judged): else ErasedMeanwhile, and the caller runs again."""
+    (a reason names the records it judged): else ErasedMeanwhile, and the caller runs again. ``read``:
+    as for ``judge_for``."""
     read_at = work.sequence(store)
     members = store.identifier_members(None if dirty is None else list(dirty))
     if members.is_empty():
         return 0
-    judge = judge_for(store, mapping, model, members) if mapping.guard.check_conflicts else None
+    judge = judge_for(store, mapping, model, members, read) if mapping.guard.check_conflicts else None
     verdict = guard.evaluate(members, mapping.guard.max_customers, mapping.guard.check_conflicts, judge,
                              mapping.guard.min_probability)
     flips = verdict.filter(pl.col("shared") != pl.col("was_shared"))

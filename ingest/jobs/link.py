@@ -155,7 +155,9 @@ def _link(store: Store, mapping: Mapping, full: bool, model_path: Path | None, p
 
     with progress.step("guard shared identifiers"):
         # a new model judges every identifier afresh; otherwise those the new records touch
-        shared = run_guard(store, mapping, None if trained else to_link, model)
+        # The frame read for training, when there was one: the guard weighs holders on their fields,
+        # which its verdicts do not change (a record changed since is stamped, and linked next run).
+        shared = run_guard(store, mapping, None if trained else to_link, model, frame)
     read_at = work.sequence(store)
     if to_link is not None and shared:
         to_link = store.changed("link", after)  # records whose identifiers the guard just changed, too
@@ -272,7 +274,7 @@ def train_model(
         model = model_file.train_on(store, mapping, frame, settings)
     model.save(path)
     with progress.step("guard shared identifiers"):
-        run_guard(store, mapping, None, model)
+        run_guard(store, mapping, None, model, frame)
     return model, path
 
 

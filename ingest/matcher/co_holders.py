@@ -134,7 +134,8 @@ def weigh_people(model: Model, features: FeatureTable, a: np.ndarray, b: np.ndar
     co = model.co_holder
     if co is None or not co.weight or not len(a):
         return PeopleWeights(np.ones(len(a)), np.zeros(len(a), dtype=bool), [[] for _ in range(len(a))])
-    definitions = model.definitions()
+    # Only the comparisons the co-holder weights name (a person's fields, not the identifiers they hold)
+    definitions = [c for c in model.definitions() if c.name in co.weight]
     gamma = compute_gamma(PairContext(features, a, b), definitions)
     names = [c.name for c in definitions]
     levels = np.zeros(gamma.shape, dtype=np.float64)
@@ -149,7 +150,8 @@ def weigh_people(model: Model, features: FeatureTable, a: np.ndarray, b: np.ndar
     for j in used:
         disagrees |= gamma[:, j] == len(definitions[j].levels) - 1
     different = (probability < below) & disagrees
-    labels = {j: [lv.label for lv in model.comparisons[j].levels] for j in used}
+    by_name = {c.name: c for c in model.comparisons}
+    labels = {j: [lv.label for lv in by_name[names[j]].levels] for j in used}
     against: list[list[str]] = [[] for _ in range(len(a))]
     for k in np.flatnonzero(different):
         against[k] = [f"{names[j]} {labels[j][gamma[k, j]]}" for j in used if gamma[k, j] != 0 and levels[k, j] < 0]
