@@ -614,8 +614,11 @@ class SQLiteStore(SQLiteHouseholds):
             # that sets status rewrites its entry in the profile_status index even when the value is the
             # same, a page dirtied per profile. The upsert then writes the new ones and those whose status
             # changes, and passes over the rows the first statement wrote.
+            # A profile minted by this resolution (is_new) has no row to update yet: a first resolve at
+            # 100,000 people probed 100,000 ids for nothing (0.4 s).
+            known = profiles.filter(~pl.col("is_new")) if "is_new" in profiles.columns else profiles
             db.executemany(f"UPDATE profile SET {fields} WHERE profile_id = ? AND status = ?",
-                           profiles.select("updated_at", *_PROFILE_FIELDS, "profile_id", "status").iter_rows())
+                           known.select("updated_at", *_PROFILE_FIELDS, "profile_id", "status").iter_rows())
             db.executemany(
                 f"INSERT INTO profile ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))}) "
                 "ON CONFLICT(profile_id) DO UPDATE SET status = excluded.status, merged_into = NULL, "
