@@ -6,6 +6,7 @@ import csv
 import json
 from pathlib import Path
 
+import numpy as np
 import yaml
 
 CRM_COLUMNS = ["id", "first", "last", "email", "phone", "dob", "postcode", "updated"]
@@ -115,3 +116,29 @@ def to_resolve(store) -> list[str]:
 def linked_up_to_now(store) -> None:
     """Advance the link job's watermark to the store's sequence, as a link run that read everything does."""
     store.advance_watermark("link", store.marks()["sequence"])
+
+
+def matcher_people(people: int = 600, seed: int = 5) -> list[dict]:
+    """Records for matcher tests: a CRM record per person, a loyalty card for every other one with a
+    nickname or a swapped date now and then."""
+    rng = np.random.default_rng(seed)
+    firsts = ["james", "mary", "robert", "patricia", "john", "jennifer", "michael", "linda", "david", "susan"]
+    lasts = ["smith", "jones", "taylor", "brown", "wilson", "evans", "thomas", "roberts", "khan", "lewis",
+             "walker", "wright", "hughes", "green", "hall", "wood", "harris", "clarke", "cooper", "king"]
+    rows = []
+    for i in range(people):
+        first, last = rng.choice(firsts), rng.choice(lasts)
+        dob = f"{rng.integers(1940, 2005)}-{rng.integers(1, 13):02d}-{rng.integers(1, 29):02d}"
+        person = {
+            "first_name": first, "last_name": last, "dob": dob, "postcode": f"AB{i % 90} {i % 9}XY",
+            "address": f"{i} high st", "emails": [f"{first}.{last}{i}@mail.com"], "phones": [f"+4477009{i:05d}"],
+        }
+        rows.append({**person, "uid": f"crm:{i}"})
+        if i % 2 == 0:  # a loyalty card for every other person, with a nickname or typo now and then
+            card = {**person, "uid": f"loyalty:{i}", "address": None, "emails": []}
+            if i % 6 == 0:
+                card["first_name"] = {"robert": "bob", "james": "jim", "susan": "sue"}.get(first, first)
+            if i % 10 == 0:
+                card["dob"] = f"{dob[:4]}-{dob[8:10]}-{dob[5:7]}"
+            rows.append(card)
+    return rows

@@ -89,3 +89,21 @@ def test_resolve_full_judges_everything(store, tmp_path, guard_calls):
     link(store, mapping)
     resolve(store, mapping, full=True)
     assert guard_calls == [None]
+
+
+def test_a_link_run_that_trains_reads_the_holders_of_identifiers_once_for_training_and_guard(
+        store, tmp_path, monkeypatch):
+    mapping = load_mapping(small_project(tmp_path, FIRST + LATER))
+    ingest(store, mapping)
+    asked = []
+    real = store.identifier_members
+
+    def counting(uids=None):
+        asked.append(uids)
+        return real(uids)
+
+    monkeypatch.setattr(store, "identifier_members", counting)
+    summary = link(store, mapping)
+    assert summary.model_trained
+    assert asked == [None]  # read once, every identifier, and weighed by both
+    assert _shared(store) == {"+441632960001": True, "+441632960002": True}

@@ -25,6 +25,7 @@ from idgraph.ingest.matcher import (
     train,
 )
 from idgraph.ingest.matcher.model import ModelError
+from tests.helpers import matcher_people
 
 
 def test_default_settings_round_trip() -> None:
@@ -81,33 +82,9 @@ def test_classify_thresholds() -> None:
     assert classify(p, upper=0.995, lower=0.8).tolist() == [0, 0, 1, 1, 2, 2]
 
 
-def _records() -> list[dict]:
-    rng = np.random.default_rng(5)
-    firsts = ["james", "mary", "robert", "patricia", "john", "jennifer", "michael", "linda", "david", "susan"]
-    lasts = ["smith", "jones", "taylor", "brown", "wilson", "evans", "thomas", "roberts", "khan", "lewis",
-             "walker", "wright", "hughes", "green", "hall", "wood", "harris", "clarke", "cooper", "king"]
-    rows = []
-    for i in range(600):
-        first, last = rng.choice(firsts), rng.choice(lasts)
-        dob = f"{rng.integers(1940, 2005)}-{rng.integers(1, 13):02d}-{rng.integers(1, 29):02d}"
-        person = {
-            "first_name": first, "last_name": last, "dob": dob, "postcode": f"AB{i % 90} {i % 9}XY",
-            "address": f"{i} high st", "emails": [f"{first}.{last}{i}@mail.com"], "phones": [f"+4477009{i:05d}"],
-        }
-        rows.append({**person, "uid": f"crm:{i}"})
-        if i % 2 == 0:  # a loyalty card for every other person, with a nickname or typo now and then
-            card = {**person, "uid": f"loyalty:{i}", "address": None, "emails": []}
-            if i % 6 == 0:
-                card["first_name"] = {"robert": "bob", "james": "jim", "susan": "sue"}.get(first, first)
-            if i % 10 == 0:
-                card["dob"] = f"{dob[:4]}-{dob[8:10]}-{dob[5:7]}"
-            rows.append(card)
-    return rows
-
-
 @pytest.fixture(scope="module")
 def trained() -> tuple[FeatureTable, Model]:
-    features = FeatureTable(records_frame(_records()))
+    features = FeatureTable(records_frame(matcher_people()))
     settings = MatchSettings.from_dict({"training": {"u_pairs": 20000}})
     return features, train(features, settings)
 

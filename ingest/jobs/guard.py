@@ -8,6 +8,7 @@ model's co-holder weights), else with the plain rule.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import polars as pl
 
@@ -46,14 +47,30 @@ def unguarded(store: Store) -> list[str]:
     return list(store.changed("link", after))
 
 
+@dataclass(frozen=True)
+class Members:
+    """The holders of every identifier two or more records hold (``Store.identifier_members``), and the
+    store's sequence before they were read."""
+
+    read_at: int
+    frame: pl.DataFrame
+
+
+def read_members(store: Store, dirty: Sequence[str] | None = None) -> Members:
+    read_at = work.sequence(store)
+    return Members(read_at, store.identifier_members(None if dirty is None else list(dirty)))
+
+
 def run_guard(store: Store, mapping: Mapping, dirty: Sequence[str] | None, model: Model | None,
-              read: pl.DataFrame | None = None) -> int:
+              read: pl.DataFrame | None = None, members: Members | None = None) -> int:
     """Re-judge the identifiers the changed customers touch (all when ``dirty`` is None); returns how
     many identifiers flipped. The verdicts are written only if nobody was erased since they were read
     (a reason names the records it judged): else ErasedMeanwhile, and the caller runs again. ``read``:
-    as for ``judge_for``."""
-    read_at = work.sequence(store)
-    members = store.identifier_members(None if dirty is None else list(dirty))
+    as for ``judge_for``. ``members``: those of every identifier (``read_members(store)``) when the
+    caller has just read them to train, and ``dirty`` is None."""
+    if members is None or dirty is not None:
+        members = read_members(store, dirty)
+    read_at, members = members.read_at, members.frame
     if members.is_empty():
         return 0
     judge = judge_for(store, mapping, model, members, read) if mapping.guard.check_conflicts else None

@@ -38,6 +38,7 @@ from idgraph.ingest.matcher import (
     PairContext,
     candidate_pairs,
     classify,
+    compute_gamma,
     evidence,
     plan_blocking,
     rules_to_run,
@@ -45,7 +46,7 @@ from idgraph.ingest.matcher import (
     settings_for,
 )
 from idgraph.ingest.jobs import model as model_file
-from idgraph.ingest.jobs.guard import run_guard
+from idgraph.ingest.jobs.guard import read_members, run_guard
 from idgraph.ingest.jobs.ingest import new_run_tag, utc_now
 from idgraph.ingest.jobs.progress import Progress, silent
 
@@ -132,14 +133,15 @@ def _link(store: Store, mapping: Mapping, full: bool, model_path: Path | None, p
     if to_link is not None and not to_link and (model is None or why is None):
         return LinkSummary(mode="none", records=records, model_path=str(path))
 
-    frame = None
+    frame = members = None
     trained = False
     if why is not None or model is None:
         with progress.step("read customer records"):
             frame = store.customers_frame(**mapping.frame_columns())
+            members = read_members(store)  # what training's co-holders and then the guard weigh
         clock.lap("read", frame.height)
         with progress.step("train the model"):
-            model = model_file.train_on(store, mapping, frame, settings)
+            model = model_file.train_on(store, mapping, frame, settings, members.frame)
             model.save(path)
         trained = True
         why = why or "no model yet"
@@ -157,7 +159,7 @@ def _link(store: Store, mapping: Mapping, full: bool, model_path: Path | None, p
         # a new model judges every identifier afresh; otherwise those the new records touch
         # The frame read for training, when there was one: the guard weighs holders on their fields,
         # which its verdicts do not change (a record changed since is stamped, and linked next run).
-        shared = run_guard(store, mapping, None if trained else to_link, model, frame)
+        shared = run_guard(store, mapping, None if trained else to_link, model, frame, members)
     read_at = work.sequence(store)
     if to_link is not None and shared:
         to_link = store.changed("link", after)  # records whose identifiers the guard just changed, too
@@ -183,12 +185,7 @@ def _link(store: Store, mapping: Mapping, full: bool, model_path: Path | None, p
     clock.lap("blocking", len(cand))
 
     with progress.step("compare", total=len(comparisons)) as step:
-        ctx = PairContext(features, cand.a, cand.b)
-        gamma = np.empty((len(cand), len(comparisons)), dtype=np.int8)
-        for j, comp in enumerate(comparisons):
-            gamma[:, j] = comp.compute(ctx)
-            step.advance()
-        del ctx
+        gamma = compute_gamma(PairContext(features, cand.a, cand.b), comparisons, on_done=step.advance)
     clock.lap("compare", len(cand))
 
     thresholds = model.thresholds
@@ -270,11 +267,12 @@ def train_model(
     path = model_file.model_path_for(mapping, settings, model_path)
     with progress.step("read customer records"):
         frame = store.customers_frame(**mapping.frame_columns())
+        members = read_members(store)
     with progress.step("train the model"):
-        model = model_file.train_on(store, mapping, frame, settings)
+        model = model_file.train_on(store, mapping, frame, settings, members.frame)
     model.save(path)
     with progress.step("guard shared identifiers"):
-        run_guard(store, mapping, None, model, frame)
+        run_guard(store, mapping, None, model, frame, members)
     return model, path
 
 

@@ -85,10 +85,13 @@ def _list_without(frame: pl.DataFrame, column: str, drop: pl.DataFrame) -> pl.Se
 _KIND_OF = {"emails": "email", "phones": "phone", "devices": "device"}
 
 
-def train_on(store: Store, mapping: Mapping, frame: pl.DataFrame, settings: MatchSettings) -> Model:
+def train_on(store: Store, mapping: Mapping, frame: pl.DataFrame, settings: MatchSettings,
+             members: pl.DataFrame | None = None) -> Model:
     """A model trained on ``frame`` (the customers frame) less the identifiers the guard's wide net
-    catches (``guard.suspect_identifiers``), and on the store's pairs of co-holders."""
-    members = store.identifier_members(None)
+    catches (``guard.suspect_identifiers``), and on the store's pairs of co-holders. ``members``: every
+    identifier's holders (``Store.identifier_members()``) when the caller has read them."""
+    if members is None:
+        members = store.identifier_members(None)
     clean = without(frame, suspect_identifiers(members, mapping.guard.max_customers))
     labels = labels_for(store, clean["uid"]) if settings.training.labels else None
     model = train(FeatureTable(clean, max_slots=settings.max_slots), settings, labels=labels)

@@ -19,6 +19,10 @@ import numpy as np
 
 from .features import Feature, FeatureTable
 from .settings import BlockingRule
+from .threads import map_ordered
+
+# Rules run side by side on a table this large; below it a thread costs more than it saves.
+PARALLEL_RECORDS = 20_000
 
 
 @dataclass
@@ -301,14 +305,16 @@ def candidate_pairs(
 ) -> Candidates:
     """The deduplicated union of every rule's pairs, each credited to the first rule that found it."""
     n = np.int64(max(features.n, 1))
-    codes, rule_ids, stats = [], [], []
-    for i, rule in enumerate(rules):
+
+    def pairs_of(rule: BlockingRule) -> tuple[np.ndarray, RuleStats]:
         a, b, st = rule_pairs(features, rule, max_block_size, new)
-        c = np.unique(a.astype(np.int64) * n + b)
-        codes.append(c)
-        rule_ids.append(np.full(len(c), i, dtype=np.int8))
-        stats.append(st)
-        del a, b
+        return np.unique(a.astype(np.int64) * n + b), st
+
+    found = map_ordered(pairs_of, rules, parallel=features.n >= PARALLEL_RECORDS)
+    codes = [c for c, _ in found]
+    rule_ids = [np.full(len(c), i, dtype=np.int8) for i, (c, _) in enumerate(found)]
+    stats = [st for _, st in found]
+    del found
     if not codes:
         e = np.empty(0, dtype=np.int32)
         return Candidates(e, e, np.empty(0, dtype=np.int8), stats)

@@ -17,9 +17,10 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .blocking import block_keys
+from .blocking import PARALLEL_RECORDS, block_keys
 from .features import FeatureTable
 from .settings import BlockingRule, MatchSettings
+from .threads import map_ordered
 
 
 @dataclass
@@ -102,12 +103,11 @@ def plan_rules(
 ) -> list[PlannedRule]:
     """Decide, for each rule in order, whether it runs as written, tightened, or not at all."""
     budget = max(int(min_pairs), int(pairs_per_record * features.n))
-    planned = []
-    for rule in rules:
+
+    def plan(rule: BlockingRule) -> PlannedRule:
         why = _available(features, rule)
         if why is not None:
-            planned.append(PlannedRule(rule.name, list(rule.keys), "no data", 0, reason=why))
-            continue
+            return PlannedRule(rule.name, list(rule.keys), "no data", 0, reason=why)
         keys = list(rule.keys)
         pending = [list(group) for group in rule.tighten]
         current = rule
@@ -122,17 +122,17 @@ def plan_rules(
             pairs = estimate_pairs(features, current, max_block_size)
             tried.append({"keys": list(keys), "pairs": pairs})
         if pairs > budget:
-            planned.append(PlannedRule(
+            return PlannedRule(
                 rule.name, list(rule.keys), "dropped", pairs, tried=tried,
                 reason=f"would make {pairs:,} pairs, over the budget of {budget:,} "
-                       "(raise matching.blocking.pairs_per_record or add keys to the rule)"))
-            continue
+                       "(raise matching.blocking.pairs_per_record or add keys to the rule)")
         decision = "kept" if keys == list(rule.keys) else "tightened"
         reason = "" if decision == "kept" else (
             f"{'+'.join(rule.keys)} would make {tried[0]['pairs']:,} pairs, over the budget of {budget:,}")
-        planned.append(PlannedRule(rule.name, list(rule.keys), decision, pairs, rule=current, reason=reason,
-                                   tried=tried))
-    return planned
+        return PlannedRule(rule.name, list(rule.keys), decision, pairs, rule=current, reason=reason, tried=tried)
+
+    # Each rule is planned on its own (the budget is per rule), so side by side on a large table.
+    return map_ordered(plan, rules, parallel=features.n >= PARALLEL_RECORDS)
 
 
 def rules_to_run(planned: list[PlannedRule]) -> list[BlockingRule]:

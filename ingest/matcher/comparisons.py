@@ -8,12 +8,15 @@ be replaced from the mapping file's ``matching.comparisons``.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from . import levels as lv
 from .levels import AnyLevel
 from .pairs import PairContext
+from .threads import map_ordered
 
 
 class Comparison(BaseModel):
@@ -95,11 +98,26 @@ class Comparison(BaseModel):
         return gamma
 
 
-def compute_gamma(ctx: PairContext, comparisons: list[Comparison]) -> np.ndarray:
-    """The gamma matrix: pairs x comparisons, int8 level indices."""
+# Below this many pairs a second thread costs more than it saves.
+PARALLEL_PAIRS = 50_000
+
+
+def compute_gamma(
+    ctx: PairContext, comparisons: list[Comparison], on_done: Callable[[], None] | None = None
+) -> np.ndarray:
+    """The gamma matrix: pairs x comparisons, int8 level indices. ``on_done`` is called (in the
+    caller's thread) as each comparison is finished.
+
+    On a large set of pairs the comparisons run side by side (``threads.map_ordered``), each over its
+    own view of the pairs: a ``PairContext`` caches per comparison and is cleared after each.
+    """
     out = np.empty((ctx.n, len(comparisons)), dtype=np.int8)
-    for j, comp in enumerate(comparisons):
-        out[:, j] = comp.compute(ctx)
+    parallel = ctx.n >= PARALLEL_PAIRS
+
+    def column(j: int) -> None:
+        out[:, j] = comparisons[j].compute(ctx.twin() if parallel else ctx)
+
+    map_ordered(column, range(len(comparisons)), parallel=parallel, on_done=on_done)
     return out
 
 

@@ -12,6 +12,7 @@ features (day/month swaps).
 from __future__ import annotations
 
 import re
+import threading
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Callable
@@ -208,6 +209,8 @@ class FeatureTable:
         self.n = frame.height
         self.max_slots = max_slots
         self._cache: dict[str, Feature] = {}
+        self._building: dict[str, threading.Lock] = {}
+        self._guard = threading.Lock()
 
     def __contains__(self, name: str) -> bool:
         column = name.split(".", 1)[0]
@@ -216,7 +219,13 @@ class FeatureTable:
     def get(self, name: str) -> Feature:
         feat = self._cache.get(name)
         if feat is None:
-            feat = self._cache[name] = self._build(name)
+            # The matcher's threads ask for features side by side: each is built once, by the first.
+            with self._guard:
+                lock = self._building.setdefault(name, threading.Lock())
+            with lock:
+                feat = self._cache.get(name)
+                if feat is None:
+                    feat = self._cache[name] = self._build(name)
         return feat
 
     def drop(self, name: str) -> None:

@@ -86,6 +86,10 @@ class PairContext:
     def clear(self) -> None:
         self._cache.clear()
 
+    def twin(self) -> "PairContext":
+        """The same pairs with a cache of their own (for another thread)."""
+        return PairContext(self.features, self.a, self.b)
+
     def feature(self, name: str) -> Feature:
         return self.features.get(name)
 

@@ -16,6 +16,7 @@ EM runs on the counts of distinct gamma patterns, not on pairs: a few thousand p
 from __future__ import annotations
 
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -424,6 +425,15 @@ def estimate_prior(
 
 # ------------------------------------------------------------------ the whole of training
 
+def _prior_pairs(features: FeatureTable, settings: MatchSettings) -> tuple[np.ndarray, np.ndarray, float]:
+    """The prior needs the distribution of patterns over the candidate pairs, not every pair: a sample
+    of them, and the factor that counts the sample up to the whole."""
+    rules = rules_to_run(plan_blocking(features, settings))
+    cand = candidate_pairs(features, rules, settings.blocking.max_block_size)
+    a, b = sample(cand.a, cand.b, settings.training.max_pairs_per_session, settings.training.seed + 7)
+    return a, b, len(cand) / max(len(a), 1)
+
+
 def train(
     features: FeatureTable,
     settings: MatchSettings,
@@ -440,6 +450,13 @@ def train(
     t0 = time.perf_counter()
     comparisons = settings.comparisons
     tr = settings.training
+    prior_pairs = None
+    if candidate_gamma is None:
+        # Blocking is single-threaded work that needs nothing the estimates below make: it runs
+        # beside them, on the core their gamma threads leave idle part of the time.
+        side = ThreadPoolExecutor(1, thread_name_prefix="prior-pairs")
+        prior_pairs = side.submit(_prior_pairs, features, settings)
+        side.shutdown(wait=False)  # the thread ends with its one task
     u, u_sources, u_pairs = estimate_u(features, comparisons, tr.u_pairs, tr.seed)
     t_u = time.perf_counter()
     m, sessions, thin = estimate_m(features, comparisons, u, tr, settings.blocking.max_block_size)
@@ -458,13 +475,8 @@ def train(
             contexts.append((ctx, u_ctx))
     t_c = time.perf_counter()
     scale = 1.0
-    if candidate_gamma is None:
-        # The prior needs the distribution of patterns over the candidate pairs, not every pair: a
-        # sample of them, counted up to the whole.
-        rules = rules_to_run(plan_blocking(features, settings))
-        cand = candidate_pairs(features, rules, settings.blocking.max_block_size)
-        a, b = sample(cand.a, cand.b, tr.max_pairs_per_session, tr.seed + 7)
-        scale = len(cand) / max(len(a), 1)
+    if prior_pairs is not None:
+        a, b, scale = prior_pairs.result()
         candidate_gamma = compute_gamma(PairContext(features, a, b), comparisons)
     pats, counts = patterns(candidate_gamma)
     counts = counts * scale

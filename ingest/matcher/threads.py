@@ -1,0 +1,50 @@
+"""How the matcher uses the machine's cores: independent pieces of numpy and rapidfuzz work (a
+comparison's column of the gamma matrix, a blocking rule's pairs) side by side in threads.
+
+Both libraries release the GIL for the bulk of their work, so threads, not processes: no copy of the
+feature table, and each piece's result is the one a single thread computes (tested).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor, as_completed
+from typing import TypeVar
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+
+def _cores() -> int:
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1
+
+
+# One thread per core the process may run on, up to four: beyond that the pieces are too few to share.
+WORKERS = min(4, _cores())
+
+
+def map_ordered(
+    fn: Callable[[T], R], items: Iterable[T], *, parallel: bool = True,
+    on_done: Callable[[], None] | None = None,
+) -> list[R]:
+    """``[fn(x) for x in items]``, in ``WORKERS`` threads when ``parallel`` and there are two or more
+    items. ``on_done`` is called in the caller's thread as each item is finished."""
+    items = list(items)
+    if WORKERS < 2 or not parallel or len(items) < 2:
+        out = []
+        for x in items:
+            out.append(fn(x))
+            if on_done is not None:
+                on_done()
+        return out
+    results: list = [None] * len(items)
+    with ThreadPoolExecutor(min(WORKERS, len(items)), thread_name_prefix="matcher") as pool:
+        futures = {pool.submit(fn, x): i for i, x in enumerate(items)}
+        for done in as_completed(futures):
+            results[futures[done]] = done.result()
+            if on_done is not None:
+                on_done()
+    return results
