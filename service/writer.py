@@ -65,6 +65,7 @@ class Settings:
 
 
 POLARS_THREADS = "POLARS_MAX_THREADS"
+MATCHER_THREADS = "IDGRAPH_MATCHER_THREADS"  # idgraph.ingest.matcher.threads
 
 
 # -- the serving process's side ---------------------------------------------------------------------
@@ -86,16 +87,19 @@ class WriterProcess:
         self.failed: str | None = None
 
     def start(self) -> None:
-        # The writer's polars on one thread (unless the operator set POLARS_MAX_THREADS): its frames are a
-        # batch's, small, and a pool on every core takes the one the serving process answers lookups on.
-        # The spawned interpreter reads the variable when it imports polars.
-        chosen = os.environ.get(POLARS_THREADS)
-        os.environ[POLARS_THREADS] = chosen or "1"
+        # The writer's polars and matcher on one thread (unless the operator set POLARS_MAX_THREADS or
+        # IDGRAPH_MATCHER_THREADS): its frames are a batch's, small, and a pool on every core takes the
+        # one the serving process answers lookups on. The spawned interpreter reads the variables when
+        # it imports polars and the matcher.
+        chosen = {name: os.environ.get(name) for name in (POLARS_THREADS, MATCHER_THREADS)}
+        for name, value in chosen.items():
+            os.environ[name] = value or "1"
         try:
             self._process.start()
         finally:
-            if chosen is None:
-                del os.environ[POLARS_THREADS]
+            for name, value in chosen.items():
+                if value is None:
+                    del os.environ[name]
         self._child.close()
         threading.Thread(target=self._receive, name="idgraph-serve-answers", daemon=True).start()
 
@@ -196,10 +200,12 @@ def _main(conn: Connection, settings: Settings, commits: Any) -> None:
         return
     import polars
 
+    from idgraph.ingest.matcher import threads as matcher_threads
     from idgraph.service.pauses import freeze_what_start_made
 
     frozen = freeze_what_start_made()  # a full collection in the middle of a batch delays its answer
-    conn.send((-1, "ok", {"polars_threads": polars.thread_pool_size(), "gc_frozen": frozen}, {}))
+    conn.send((-1, "ok", {"polars_threads": polars.thread_pool_size(), "matcher_threads": matcher_threads.WORKERS,
+                          "gc_frozen": frozen}, {}))
     try:
         batcher.run()
     finally:

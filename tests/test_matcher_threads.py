@@ -43,7 +43,10 @@ def test_map_ordered_keeps_the_order_and_reports_each_item_in_the_callers_thread
     assert seen == [threading.main_thread()] * 6
 
 
-def test_map_ordered_raises_what_an_item_raised(two_threads) -> None:
+def test_map_ordered_raises_what_an_item_raised_and_gives_the_threads_memory_back(two_threads, monkeypatch) -> None:
+    trimmed: list[int] = []
+    monkeypatch.setattr(threads, "_give_back_freed_memory", lambda: trimmed.append(1))
+
     def boom(x: int) -> int:
         if x == 3:
             raise ValueError("item 3")
@@ -51,6 +54,8 @@ def test_map_ordered_raises_what_an_item_raised(two_threads) -> None:
 
     with pytest.raises(ValueError, match="item 3"):
         threads.map_ordered(boom, range(5))
+    assert trimmed == [1]
+    assert threads.map_ordered(abs, [-1, 2]) == [1, 2] and trimmed == [1, 1]
 
 
 @pytest.mark.parametrize("pairs", ["random", "blocked"])
@@ -112,3 +117,15 @@ def test_a_feature_asked_for_by_several_threads_at_once_is_built_once(monkeypatc
         w.join()
     assert built == ["last_name"]
     assert len(got) == 4 and all(g is got[0] for g in got)
+
+
+def test_the_operator_chooses_the_number_of_threads(monkeypatch) -> None:
+    monkeypatch.setenv(threads.THREADS_VARIABLE, "3")
+    assert threads._workers() == 3
+    monkeypatch.setenv(threads.THREADS_VARIABLE, "0")
+    assert threads._workers() == 1
+    monkeypatch.delenv(threads.THREADS_VARIABLE)
+    assert 1 <= threads._workers() <= 4
+    monkeypatch.setenv(threads.THREADS_VARIABLE, "many")
+    with pytest.raises(ValueError, match="IDGRAPH_MATCHER_THREADS='many': give a whole number"):
+        threads._workers()

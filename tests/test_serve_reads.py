@@ -81,14 +81,15 @@ def test_the_writer_checkpoints_in_the_background_and_stops_with_its_store(tmp_p
     assert not checkpointer.alive()
 
 
-def test_the_writer_runs_polars_on_one_thread_unless_the_operator_chose(tmp_path, monkeypatch):
+def test_the_writer_runs_polars_and_the_matcher_on_one_thread_unless_the_operator_chose(tmp_path, monkeypatch):
     """A pool on every core would take the one the serving process answers lookups on; a
-    POLARS_MAX_THREADS the operator set is kept, and the serving process's own environment is unchanged."""
+    POLARS_MAX_THREADS or IDGRAPH_MATCHER_THREADS the operator set is kept, and the serving process's own
+    environment is unchanged."""
     import os
 
     import yaml
 
-    from idgraph.service.writer import POLARS_THREADS, Settings, WriterProcess
+    from idgraph.service.writer import MATCHER_THREADS, POLARS_THREADS, Settings, WriterProcess
 
     (tmp_path / "crm.csv").write_text("id,first,email\n1,ann,ann@mailbox.co.uk\n", encoding="utf-8")
     (tmp_path / "idgraph.yaml").write_text(yaml.safe_dump({"project": "w", "sources": {"crm": {
@@ -97,19 +98,21 @@ def test_the_writer_runs_polars_on_one_thread_unless_the_operator_chose(tmp_path
 
     commits = Commits()  # held: the writer unpickles its lock after start() returns
 
-    def threads() -> int:
+    def threads() -> tuple[int, int]:
         writer = WriterProcess(settings, commits)
         writer.start()
         try:
             assert writer.ready.wait(120), writer.failed
-            return writer.facts["polars_threads"]
+            return writer.facts["polars_threads"], writer.facts["matcher_threads"]
         finally:
             writer.stop()
 
     monkeypatch.delenv(POLARS_THREADS, raising=False)
-    assert threads() == 1 and POLARS_THREADS not in os.environ
+    monkeypatch.delenv(MATCHER_THREADS, raising=False)
+    assert threads() == (1, 1) and POLARS_THREADS not in os.environ and MATCHER_THREADS not in os.environ
     monkeypatch.setenv(POLARS_THREADS, "2")
-    assert threads() == 2 and os.environ[POLARS_THREADS] == "2"
+    monkeypatch.setenv(MATCHER_THREADS, "3")
+    assert threads() == (2, 3) and os.environ[POLARS_THREADS] == "2" and os.environ[MATCHER_THREADS] == "3"
 
 
 def test_what_start_made_is_left_out_of_garbage_collection_in_both_processes(tmp_path):

@@ -22,8 +22,23 @@ def _cores() -> int:
     return os.cpu_count() or 1
 
 
-# One thread per core the process may run on, up to four: beyond that the pieces are too few to share.
-WORKERS = min(4, _cores())
+# Set to choose the number of threads (1: none); the service's writer process sets 1 unless the
+# operator chose, so that its link runs leave the other cores to the lookups.
+THREADS_VARIABLE = "IDGRAPH_MATCHER_THREADS"
+
+
+def _workers() -> int:
+    chosen = os.environ.get(THREADS_VARIABLE, "").strip()
+    if chosen:
+        try:
+            return max(1, int(chosen))
+        except ValueError:
+            raise ValueError(f"{THREADS_VARIABLE}={chosen!r}: give a whole number of threads, 1 or more") from None
+    # One thread per core the process may run on, up to four: beyond that the pieces are too few to share.
+    return min(4, _cores())
+
+
+WORKERS = _workers()
 
 
 def map_ordered(
@@ -41,10 +56,33 @@ def map_ordered(
                 on_done()
         return out
     results: list = [None] * len(items)
-    with ThreadPoolExecutor(min(WORKERS, len(items)), thread_name_prefix="matcher") as pool:
-        futures = {pool.submit(fn, x): i for i, x in enumerate(items)}
-        for done in as_completed(futures):
-            results[futures[done]] = done.result()
-            if on_done is not None:
-                on_done()
+    try:
+        with ThreadPoolExecutor(min(WORKERS, len(items)), thread_name_prefix="matcher") as pool:
+            futures = {pool.submit(fn, x): i for i, x in enumerate(items)}
+            for done in as_completed(futures):
+                results[futures[done]] = done.result()
+                if on_done is not None:
+                    on_done()
+    finally:
+        _give_back_freed_memory()
     return results
+
+
+def _load_trim() -> Callable[[int], int] | None:
+    try:
+        import ctypes
+
+        return ctypes.CDLL("libc.so.6").malloc_trim
+    except (OSError, AttributeError):  # not glibc (macOS, musl): nothing to give back this way
+        return None
+
+
+_TRIM = _load_trim()
+
+
+def _give_back_freed_memory() -> None:
+    """Each thread allocates in an arena of its own, and glibc keeps what is freed there for the next
+    allocation rather than returning it: after link's threads, some 250 MB at 100,000 records stayed
+    with the process through resolve. ``malloc_trim`` returns the free pages of every arena."""
+    if _TRIM is not None:
+        _TRIM(0)
