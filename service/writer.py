@@ -204,7 +204,7 @@ def _main(conn: Connection, settings: Settings, commits: Any) -> None:
     from idgraph.service.pauses import freeze_what_start_made
 
     frozen = freeze_what_start_made()  # a full collection in the middle of a batch delays its answer
-    conn.send((-1, "ok", {"polars_threads": polars.thread_pool_size(), "matcher_threads": matcher_threads.WORKERS,
+    conn.send((-1, "ok", {"polars_threads": polars.thread_pool_size(), "matcher_threads": matcher_threads.workers(),
                           "gc_frozen": frozen}, {}))
     try:
         batcher.run()

@@ -121,11 +121,11 @@ def test_a_feature_asked_for_by_several_threads_at_once_is_built_once(monkeypatc
 
 def test_the_operator_chooses_the_number_of_threads(monkeypatch) -> None:
     monkeypatch.setenv(threads.THREADS_VARIABLE, "3")
-    assert threads._workers() == 3
+    assert threads.workers() == 3
     monkeypatch.setenv(threads.THREADS_VARIABLE, "0")
-    assert threads._workers() == 1
+    assert threads.workers() == 1
     monkeypatch.delenv(threads.THREADS_VARIABLE)
-    assert 1 <= threads._workers() <= 4
+    assert 1 <= threads.workers() <= 4
     monkeypatch.setenv(threads.THREADS_VARIABLE, "many")
-    with pytest.raises(ValueError, match="IDGRAPH_MATCHER_THREADS='many': give a whole number"):
-        threads._workers()
+    with pytest.raises(threads.ThreadsSettingError, match="IDGRAPH_MATCHER_THREADS='many': give a whole number"):
+        threads.map_ordered(abs, [-1, 2])

@@ -12,6 +12,8 @@ from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from typing import TypeVar
 
+from idgraph.graph.errors import IdgraphError
+
 T = TypeVar("T")
 R = TypeVar("R")
 
@@ -25,30 +27,38 @@ def _cores() -> int:
 # Set to choose the number of threads (1: none); the service's writer process sets 1 unless the
 # operator chose, so that its link runs leave the other cores to the lookups.
 THREADS_VARIABLE = "IDGRAPH_MATCHER_THREADS"
+# The number chosen in code (tests); None: the variable's, else one per core up to four.
+WORKERS: int | None = None
 
 
-def _workers() -> int:
+class ThreadsSettingError(IdgraphError):
+    """IDGRAPH_MATCHER_THREADS holds something other than a whole number."""
+
+
+def workers() -> int:
+    """The matcher's threads: ``WORKERS``, else ``IDGRAPH_MATCHER_THREADS``, else one thread per core the
+    process may run on, up to four (beyond that the pieces are too few to share)."""
+    if WORKERS is not None:
+        return WORKERS
     chosen = os.environ.get(THREADS_VARIABLE, "").strip()
     if chosen:
         try:
             return max(1, int(chosen))
         except ValueError:
-            raise ValueError(f"{THREADS_VARIABLE}={chosen!r}: give a whole number of threads, 1 or more") from None
-    # One thread per core the process may run on, up to four: beyond that the pieces are too few to share.
+            raise ThreadsSettingError(
+                f"{THREADS_VARIABLE}={chosen!r}: give a whole number of threads, 1 or more") from None
     return min(4, _cores())
-
-
-WORKERS = _workers()
 
 
 def map_ordered(
     fn: Callable[[T], R], items: Iterable[T], *, parallel: bool = True,
     on_done: Callable[[], None] | None = None,
 ) -> list[R]:
-    """``[fn(x) for x in items]``, in ``WORKERS`` threads when ``parallel`` and there are two or more
+    """``[fn(x) for x in items]``, in ``workers()`` threads when ``parallel`` and there are two or more
     items. ``on_done`` is called in the caller's thread as each item is finished."""
     items = list(items)
-    if WORKERS < 2 or not parallel or len(items) < 2:
+    threads = workers() if parallel and len(items) >= 2 else 1
+    if threads < 2:
         out = []
         for x in items:
             out.append(fn(x))
@@ -57,7 +67,7 @@ def map_ordered(
         return out
     results: list = [None] * len(items)
     try:
-        with ThreadPoolExecutor(min(WORKERS, len(items)), thread_name_prefix="matcher") as pool:
+        with ThreadPoolExecutor(min(threads, len(items)), thread_name_prefix="matcher") as pool:
             futures = {pool.submit(fn, x): i for i, x in enumerate(items)}
             for done in as_completed(futures):
                 results[futures[done]] = done.result()
