@@ -129,3 +129,18 @@ def test_the_operator_chooses_the_number_of_threads(monkeypatch) -> None:
     monkeypatch.setenv(threads.THREADS_VARIABLE, "many")
     with pytest.raises(threads.ThreadsSettingError, match="IDGRAPH_MATCHER_THREADS='many': give a whole number"):
         threads.map_ordered(abs, [-1, 2])
+
+
+def test_beside_runs_on_a_thread_of_its_own_only_when_two_are_allowed(monkeypatch) -> None:
+    where: list[threading.Thread] = []
+
+    def note(x: int) -> int:
+        where.append(threading.current_thread())
+        return x + 1
+
+    monkeypatch.setattr(threads, "WORKERS", 1)
+    later = threads.beside(note, 1)
+    assert where == []  # nothing ran yet: with one thread it runs when asked
+    assert later() == 2 and where == [threading.main_thread()]
+    monkeypatch.setattr(threads, "WORKERS", 2)
+    assert threads.beside(note, 2)() == 3 and where[1] is not threading.main_thread()

@@ -1,5 +1,6 @@
 """How the matcher uses the machine's cores: independent pieces of numpy and rapidfuzz work (a
-comparison's column of the gamma matrix, a blocking rule's pairs) side by side in threads.
+comparison's column of the gamma matrix, a blocking rule's pairs and plan, training's prior blocking
+beside u) side by side in threads.
 
 Both libraries release the GIL for the bulk of their work, so threads, not processes: no copy of the
 feature table, and each piece's result is the one a single thread computes (tested).
@@ -76,6 +77,17 @@ def map_ordered(
     finally:
         _give_back_freed_memory()
     return results
+
+
+def beside(fn: Callable[..., R], *args) -> Callable[[], R]:
+    """Start ``fn(*args)`` on a thread of its own (when ``workers()`` allows two) and return what waits
+    for its result; with one thread, ``fn`` runs when the result is asked for."""
+    if workers() < 2:
+        return lambda: fn(*args)
+    pool = ThreadPoolExecutor(1, thread_name_prefix="matcher-beside")
+    future = pool.submit(fn, *args)
+    pool.shutdown(wait=False)  # the thread ends with its one task
+    return future.result
 
 
 def _load_trim() -> Callable[[int], int] | None:

@@ -16,7 +16,6 @@ EM runs on the counts of distinct gamma patterns, not on pairs: a few thousand p
 from __future__ import annotations
 
 import time
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -32,6 +31,7 @@ from .model import Model, Prior
 from .pairs import PairContext
 from .settings import BlockingRule, Context, MatchSettings, Training, TrainingSession
 from .term_frequency import exact_u
+from .threads import beside
 
 M_FLOOR = 1e-6
 U_FLOOR = 1e-9
@@ -454,9 +454,7 @@ def train(
     if candidate_gamma is None:
         # Blocking is single-threaded work that needs nothing the estimates below make: it runs
         # beside them, on the core their gamma threads leave idle part of the time.
-        side = ThreadPoolExecutor(1, thread_name_prefix="prior-pairs")
-        prior_pairs = side.submit(_prior_pairs, features, settings)
-        side.shutdown(wait=False)  # the thread ends with its one task
+        prior_pairs = beside(_prior_pairs, features, settings)
     u, u_sources, u_pairs = estimate_u(features, comparisons, tr.u_pairs, tr.seed)
     t_u = time.perf_counter()
     m, sessions, thin = estimate_m(features, comparisons, u, tr, settings.blocking.max_block_size)
@@ -476,7 +474,7 @@ def train(
     t_c = time.perf_counter()
     scale = 1.0
     if prior_pairs is not None:
-        a, b, scale = prior_pairs.result()
+        a, b, scale = prior_pairs()
         candidate_gamma = compute_gamma(PairContext(features, a, b), comparisons)
     pats, counts = patterns(candidate_gamma)
     counts = counts * scale
