@@ -41,7 +41,8 @@ def init(ctx: typer.Context) -> None:
 def ingest(
     ctx: typer.Context,
     sources: Annotated[Optional[list[str]], typer.Argument(help="Sources to ingest (default: all).")] = None,
-    batch_size: Annotated[int, typer.Option(help="Records per transaction.")] = 5000,
+    batch_size: Annotated[Optional[int], typer.Option(
+        min=1, help="Records per transaction (default: 50,000 on the embedded store, 5,000 on Neo4j).")] = None,
     as_json: JSON = False,
 ) -> None:
     """Read the sources, normalise them and write records and identifiers to the store."""

@@ -6,11 +6,11 @@ SQLite folds each column into one JSON array (``json_group_array``, in C) and po
 (``read_json``, in Rust): about 2.5 times faster, and the same frame. All columns are folded in one pass
 over the query's rows, so they stay aligned row for row.
 
-Writes go the other way (``write_frame``): polars writes the rows as one JSON document and a single
-``INSERT ... SELECT ... FROM json_each(?)`` stores them. ``executemany`` would give the GIL back and take
-it again around every row; on ingest's writer thread, next to a parsing thread that holds the GIL, each
-row then waited for it, and the two threads overlapped hardly at all (the same ingest ran as fast on one
-thread). Here the encoding (in Rust) and the whole statement run without the GIL.
+Writes go the other way (``write_frame``): polars writes the rows as one JSON document (an array of
+arrays) and a single ``INSERT ... SELECT ... FROM json_each(?)`` stores them. ``executemany`` would give
+the GIL back and take it again around every row; on ingest's writer thread, next to a parsing thread that
+holds the GIL, each row then waited for it, and the two threads overlapped hardly at all (the same ingest
+ran as fast on one thread). Here the encoding (in Rust) and the whole statement run without the GIL.
 """
 
 from __future__ import annotations
@@ -50,19 +50,29 @@ def write_frame(db: sqlite3.Connection, statement: str, frame: pl.DataFrame) -> 
         # otherwise than sqlite3 binds them: such frames take executemany
         db.executemany(statement.format(rows="VALUES (" + ", ".join("?" * frame.width) + ")"), frame.rows())
         return
-    columns = ", ".join(f"value ->> {_quoted(name)}" for name in frame.columns)
+    columns = ", ".join(f"value ->> {i}" for i in range(frame.width))
     # WHERE true: SQLite reads "ON CONFLICT" after a bare FROM as a join constraint (lang_upsert.html)
     rows = f"SELECT {columns} FROM json_each(?1) WHERE true"
-    db.execute(statement.format(rows=rows), (frame.write_json(),))
+    db.execute(statement.format(rows=rows), (_json_arrays(frame),))
+
+
+def _json_arrays(frame: pl.DataFrame) -> str:
+    """The rows as one JSON array of arrays, written by polars. SQLite finds a value in an array by its
+    place faster than in an object by its name (it compares every name before the one asked for):
+    inserting 160,000 customer records took about a quarter less time than from `write_json`'s objects.
+
+    Each value is JSON-encoded as the only field of a struct named "a" (`{"a":...}`, polars' own JSON
+    writer, so text is escaped as `write_json` escapes it) and unwrapped."""
+    unwrapped = [pl.struct(pl.col(name).alias("a")).struct.json_encode().str.slice(5).str.head(-1)
+                 for name in frame.columns]
+    rows = frame.select(pl.concat_str([pl.lit("["), pl.concat_str(unwrapped, separator=","), pl.lit("]")])
+                        .alias("row"))["row"]
+    return "[" + rows.str.join(",").item() + "]"
 
 
 def _holds_nul(frame: pl.DataFrame) -> bool:
     text = [pl.col(c).str.contains("\x00", literal=True).any() for c, t in frame.schema.items() if t == pl.String]
     return bool(text) and any(frame.select(text).row(0))
-
-
-def _quoted(name: str) -> str:
-    return "'" + name.replace("'", "''") + "'"
 
 
 def _column(name: str, text: str, dtype: pl.DataType) -> pl.Series:

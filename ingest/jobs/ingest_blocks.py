@@ -96,7 +96,7 @@ def ingest_source(store: Store, mapping: Mapping, source: Source, files: list[Pa
             summary.duplicates += duplicates
             for i in range(0, merged.height, batch_size):
                 writer.submit(lambda b=merged.slice(i, batch_size): _write_frame(
-                    store.write_customer_frame, suppressor, summary, b, customer_rows, run_tag))
+                    store.write_customer_frame, suppressor, summary, b, customer_rows, run_tag), held=True)
     summary.quarantined = quarantine.count
     summary.quarantined_by_reason = dict(reasons.most_common())
     summary.quarantine_file = str(quarantine.path) if quarantine.count else None
