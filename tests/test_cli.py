@@ -180,8 +180,8 @@ def test_resolve_the_next_day_computes_every_stale_trait_a_chunk_at_a_time(tmp_p
 
 def test_ingest_writes_the_stores_batches_unless_told(project, monkeypatch):
     """Without --batch-size the job writes the store's own batches (50,000 records on the embedded store,
-    5,000 on Neo4j): the option's old default of 5,000 made `idgraph ingest` about a third slower than the
-    library at 100,000 people."""
+    5,000 on Neo4j): with the option's old default of 5,000, `idgraph ingest` took about one and a half
+    times as long as the library at 100,000 people."""
     from idgraph.cli import pipeline
     from idgraph.graph.sqlite_store import SQLiteStore
     asked: list = []

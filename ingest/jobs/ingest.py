@@ -194,7 +194,8 @@ def ingest_rows(store: Store, mapping: Mapping, source: Source, rows: Iterable[t
             writer.submit(_write, store.write_interactions, suppressor, summary, batch, run_tag)
         records = list(customers.values())
         for i in range(0, len(records), batch_size):
-            writer.submit(_write, store.write_customers, suppressor, summary, records[i:i + batch_size], run_tag)
+            writer.submit(_write, store.write_customers, suppressor, summary, records[i:i + batch_size], run_tag,
+                          held=True)
     summary.quarantined = quarantine.count
     summary.quarantined_by_reason = dict(reasons.most_common())
     summary.quarantine_file = str(quarantine.path) if quarantine.count else None
