@@ -239,10 +239,10 @@ class BackgroundWriter:
         self._thread.start()
 
     def submit(self, fn, *args, held: bool = False) -> None:
-        """Queue a batch; wait while `depth` batches made for the writer are queued. A `held` batch (a
-        slice of a frame the caller keeps anyway: a customer source's merged records) costs no memory of
-        its own and is queued at once: at a million records the main thread waited 26 s for the room
-        to queue a source's nine customer batches, instead of reading the next source."""
+        """Queue a batch; wait while `depth` batches made for the writer are queued or being written. A
+        `held` batch (a slice of a frame the caller keeps anyway: a customer source's merged records) costs
+        no memory of its own and is queued at once: at a million records the main thread waited 26 s for
+        the room to queue a source's nine customer batches, instead of reading the next source."""
         if self._error is not None:
             raise self._error
         if not held:
