@@ -133,7 +133,7 @@ def _link(store: Store, mapping: Mapping, full: bool, model_path: Path | None, p
     if to_link is not None and not to_link and (model is None or why is None):
         return LinkSummary(mode="none", records=records, model_path=str(path))
 
-    frame = members = None
+    frame = members = features = None
     trained = False
     if why is not None or model is None:
         with progress.step("read customer records"):
@@ -141,7 +141,8 @@ def _link(store: Store, mapping: Mapping, full: bool, model_path: Path | None, p
             members = read_members(store)  # what training's co-holders and then the guard weigh
         clock.lap("read", frame.height)
         with progress.step("train the model"):
-            model = model_file.train_on(store, mapping, frame, settings, members.frame)
+            features = FeatureTable(frame, max_slots=settings.max_slots)
+            model = model_file.train_on(store, mapping, frame, settings, members.frame, features)
             model.save(path)
         trained = True
         why = why or "no model yet"
@@ -178,7 +179,8 @@ def _link(store: Store, mapping: Mapping, full: bool, model_path: Path | None, p
             new_mask = None
     considered = n if new_mask is None else int(new_mask.sum())
 
-    features = FeatureTable(frame, max_slots=settings.max_slots)
+    if features is None or features.frame is not frame:
+        features = FeatureTable(frame, max_slots=settings.max_slots, like=features)
     with progress.step("blocking"):
         planned = plan_blocking(features, settings)
         cand = candidate_pairs(features, rules_to_run(planned), settings.blocking.max_block_size, new_mask)

@@ -86,19 +86,22 @@ _KIND_OF = {"emails": "email", "phones": "phone", "devices": "device"}
 
 
 def train_on(store: Store, mapping: Mapping, frame: pl.DataFrame, settings: MatchSettings,
-             members: pl.DataFrame | None = None) -> Model:
+             members: pl.DataFrame | None = None, features: FeatureTable | None = None) -> Model:
     """A model trained on ``frame`` (the customers frame) less the identifiers the guard's wide net
     catches (``guard.suspect_identifiers``), and on the store's pairs of co-holders. ``members``: every
-    identifier's holders (``Store.identifier_members()``) when the caller has read them."""
+    identifier's holders (``Store.identifier_members()``) when the caller has read them. ``features``:
+    the caller's feature table over ``frame`` (the link job goes on to block and compare on it): the
+    features of the columns the guard's net leaves unchanged are built once, for both."""
     if members is None:
         members = store.identifier_members(None)
     clean = without(frame, suspect_identifiers(members, mapping.guard.max_customers))
     labels = labels_for(store, clean["uid"]) if settings.training.labels else None
-    model = train(FeatureTable(clean, max_slots=settings.max_slots), settings, labels=labels)
+    trained_on = FeatureTable(clean, max_slots=settings.max_slots, like=features)
+    model = train(trained_on, settings, labels=labels)
     a, b = co_holder_positions(members, clean, mapping.guard.max_customers)
     lists = identifier_columns(clean)
-    model.co_holder = estimate_co_holders(model, FeatureTable(without_identifiers(clean)), a, b, lists,
-                                          set(settings.training.household_comparisons))
+    holders = FeatureTable(without_identifiers(clean), max_slots=settings.max_slots, like=trained_on)
+    model.co_holder = estimate_co_holders(model, holders, a, b, lists, set(settings.training.household_comparisons))
     return model
 
 

@@ -186,8 +186,7 @@ def cross_pairs(
             ok = np.flatnonzero(c >= 0)
             rows.append(np.stack([c[ok], np.full(len(ok), side), ok.astype(np.int64)], axis=1))
     table = np.concatenate(rows) if rows else np.empty((0, 3), dtype=np.int64)
-    table = np.unique(table, axis=0)  # sorted by key, side, record; duplicates gone
-    key, side, rec = table[:, 0], table[:, 1], table[:, 2]
+    key, side, rec = _unique_rows(table)  # sorted by key, side, record; duplicates gone
     starts = np.flatnonzero(np.r_[True, key[1:] != key[:-1]]) if len(key) else np.empty(0, dtype=np.int64)
     sizes = np.diff(np.r_[starts, len(key)])
     n_left = np.add.reduceat((side == 0).astype(np.int64), starts) if len(starts) else np.empty(0, dtype=np.int64)
@@ -215,6 +214,21 @@ def cross_pairs(
         "rows": rec,
     }
     return np.minimum(a, b).astype(np.int32), np.maximum(a, b).astype(np.int32), info
+
+
+def _unique_rows(table: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The distinct (key, side, record) rows of a table of non-negative int64, sorted. Packed into one
+    int64 when they fit: a row-wise np.unique (axis=0) sorts them as opaque bytes, several times slower."""
+    if not len(table):
+        return table[:, 0], table[:, 1], table[:, 2]
+    n_rec = int(table[:, 2].max()) + 1
+    if (int(table[:, 0].max()) + 1) * 2 * n_rec >= (1 << 62):
+        table = np.unique(table, axis=0)
+        return table[:, 0], table[:, 1], table[:, 2]
+    packed = np.unique((table[:, 0] * 2 + table[:, 1]) * n_rec + table[:, 2])
+    rec = packed % n_rec
+    key_side = packed // n_rec
+    return key_side // 2, key_side % 2, rec
 
 
 class _Joined:
@@ -306,24 +320,34 @@ def candidate_pairs(
     """The deduplicated union of every rule's pairs, each credited to the first rule that found it."""
     n = np.int64(max(features.n, 1))
 
-    def pairs_of(rule: BlockingRule) -> tuple[np.ndarray, RuleStats]:
-        a, b, st = rule_pairs(features, rule, max_block_size, new)
-        return np.unique(a.astype(np.int64) * n + b), st
+    # A pair is one code, a * n + b, with the rule's index in its low bits: one plain sort of all the
+    # rules' codes then puts each pair's first rule first (no argsort, no unique per rule).
+    n_rules = np.int64(1 << max(len(rules) - 1, 0).bit_length())
 
-    found = map_ordered(pairs_of, rules, parallel=features.n >= PARALLEL_RECORDS)
+    def pairs_of(index_rule: tuple[int, BlockingRule]) -> tuple[np.ndarray, RuleStats]:
+        i, rule = index_rule
+        a, b, st = rule_pairs(features, rule, max_block_size, new)
+        return (a.astype(np.int64) * n + b) * n_rules + i, st
+
+    found = map_ordered(pairs_of, list(enumerate(rules)), parallel=features.n >= PARALLEL_RECORDS)
     codes = [c for c, _ in found]
-    rule_ids = [np.full(len(c), i, dtype=np.int8) for i, (c, _) in enumerate(found)]
     stats = [st for _, st in found]
     del found
     if not codes:
         e = np.empty(0, dtype=np.int32)
         return Candidates(e, e, np.empty(0, dtype=np.int8), stats)
-    all_codes = np.concatenate(codes)
-    all_rules = np.concatenate(rule_ids)
-    del codes, rule_ids
-    uniq, first = np.unique(all_codes, return_index=True)
-    del all_codes
-    rule = all_rules[first]
+    if int(n) * int(n) * int(n_rules) >= (1 << 62):
+        raise ValueError(f"{int(n)} records are too many to pair in one table")
+    tagged = np.concatenate(codes)
+    del codes
+    tagged.sort()
+    pair = tagged // n_rules
+    first = np.empty(len(pair), dtype=bool)
+    first[:1] = True
+    np.not_equal(pair[1:], pair[:-1], out=first[1:])
+    uniq = pair[first]
+    rule = (tagged[first] % n_rules).astype(np.int8)
+    del tagged, pair, first
     counts = np.bincount(rule, minlength=len(rules))
     for st, c in zip(stats, counts):
         st.new_pairs = int(c)

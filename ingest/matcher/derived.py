@@ -132,6 +132,12 @@ VIRTUAL_BASES: dict[str, set[str]] = {
     "name_pair": {"first_name", "last_name"},
     "surname": {"last_name", "emails"},
 }
+# every record column each one's derivation reads (the surname guess checks the given name too): two
+# frames equal in these give the same values
+VIRTUAL_READS: dict[str, set[str]] = {
+    "name_pair": {"first_name", "last_name"},
+    "surname": {"first_name", "last_name", "emails"},
+}
 
 
 def base_columns(feature: str) -> set[str]:

@@ -23,7 +23,7 @@ import polars as pl
 
 from idgraph.ingest.nicknames import nickname_groups
 
-from .derived import VIRTUAL_COLUMNS
+from .derived import VIRTUAL_COLUMNS, VIRTUAL_READS
 
 LIST_COLUMNS = ("emails", "phones", "devices")
 VIRTUAL_SLOTS = 12  # list columns derived here keep more values than identifiers
@@ -191,9 +191,9 @@ def _encode(slots: list[pl.Series], vocab: pl.Series) -> np.ndarray:
 
 def _counts(codes: np.ndarray, size: int) -> np.ndarray:
     """Records holding each code (a record holding a value in two slots counts once)."""
-    if codes.shape[1] == 1:
-        c = codes[:, 0]
-        return np.bincount(c[c >= 0], minlength=size).astype(np.int64)
+    if codes.shape[1] == 1 or not _repeats(codes):
+        c = codes[codes >= 0]
+        return np.bincount(c, minlength=size).astype(np.int64)
     rec = np.repeat(np.arange(codes.shape[0], dtype=np.int64), codes.shape[1])
     flat = codes.reshape(-1).astype(np.int64)
     keep = flat >= 0
@@ -202,15 +202,23 @@ def _counts(codes: np.ndarray, size: int) -> np.ndarray:
 
 
 class FeatureTable:
-    """Lazily derived features over one customers frame (see the module doc for names)."""
+    """Lazily derived features over one customers frame (see the module doc for names).
 
-    def __init__(self, frame: pl.DataFrame, *, max_slots: int = 3) -> None:
+    ``like``: a table over another version of the same records (the link job's frame, and the same frame
+    less the suspect identifiers that training reads): a feature whose record columns hold the same
+    values in both frames is taken from it, built once for both. A feature depends on nothing else.
+    """
+
+    def __init__(self, frame: pl.DataFrame, *, max_slots: int = 3, like: FeatureTable | None = None) -> None:
         self.frame = frame
         self.n = frame.height
         self.max_slots = max_slots
         self._cache: dict[str, Feature] = {}
         self._building: dict[str, threading.Lock] = {}
         self._guard = threading.Lock()
+        same_shape = like is not None and like.n == self.n and like.max_slots == max_slots
+        self._like = like if same_shape else None
+        self._same_column: dict[str, bool] = {}
 
     def __contains__(self, name: str) -> bool:
         column = name.split(".", 1)[0]
@@ -225,8 +233,25 @@ class FeatureTable:
             with lock:
                 feat = self._cache.get(name)
                 if feat is None:
-                    feat = self._cache[name] = self._build(name)
+                    feat = self._cache[name] = (self._like.get(name) if self._shares(name) else self._build(name))
         return feat
+
+    def _shares(self, name: str) -> bool:
+        """The ``like`` table holds this feature's values: every column it reads is equal in both frames."""
+        if self._like is None:
+            return False
+        column = name.split(".", 1)[0]
+        reads = {column} if column in self.frame.columns else VIRTUAL_READS.get(column, {column})
+        return all(self._same(c) for c in reads)
+
+    def _same(self, column: str) -> bool:
+        same = self._same_column.get(column)
+        if same is None:
+            ours, theirs = self.frame, self._like.frame
+            same = self._same_column[column] = (
+                column in ours.columns and column in theirs.columns
+                and ours.get_column(column).equals(theirs.get_column(column)))
+        return same
 
     def drop(self, name: str) -> None:
         self._cache.pop(name, None)
@@ -294,6 +319,12 @@ class FeatureTable:
         vocab = pl.concat(slots).drop_nulls().unique().sort()
         codes = _encode(slots, vocab)
         return Feature(name, codes, vocab.to_numpy().astype(object), _counts(codes, vocab.len()))
+
+
+def _repeats(codes: np.ndarray) -> bool:
+    """Some record holds one value in two slots."""
+    return any(bool(((codes[:, j : j + 1] == codes[:, :j]).any(axis=1) & (codes[:, j] >= 0)).any())
+               for j in range(1, codes.shape[1]))
 
 
 def _dedupe_slots(codes: np.ndarray) -> np.ndarray:

@@ -8,14 +8,15 @@ one value per row. Fuzzy measures run on the distinct (value, value) pairs only,
 
 from __future__ import annotations
 
-from typing import Callable
+from typing import Any, Callable
 
 import numpy as np
+import polars as pl
 from rapidfuzz import fuzz
 from rapidfuzz.distance import OSA, JaroWinkler, Levenshtein
 from rapidfuzz.process import cpdist
 
-from idgraph.ingest.nicknames import are_nicknames
+from idgraph.ingest.nicknames import are_nicknames, name_groups
 
 from .features import Feature, FeatureTable
 
@@ -64,12 +65,54 @@ def nickname(x: str, y: str) -> float:
     return 1.0 if are_nicknames(x, y) else 0.0
 
 
-# Measures with no rapidfuzz scorer: run in Python, still only once per distinct pair of values.
-PYTHON_METRICS: dict[str, tuple[Callable[[str, str], float], str]] = {
-    "short_form": (short_form, "max"),
-    "token_subset": (token_subset, "max"),
-    "nickname": (nickname, "max"),
-    "initials": (initials, "max"),
+# What can make a measure below non-zero, tested on every distinct pair at once from a few facts about each
+# value (``_Facts``): the measure itself, in Python, then runs only where it can. Each is a necessary
+# condition of the measure, so the scores are the same; most pairs of random records fail it.
+class _Facts:
+    """Per value of a vocabulary: length, first and last character, words, vowel-free, nickname groups."""
+
+    def __init__(self, vocab: np.ndarray) -> None:
+        values = vocab.tolist()
+        self.length = np.fromiter(map(len, values), dtype=np.int64, count=len(values))
+        self.first = np.fromiter((ord(v[0]) if v else -1 for v in values), dtype=np.int64, count=len(values))
+        self.last = np.fromiter((ord(v[-1]) if v else -1 for v in values), dtype=np.int64, count=len(values))
+        self.words = np.fromiter((len(v.split()) for v in values), dtype=np.int64, count=len(values))
+        self.vowel_free = np.fromiter((_VOWELS.isdisjoint(v) for v in values), dtype=bool, count=len(values))
+        self.grouped = np.fromiter((bool(name_groups(v)) for v in values), dtype=bool, count=len(values))
+
+
+def _may_short_form(fa: _Facts, fb: _Facts, ia: np.ndarray, ib: np.ndarray) -> np.ndarray:
+    # the shorter starts the longer (same first character) or ends it (same last character)
+    return (fa.first[ia] == fb.first[ib]) | (fa.last[ia] == fb.last[ib])
+
+
+def _may_token_subset(fa: _Facts, fb: _Facts, ia: np.ndarray, ib: np.ndarray) -> np.ndarray:
+    # two single words are a subset only when equal, and then not a proper one
+    return (fa.words[ia] > 1) | (fb.words[ib] > 1)
+
+
+def _may_be_nicknames(fa: _Facts, fb: _Facts, ia: np.ndarray, ib: np.ndarray) -> np.ndarray:
+    return fa.grouped[ia] & fb.grouped[ib]
+
+
+def _may_be_initials(fa: _Facts, fb: _Facts, ia: np.ndarray, ib: np.ndarray) -> np.ndarray:
+    # the shorter (x on a tie, as ``initials``) is two or three letters without a vowel, one per word of
+    # the longer
+    la, lb = fa.length[ia], fb.length[ib]
+    a_short = la <= lb
+    short_len = np.where(a_short, la, lb)
+    short_vowel_free = np.where(a_short, fa.vowel_free[ia], fb.vowel_free[ib])
+    long_words = np.where(a_short, fb.words[ib], fa.words[ia])
+    return (short_len >= 2) & (short_len <= 3) & short_vowel_free & (long_words == short_len)
+
+
+# Measures with no rapidfuzz scorer: run in Python, only once per distinct pair of values, and only on the
+# pairs their test lets through.
+PYTHON_METRICS: dict[str, tuple[Callable[[str, str], float], str, Callable[..., np.ndarray]]] = {
+    "short_form": (short_form, "max", _may_short_form),
+    "token_subset": (token_subset, "max", _may_token_subset),
+    "nickname": (nickname, "max", _may_be_nicknames),
+    "initials": (initials, "max", _may_be_initials),
 }
 
 
@@ -171,7 +214,7 @@ class PairContext:
     def _score_all(self, name: str, metric: str, other: str | None = None,
                    rows: np.ndarray | None = None) -> np.ndarray:
         if metric in PYTHON_METRICS:
-            py, best = PYTHON_METRICS[metric]
+            py, best, may = PYTHON_METRICS[metric]
             scorer, dtype = None, np.float32
         else:
             scorer, best, dtype = METRICS[metric]
@@ -180,11 +223,43 @@ class PairContext:
         if feat.vocab is None or feat_b.vocab is None:
             raise ValueError(f"feature {name!r} holds numbers; {metric} needs text")
         vocab, vocab_b = feat.vocab, feat_b.vocab
+        if scorer is None:
+            facts = _Facts(vocab)
+            facts_b = facts if feat_b is feat else _Facts(vocab_b)
         worst = -np.inf if best == "max" else np.inf
-        a, b = (self.a, self.b) if rows is None else (self.a[rows], self.b[rows])
-        out = np.full(len(a), worst, dtype=np.float64)
-        ca, cb = feat.codes[a], feat_b.codes[b]
-        size = np.int64(max(len(vocab), len(vocab_b)))
+        out = np.full(self.n if rows is None else len(rows), worst, dtype=np.float64)
+        for valid, ia, ib, inverse in self._value_pairs(name, other, rows):
+            if scorer is None:
+                s = np.zeros(len(ia), dtype=np.float64)
+                can = np.flatnonzero(may(facts, facts_b, ia, ib))
+                xs, ys = vocab[ia[can]], vocab_b[ib[can]]
+                s[can] = np.fromiter((py(x, y) for x, y in zip(xs, ys)), dtype=np.float64, count=len(can))
+            else:
+                s = cpdist(vocab[ia], vocab_b[ib], scorer=scorer, workers=-1, dtype=dtype)
+            s = np.asarray(s, dtype=np.float64)[inverse]
+            if best == "max":
+                _maximum_into(out, valid, s)
+            else:
+                _minimum_into(out, valid, s)
+        if metric in _SCALE:
+            out /= _SCALE[metric]
+        out[np.isinf(out)] = np.nan
+        return out.astype(np.float32)
+
+    def _value_pairs(self, name: str, other: str | None, rows: np.ndarray | None
+                     ) -> list[tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]]:
+        """Per combination of a slot of ``name`` on side a and a slot of ``other`` (default ``name``) on
+        side b: the pairs (of ``rows``, default all) with a value in both, the distinct (value, value)
+        pairs among them as codes into the two vocabularies, and each pair's index among those. Kept
+        for every pair, as a comparison's measures on one feature (Jaro-Winkler, nickname, short form,
+        initials) share it."""
+        if rows is None:
+            return self._cached(("value_pairs", name, other), lambda: self._value_pairs(name, other, np.arange(self.n)))
+        feat = self.feature(name)
+        feat_b = feat if other is None else self.feature(other)
+        ca, cb = feat.codes[self.a[rows]], feat_b.codes[self.b[rows]]
+        size = np.int64(max(len(feat.vocab), len(feat_b.vocab)))
+        out = []
         for i in range(ca.shape[1]):
             for j in range(cb.shape[1]):
                 x, y = ca[:, i], cb[:, j]
@@ -197,22 +272,10 @@ class PairContext:
                 else:
                     lo, hi = x[valid].astype(np.int64), y[valid].astype(np.int64)
                 keys, inverse = _distinct(lo * size + hi)
-                xs, ys = vocab[keys // size], vocab_b[keys % size]
-                if scorer is None:
-                    s = np.fromiter((py(x, y) for x, y in zip(xs, ys)), dtype=np.float64, count=len(keys))
-                else:
-                    s = cpdist(xs, ys, scorer=scorer, workers=-1, dtype=dtype)
-                s = np.asarray(s, dtype=np.float64)[inverse]
-                if best == "max":
-                    _maximum_into(out, valid, s)
-                else:
-                    _minimum_into(out, valid, s)
-        if metric in _SCALE:
-            out /= _SCALE[metric]
-        out[np.isinf(out)] = np.nan
-        return out.astype(np.float32)
+                out.append((valid, keys // size, keys % size, inverse))
+        return out
 
-    def _cached(self, key: tuple, build: Callable[[], np.ndarray]) -> np.ndarray:
+    def _cached(self, key: tuple, build: Callable[[], Any]) -> Any:
         v = self._cache.get(key)
         if v is None:
             v = self._cache[key] = build()
@@ -224,8 +287,10 @@ def _anagram_codes(feature: Feature) -> np.ndarray:
     vocab = feature.vocab
     if vocab is None:
         raise ValueError(f"feature {feature.name!r} holds numbers; a transposition needs text")
-    _, of_value = np.unique(np.array(["".join(sorted(v)) for v in vocab], dtype=object), return_inverse=True)
-    return np.append(of_value.astype(np.int32), np.int32(-1))[feature.codes]
+    # the value's characters sorted, as a number (a dense rank: np.unique of Python strings is slower)
+    letters = pl.Series(["".join(sorted(v)) for v in vocab.tolist()], dtype=pl.String)
+    of_value = (letters.rank("dense") - 1).cast(pl.Int32).to_numpy()
+    return np.append(of_value, np.int32(-1))[feature.codes]
 
 
 def _any_slot_equal(ca: np.ndarray, cb: np.ndarray) -> np.ndarray:
