@@ -217,6 +217,19 @@ def test_links_replace_and_feed_components(store, tmp_path):
     assert frozenset({"crm:5"}) in profiles_of(store)
 
 
+def test_a_link_to_a_record_the_store_no_longer_holds_is_not_written(store, tmp_path):
+    # the link job scored records that an erasure may have taken since: their links are dropped, the rest kept
+    run(store, small_project(tmp_path, CRM))
+    store.replace_links([LinkRow("crm:1", "crm:3", 0.91, "{}", "probable"),
+                         LinkRow("crm:1", "crm:gone", 0.99, "{}", "probable"),
+                         LinkRow("crm:gone", "crm:5", 0.5, "{}", "review"),
+                         LinkRow("crm:3", "crm:5", 0.6, "{}", "review")], None)
+    assert sorted((l.a_uid, l.b_uid, l.kind) for l in store.links()) == [
+        ("crm:1", "crm:3", "probable"), ("crm:3", "crm:5", "review")]
+    store.replace_links([], ["crm:3"])
+    assert store.links() == []
+
+
 def test_customers_frame_leaves_shared_identifiers_out(store, tmp_path):
     crm = [person("1", "Tom", "Hart", "tom@mail.co.uk", "020 7946 0001", "2001-04-04"),
            person("2", "Lucy", "Hart", "lucy@mail.co.uk", "020 7946 0001", "2003-09-09")]

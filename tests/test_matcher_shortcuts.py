@@ -13,6 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from idgraph.ingest.matcher import BlockingRule, FeatureTable, candidate_pairs, records_frame
+from idgraph.ingest.matcher.arrays import unique
 from idgraph.ingest.matcher.blocking import cross_pairs, random_pairs
 from idgraph.ingest.matcher.features import _counts
 from idgraph.ingest.matcher.pairs import PYTHON_METRICS, PairContext
@@ -122,3 +123,10 @@ def test_each_python_measure_scores_the_pairs_it_is_for() -> None:
                          ("nickname", [1, 0, 1, 0, 1]), ("token_subset", [0, 0, 0, 1, 0])):
         got = ctx.score_between("first_name", "last_name", metric, rows)
         np.testing.assert_array_equal(got, np.array(want, dtype=np.float32), err_msg=metric)
+
+
+@settings(max_examples=50, deadline=None)
+@given(st.lists(st.integers(0, 2**62), max_size=50))
+def test_unique_is_numpys(values) -> None:
+    x = np.array(values, dtype=np.int64)
+    np.testing.assert_array_equal(unique(x), np.unique(x))

@@ -23,6 +23,7 @@ import polars as pl
 
 from idgraph.ingest.nicknames import nickname_groups
 
+from .arrays import unique
 from .derived import VIRTUAL_COLUMNS, VIRTUAL_READS
 
 LIST_COLUMNS = ("emails", "phones", "devices")
@@ -197,7 +198,7 @@ def _counts(codes: np.ndarray, size: int) -> np.ndarray:
     rec = np.repeat(np.arange(codes.shape[0], dtype=np.int64), codes.shape[1])
     flat = codes.reshape(-1).astype(np.int64)
     keep = flat >= 0
-    pairs = np.unique(flat[keep] * codes.shape[0] + rec[keep])
+    pairs = unique(flat[keep] * codes.shape[0] + rec[keep])
     return np.bincount(pairs // codes.shape[0], minlength=size).astype(np.int64)
 
 
