@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from idgraph.ingest.matcher import BlockingRule, FeatureTable, candidate_pairs, records_frame
 from idgraph.ingest.matcher.arrays import unique
 from idgraph.ingest.matcher.blocking import cross_pairs, random_pairs
-from idgraph.ingest.matcher.features import _counts
+from idgraph.ingest.matcher.features import ASCII_TRANSFORMS, STRING_TRANSFORMS, _counts, transform_values
 from idgraph.ingest.matcher.pairs import PYTHON_METRICS, PairContext
 
 # Short names, initials, nicknames (bob / robert), words, accents: what makes each measure non-zero.
@@ -130,3 +130,13 @@ def test_each_python_measure_scores_the_pairs_it_is_for() -> None:
 def test_unique_is_numpys(values) -> None:
     x = np.array(values, dtype=np.int64)
     np.testing.assert_array_equal(unique(x), np.unique(x))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.text(alphabet=" \t\n\x0b\x1c\x1f@.+-()0123456789abcXYZé٣", min_size=1, max_size=12), min_size=1,
+                max_size=20))
+def test_transforms_in_polars_are_the_python_ones(values) -> None:
+    series = pl.Series(values, dtype=pl.String)
+    for transform in ASCII_TRANSFORMS:
+        want = [STRING_TRANSFORMS[transform](v) for v in values]
+        assert transform_values(transform, series).to_list() == want, transform
