@@ -12,11 +12,13 @@ import polars as pl
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from idgraph.ingest.matcher import BlockingRule, FeatureTable, candidate_pairs, records_frame
+from idgraph.ingest.matcher import BlockingRule, FeatureTable, MatchSettings, candidate_pairs, records_frame
 from idgraph.ingest.matcher.arrays import unique
 from idgraph.ingest.matcher.blocking import cross_pairs, random_pairs
 from idgraph.ingest.matcher.features import ASCII_TRANSFORMS, STRING_TRANSFORMS, _counts, transform_values
+from idgraph.ingest.matcher.comparisons import compute_gamma
 from idgraph.ingest.matcher.pairs import PYTHON_METRICS, PairContext
+from idgraph.ingest.matcher.training import gammas_of
 
 # Short names, initials, nicknames (bob / robert), words, accents: what makes each measure non-zero.
 NAMES = ["bob", "robert", "rob", "bobby", "kim", "kimberley", "jp", "jean pierre", "j", "jo", "gj",
@@ -140,3 +142,15 @@ def test_transforms_in_polars_are_the_python_ones(values) -> None:
     for transform in ASCII_TRANSFORMS:
         want = [STRING_TRANSFORMS[transform](v) for v in values]
         assert transform_values(transform, series).to_list() == want, transform
+
+
+def test_gammas_of_sets_sharing_pairs_are_each_sets_own() -> None:
+    people = [(f, s) for f in NAMES[:9] for s in ("smith", "jones", "smyth", None)]
+    frame = _frame([f for f, _ in people], [s or "" for _, s in people])
+    features = FeatureTable(frame)
+    comparisons = MatchSettings().comparisons
+    a, b = random_pairs(frame.height, 400, 3)
+    sets = [(a[:250], b[:250]), (a[150:], b[150:]), (b[:100], a[:100]), (a[:0], b[:0]), (a[:50], b[:50])]
+    got = gammas_of(features, comparisons, sets)
+    for (x, y), gamma in zip(sets, got):
+        np.testing.assert_array_equal(gamma, compute_gamma(PairContext(features, x, y), comparisons))

@@ -22,6 +22,7 @@ import numpy as np
 
 from . import labels as lb
 from . import levels as lv
+from .arrays import unique
 from .blocking import candidate_pairs, random_pairs, rule_pairs, sample
 from .blocking_plan import plan_blocking, rules_to_run
 from .comparisons import Comparison, compute_gamma
@@ -251,28 +252,33 @@ class SessionReport:
         return dict(self.__dict__)
 
 
+def session_pairs(features: FeatureTable, training: Training, max_block_size: int) -> list[tuple[np.ndarray, np.ndarray]]:
+    """Each EM session's pairs: those its rule blocks, at most ``max_pairs_per_session`` of them."""
+    out = []
+    for s_i, session in enumerate(training.sessions):
+        a, b, _ = rule_pairs(features, session, max_block_size)
+        out.append(sample(a, b, training.max_pairs_per_session, training.seed + s_i))
+    return out
+
+
 def estimate_m(
-    features: FeatureTable,
     comparisons: list[Comparison],
     u: list[np.ndarray],
     training: Training,
-    max_block_size: int,
+    gammas: list[np.ndarray],
 ) -> tuple[list[np.ndarray], list[SessionReport], list[np.ndarray]]:
     """m per comparison (mean over the sessions that estimated it), the session reports, and per
-    comparison the levels too thin to estimate (m = u there: weight 0)."""
+    comparison the levels too thin to estimate (m = u there: weight 0). ``gammas``: the gamma matrix of
+    each session's pairs (``session_pairs``)."""
     m_sum = [np.zeros(len(c.levels)) for c in comparisons]
     m_n = np.zeros(len(comparisons))
     m_matches = np.zeros(len(comparisons))  # expected matches with a value, summed over sessions
     reports = []
     m0 = [initial_m(len(c.levels)) for c in comparisons]
-    for s_i, session in enumerate(training.sessions):
+    for session, gamma in zip(training.sessions, gammas):
         t0 = time.perf_counter()
-        a, b, _ = rule_pairs(features, session, max_block_size)
-        a, b = sample(a, b, training.max_pairs_per_session, training.seed + s_i)
-        gamma = compute_gamma(PairContext(features, a, b), comparisons)
         active = active_in_session(comparisons, session, gamma)
         pats, counts = patterns(gamma)
-        del gamma
         if not len(pats):
             reports.append(SessionReport(session.name, session.keys, 0, 0, 0, False, 0.0, [], 0.0))
             continue
@@ -288,7 +294,7 @@ def estimate_m(
                 m_matches[c] += float(post[pats[:, c] != 0].sum())
         reports.append(
             SessionReport(
-                session.name, list(session.keys), int(len(a)), int(len(pats)), res.iterations, res.converged,
+                session.name, list(session.keys), int(len(gamma)), int(len(pats)), res.iterations, res.converged,
                 round(res.probability, 6), [comparisons[c].name for c, on in enumerate(active) if on],
                 round(time.perf_counter() - t0, 3),
             )
@@ -341,22 +347,27 @@ def when_mask(gamma: np.ndarray, comparisons: list[Comparison], when: dict[str, 
     return mask
 
 
+def context_pairs(features: FeatureTable, training: Training, max_block_size: int) -> list[tuple[np.ndarray, np.ndarray]]:
+    """Each context's pairs: those its keys block, at most ``max_pairs_per_session`` of them."""
+    out = []
+    for i, context in enumerate(training.contexts):
+        rule = BlockingRule(name=context.name, keys=context.keys, max_block_size=context.max_block_size)
+        a, b, _ = rule_pairs(features, rule, max_block_size)
+        out.append(sample(a, b, training.max_pairs_per_session, training.seed + 100 + i))
+    return out
+
+
 def estimate_context(
-    features: FeatureTable,
     comparisons: list[Comparison],
     m: list[np.ndarray],
     u: list[np.ndarray],
     context: Context,
     training: Training,
-    max_block_size: int,
-    seed: int,
+    gamma: np.ndarray,
 ) -> tuple[dict[str, np.ndarray], dict]:
-    """u of ``context.comparisons`` among pairs that meet ``context.when``: EM with m fixed, u free."""
+    """u of ``context.comparisons`` among pairs that meet ``context.when``: EM with m fixed, u free.
+    ``gamma``: that of the context's pairs (``context_pairs``)."""
     t0 = time.perf_counter()
-    rule = BlockingRule(name=context.name, keys=context.keys, max_block_size=context.max_block_size)
-    a, b, _ = rule_pairs(features, rule, max_block_size)
-    a, b = sample(a, b, training.max_pairs_per_session, seed)
-    gamma = compute_gamma(PairContext(features, a, b), comparisons)
     gamma = gamma[when_mask(gamma, comparisons, context.when)]
     pats, counts = patterns(gamma)
     names = [c.name for c in comparisons]
@@ -396,6 +407,19 @@ def estimate_context(
         non_matches=round(float(nonmatch.sum()), 1), seconds=round(time.perf_counter() - t0, 3),
     )
     return out, report
+
+
+def gammas_of(features: FeatureTable, comparisons: list[Comparison],
+              pair_sets: list[tuple[np.ndarray, np.ndarray]]) -> list[np.ndarray]:
+    """The gamma matrix of each set of pairs (record positions a, b), each distinct pair compared once:
+    a pair's levels depend on its two records only. (a, b) and (b, a) count as two pairs."""
+    n = np.int64(max(features.n, 1))
+    codes = [a.astype(np.int64) * n + b for a, b in pair_sets]
+    if not codes:
+        return []
+    every = unique(np.concatenate(codes))
+    gamma = compute_gamma(PairContext(features, every // n, every % n), comparisons)
+    return [gamma[np.searchsorted(every, c)] for c in codes]
 
 
 # ------------------------------------------------------------------ lambda over candidate pairs
@@ -457,25 +481,34 @@ def train(
         prior_pairs = beside(_prior_pairs, features, settings)
     u, u_sources, u_pairs = estimate_u(features, comparisons, tr.u_pairs, tr.seed)
     t_u = time.perf_counter()
-    m, sessions, thin = estimate_m(features, comparisons, u, tr, settings.blocking.max_block_size)
+    # The sessions, the contexts and the prior's sample share many pairs (a session's rule is often
+    # one of blocking's): the gamma of every pair they hold is computed once.
+    sets = [*session_pairs(features, tr, settings.blocking.max_block_size),
+            *context_pairs(features, tr, settings.blocking.max_block_size)]
+    scale = 1.0
+    if prior_pairs is not None:
+        a, b, scale = prior_pairs()
+        sets.append((a, b))
+    gammas = gammas_of(features, comparisons, sets)
+    session_gammas = gammas[: len(tr.sessions)]
+    context_gammas = gammas[len(tr.sessions): len(tr.sessions) + len(tr.contexts)]
+    if prior_pairs is not None:
+        candidate_gamma = gammas[-1]
+    del gammas
+    t_pairs = time.perf_counter()
+    m, sessions, thin = estimate_m(comparisons, u, tr, session_gammas)
     learnt = None
     if labels is not None:
         learnt = lb.learn_m(features, labels, comparisons, m, u, thin, tr)
         m, thin = learnt.m, learnt.thin
     t_m = time.perf_counter()
     contexts, context_reports = [], []
-    for i, ctx in enumerate(tr.contexts):
-        u_ctx, rep = estimate_context(
-            features, comparisons, m, u, ctx, tr, settings.blocking.max_block_size, tr.seed + 100 + i
-        )
+    for ctx, gamma in zip(tr.contexts, context_gammas):
+        u_ctx, rep = estimate_context(comparisons, m, u, ctx, tr, gamma)
         context_reports.append(rep)
         if u_ctx:
             contexts.append((ctx, u_ctx))
     t_c = time.perf_counter()
-    scale = 1.0
-    if prior_pairs is not None:
-        a, b, scale = prior_pairs()
-        candidate_gamma = compute_gamma(PairContext(features, a, b), comparisons)
     pats, counts = patterns(candidate_gamma)
     counts = counts * scale
     stats = {
@@ -502,7 +535,8 @@ def train(
     if learnt is not None:
         lb.apply(model, features, labels, learnt, settings)
     model.training["seconds"] = {
-        "u": round(t_u - t0, 3), "m": round(t_m - t_u, 3), "contexts": round(t_c - t_m, 3),
+        "u": round(t_u - t0, 3), "pairs": round(t_pairs - t_u, 3), "m": round(t_m - t_pairs, 3),
+        "contexts": round(t_c - t_m, 3),
         "prior": round(t_p - t_c, 3),
     }
     return model
