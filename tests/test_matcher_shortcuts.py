@@ -15,10 +15,11 @@ from hypothesis import strategies as st
 from idgraph.ingest.matcher import BlockingRule, FeatureTable, MatchSettings, candidate_pairs, records_frame
 from idgraph.ingest.matcher.arrays import unique
 from idgraph.ingest.matcher.blocking import cross_pairs, random_pairs
-from idgraph.ingest.matcher.features import ASCII_TRANSFORMS, STRING_TRANSFORMS, _counts, transform_values
+from idgraph.ingest.matcher.features import _counts
 from idgraph.ingest.matcher.comparisons import compute_gamma
 from idgraph.ingest.matcher.pairs import PYTHON_METRICS, PairContext
 from idgraph.ingest.matcher.training import gammas_of
+from idgraph.ingest.matcher.transforms import ASCII_TRANSFORMS, STRING_TRANSFORMS, transform_values
 
 # Short names, initials, nicknames (bob / robert), words, accents: what makes each measure non-zero.
 NAMES = ["bob", "robert", "rob", "bobby", "kim", "kimberley", "jp", "jean pierre", "j", "jo", "gj",
