@@ -145,10 +145,10 @@ def test_prior_scales_with_the_number_of_records() -> None:
 @pytest.mark.parametrize("high", [3, 1_000, 2**40, 2**61])
 def test_distinct_value_pairs_are_those_of_numpy_unique(high):
     # 2**61 leaves no room to pack positions: the fallback to np.unique
-    from idgraph.ingest.matcher.pairs import _distinct
+    from idgraph.ingest.matcher.arrays import distinct
 
     keys = np.random.default_rng(high % 97).integers(0, high, 5_000, dtype=np.int64)
-    got, where = _distinct(keys)
+    got, where = distinct(keys)
     want, inverse = np.unique(keys, return_inverse=True)
     assert np.array_equal(got, want) and np.array_equal(where, inverse)
     assert np.array_equal(got[where], keys)

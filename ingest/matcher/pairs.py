@@ -18,6 +18,7 @@ from rapidfuzz.process import cpdist
 
 from idgraph.ingest.nicknames import are_nicknames, name_groups
 
+from .arrays import distinct
 from .features import Feature, FeatureTable
 
 
@@ -271,7 +272,7 @@ class PairContext:
                     hi = np.maximum(x[valid], y[valid]).astype(np.int64)
                 else:
                     lo, hi = x[valid].astype(np.int64), y[valid].astype(np.int64)
-                keys, inverse = _distinct(lo * size + hi)
+                keys, inverse = distinct(lo * size + hi)
                 out.append((valid, keys // size, keys % size, inverse))
         return out
 
@@ -301,26 +302,6 @@ def _any_slot_equal(ca: np.ndarray, cb: np.ndarray) -> np.ndarray:
         for j in range(cb.shape[1]):
             out |= valid & (x == cb[:, j])
     return out
-
-
-def _distinct(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """The distinct value pairs (sorted) and, for each pair, the index of its own among them.
-
-    np.unique's inverse takes an argsort, the largest cost of training (u from 2,000,000 random pairs,
-    over every slot combination). Packing each pair's position into the low bits of its key lets a plain
-    sort, several times faster, carry the order instead. Keys too wide to pack go through np.unique."""
-    n = len(keys)
-    low = max(int(n - 1).bit_length(), 1)
-    if n == 0 or int(keys.max()).bit_length() + low > 62:
-        return np.unique(keys, return_inverse=True)
-    packed = np.sort((keys << low) | np.arange(n, dtype=np.int64))
-    ordered = packed >> low
-    first = np.empty(n, dtype=bool)
-    first[0] = True
-    np.not_equal(ordered[1:], ordered[:-1], out=first[1:])
-    inverse = np.empty(n, dtype=np.int64)
-    inverse[packed & ((1 << low) - 1)] = np.cumsum(first) - 1
-    return ordered[first], inverse
 
 
 def _maximum_into(out: np.ndarray, idx: np.ndarray, values: np.ndarray) -> None:
