@@ -14,12 +14,15 @@ import numpy as np
 def unique(values: np.ndarray) -> np.ndarray:
     """The distinct values of a 1-D array, sorted (``np.unique(values)``)."""
     ordered = np.sort(values)
-    if len(ordered) < 2:
-        return ordered
+    return ordered[firsts(ordered)]
+
+
+def firsts(ordered: np.ndarray) -> np.ndarray:
+    """Of a sorted 1-D array, where each run of equal values starts."""
     first = np.empty(len(ordered), dtype=bool)
-    first[0] = True
+    first[:1] = True
     np.not_equal(ordered[1:], ordered[:-1], out=first[1:])
-    return ordered[first]
+    return first
 
 
 def distinct(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -35,9 +38,7 @@ def distinct(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         return np.unique(keys, return_inverse=True)
     packed = np.sort((keys << low) | np.arange(n, dtype=np.int64))
     ordered = packed >> low
-    first = np.empty(n, dtype=bool)
-    first[0] = True
-    np.not_equal(ordered[1:], ordered[:-1], out=first[1:])
+    first = firsts(ordered)
     inverse = np.empty(n, dtype=np.int64)
     inverse[packed & ((1 << low) - 1)] = np.cumsum(first) - 1
     return ordered[first], inverse

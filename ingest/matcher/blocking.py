@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import polars as pl
 
-from .arrays import unique
+from .arrays import firsts, unique
 from .features import Feature, FeatureTable
 from .settings import BlockingRule
 from .threads import map_ordered
@@ -340,6 +340,8 @@ def candidate_pairs(
         a, b, st = rule_pairs(features, rule, max_block_size, new)
         return (a.astype(np.int64) * n + b) * n_rules + i, st
 
+    if int(n) * int(n) * int(n_rules) >= (1 << 62):
+        raise ValueError(f"{int(n)} records are too many to pair in one table")
     found = map_ordered(pairs_of, list(enumerate(rules)), parallel=features.n >= PARALLEL_RECORDS)
     codes = [c for c, _ in found]
     stats = [st for _, st in found]
@@ -347,15 +349,11 @@ def candidate_pairs(
     if not codes:
         e = np.empty(0, dtype=np.int32)
         return Candidates(e, e, np.empty(0, dtype=np.int8), stats)
-    if int(n) * int(n) * int(n_rules) >= (1 << 62):
-        raise ValueError(f"{int(n)} records are too many to pair in one table")
     tagged = np.concatenate(codes)
     del codes
     tagged.sort()
     pair = tagged // n_rules
-    first = np.empty(len(pair), dtype=bool)
-    first[:1] = True
-    np.not_equal(pair[1:], pair[:-1], out=first[1:])
+    first = firsts(pair)
     uniq = pair[first]
     rule = (tagged[first] % n_rules).astype(np.int8)
     del tagged, pair, first
