@@ -30,6 +30,7 @@ from idgraph.graph.profile_view import assemble as assemble_profile_view
 from idgraph.graph.sqlite_frames import read_frame, write_frame
 from idgraph.graph.sqlite_households import SQLiteHouseholds
 from idgraph.graph.sqlite_reads import reads as _reads
+from idgraph.graph.sqlite_staging import Staging
 from idgraph.graph.store import BULK_KINDS, CUSTOMER_COLUMNS, frame_extras
 
 T = TypeVar("T")
@@ -47,6 +48,10 @@ _AUTOCHECKPOINT_PAGES = 1000  # SQLite's default, restored after checkpoints_in_
 # the log over; the thread has copied most of it by then.
 WAL_BOUND_PAGES = 16384
 
+# Batches of at least this many rows (records and identifiers) are staged through ADBC before their
+# transaction (graph/sqlite_staging.py); smaller ones, a sign-up through the service, skip the scratch file.
+STAGED_ROWS = 5000
+
 _SCHEMA = files("idgraph.graph").joinpath("sqlite_schema.sql").read_text(encoding="utf-8")
 
 _CUSTOMER_FIELDS = ("source", "source_id", "first_name", "last_name", "full_name", "dob", "address",
@@ -57,6 +62,14 @@ _PROFILE_FIELDS = ("first_name", "last_name", "dob", "email", "phone", "address"
 _MARK_COLUMN = {"link": ("customer", "link_seq"), "resolve": ("customer", "resolve_seq"),
                 "attribution": ("interaction", "resolve_seq")}
 _NEXT_SEQ = "UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'seq' RETURNING CAST(value AS INTEGER)"
+
+
+def _temp_table(db: sqlite3.Connection, name: str, frame: pl.DataFrame) -> str:
+    """`frame` as temporary table `name` (replacing the last one): columns without a type keep each value's."""
+    db.execute(f"DROP TABLE IF EXISTS temp.{name}")
+    db.execute(f"CREATE TEMP TABLE {name} ({', '.join(frame.columns)})")
+    write_frame(db, f"INSERT INTO temp.{name} ({', '.join(frame.columns)}) {{rows}}", frame)
+    return f"temp.{name}"
 
 
 def _jl(values: Sequence[str]) -> str:
@@ -81,6 +94,7 @@ class SQLiteStore(SQLiteHouseholds):
         self._after_commit: list[Callable[[], None]] = []
         self._checkpointer: _Checkpointer | None = None
         self._finishing: list[_Checkpointer] = []  # ended with a job's block, finishing their last round
+        self._staging: Staging | None = None  # made by the first large batch
         try:
             if not self.path.parent.exists():
                 raise StoreError(f"{self.path}: the folder for the store does not exist")
@@ -181,6 +195,9 @@ class SQLiteStore(SQLiteHouseholds):
         if self._checkpointer is not None:
             self._checkpointer.stop()
             self._checkpointer = None
+        if self._staging is not None:
+            self._staging.close()
+            self._staging = None
         self.db.close()
 
     def __enter__(self) -> "SQLiteStore":
@@ -292,17 +309,38 @@ class SQLiteStore(SQLiteHouseholds):
         return "{col} IN (SELECT uid FROM scope)"
 
     # -- ingest ----------------------------------------------------------------------------------
-    def _split(self, db: sqlite3.Connection, table: str, frame: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame,
-                                                                                       WriteCounts]:
-        """The batch's new records and its changed ones (in batch order), by the stored content hashes."""
-        stored = read_frame(db, f"SELECT uid, row_hash AS stored_hash FROM {table} "
-                                "WHERE uid IN (SELECT value FROM json_each(?))", (_jl(frame["uid"].to_list()),),
-                            {"uid": pl.String, "stored_hash": pl.String})
-        both = frame.join(stored, on="uid", how="left", maintain_order="left")
-        new = both.filter(pl.col("stored_hash").is_null()).drop("stored_hash")
-        changed = both.filter(pl.col("stored_hash") != pl.col("row_hash")).drop("stored_hash")
-        return new, changed, WriteCounts(inserted=new.height, updated=changed.height,
-                                         unchanged=frame.height - new.height - changed.height)
+    @contextmanager
+    def _bulk(self, **frames: pl.DataFrame) -> Iterator[tuple[sqlite3.Connection, dict[str, str]]]:
+        """A counted write transaction with `frames` as tables (name -> the table to read). A batch of
+        STAGED_ROWS rows or more is staged by ADBC before the transaction begins (sqlite_staging.py); a
+        smaller one (a sign-up through the service), or one inside an open transaction, is written into
+        temporary tables through JSON inside it. Either way the statements that follow read tables."""
+        with self._lock:
+            tables = {}
+            if self._mode is None and sum(f.height for f in frames.values()) >= STAGED_ROWS:
+                if self._staging is None:
+                    self._staging = Staging(self.db)
+                tables = {name: self._staging.load(name, frame) for name, frame in frames.items()}
+            with self._tx() as db:
+                temporary = [name for name in frames if name not in tables]
+                for name in temporary:
+                    tables[name] = _temp_table(db, name, frames[name])
+                yield db, tables
+                for name in temporary:
+                    db.execute(f"DROP TABLE temp.{name}")
+
+    @staticmethod
+    def _split(db: sqlite3.Connection, table: str, rows: str, frame: pl.DataFrame) -> tuple[list[str], list[str],
+                                                                                            WriteCounts]:
+        """The uids of the batch's new records and of its changed ones (in batch order), by the stored
+        content hashes; `rows` holds the batch (uid, row_hash)."""
+        stored = read_frame(db, f"SELECT s.uid, t.row_hash FROM {rows} s JOIN {table} t ON t.uid = s.uid",
+                            (), {"uid": pl.String, "stored_hash": pl.String})
+        both = frame.select("uid", "row_hash").join(stored, on="uid", how="left", maintain_order="left")
+        new = both.filter(pl.col("stored_hash").is_null())["uid"]
+        changed = both.filter(pl.col("stored_hash") != pl.col("row_hash"))["uid"]
+        counts = WriteCounts(inserted=len(new), updated=len(changed), unchanged=frame.height - len(new) - len(changed))
+        return new.to_list(), changed.to_list(), counts
 
     @staticmethod
     def _edges(frame: pl.DataFrame) -> pl.DataFrame:
@@ -313,63 +351,59 @@ class SQLiteStore(SQLiteHouseholds):
         return self.write_customer_frame(customer_frame(rows), run_tag)
 
     def write_customer_frame(self, frame: pl.DataFrame, run_tag: str) -> WriteCounts:
-        # Rows for executemany come from polars (`rows()` builds the tuples in Rust): ingest writes a
-        # million records, and a Python tuple per record was a third of the writer's time.
-        with self._tx() as db:
-            new, changed, counts = self._split(db, "customer", frame)
+        fields = ", ".join(("uid", *_CUSTOMER_FIELDS, "attributes"))
+        with self._bulk(customers=frame.select("uid", *_CUSTOMER_FIELDS, "attributes"),
+                        edges=self._edges(frame.select("uid", "identifiers"))) as (db, t):
+            new, changed, counts = self._split(db, "customer", t["customers"], frame)
             seq0 = db.execute("SELECT COALESCE(MAX(seq), 0) FROM customer").fetchone()[0]
-            stamps = [pl.lit(run_tag).alias("run_tag")]
-            write_frame(
-                db, "INSERT INTO customer (uid, " + ", ".join(_CUSTOMER_FIELDS)
-                + ", attributes, run_tag, seq, resolve_seq, link_seq) {rows}",
-                new.select("uid", *_CUSTOMER_FIELDS, "attributes", *stamps,
-                           (pl.int_range(pl.len(), dtype=pl.Int64) + seq0 + 1).alias("seq"),
-                           pl.lit(self._seq).alias("resolve_seq"), pl.lit(self._seq).alias("link_seq")),
-            )
-            db.executemany(
-                "UPDATE customer SET " + ", ".join(f"{f} = ?" for f in _CUSTOMER_FIELDS)
-                + ", attributes = ?, run_tag = ?, resolve_seq = ?, link_seq = ? WHERE uid = ?",
-                changed.select(*_CUSTOMER_FIELDS, "attributes", *stamps, pl.lit(self._seq).alias("resolve_seq"),
-                               pl.lit(self._seq).alias("link_seq"), "uid").rows(),
-            )
-            db.executemany("DELETE FROM customer_identifier WHERE customer_uid = ? AND origin = 'record'",
-                           changed.select("uid").rows())
-            edges = self._edges(pl.concat([new, changed]).select("uid", "identifiers"))
-            write_frame(db, "INSERT OR IGNORE INTO identifier (kind, value) {rows}",
-                        edges.select("kind", "value").unique(maintain_order=True))
-            write_frame(db, "INSERT INTO customer_identifier (customer_uid, kind, value, origin) {rows}"
-                            " ON CONFLICT DO UPDATE SET origin = 'record'",
-                        edges.select("uid", "kind", "value", pl.lit("record").alias("origin")))
+            # seq: arrival order, the batch's order among its new records
+            db.execute(f"INSERT INTO customer ({fields}, run_tag, seq, resolve_seq, link_seq) "
+                       f"SELECT {fields}, ?1, ?2 + row_number() OVER (ORDER BY rowid), ?3, ?3 FROM {t['customers']} "
+                       "WHERE uid IN (SELECT value FROM json_each(?4)) ORDER BY rowid",
+                       (run_tag, seq0, self._seq, _jl(new)))
+            if changed:
+                db.execute("UPDATE customer SET " + ", ".join(f"{f} = s.{f}" for f in (*_CUSTOMER_FIELDS, "attributes"))
+                           + f", run_tag = ?1, resolve_seq = ?2, link_seq = ?2 FROM {t['customers']} s "
+                           "WHERE customer.uid = s.uid AND s.uid IN (SELECT value FROM json_each(?3))",
+                           (run_tag, self._seq, _jl(changed)))
+                db.execute("DELETE FROM customer_identifier WHERE origin = 'record' "
+                           "AND customer_uid IN (SELECT value FROM json_each(?))", (_jl(changed),))
+            touched = (_jl(new + changed),)
+            db.execute(f"INSERT OR IGNORE INTO identifier (kind, value) SELECT kind, value FROM {t['edges']} "
+                       "WHERE uid IN (SELECT value FROM json_each(?1)) ORDER BY rowid", touched)
+            db.execute("INSERT INTO customer_identifier (customer_uid, kind, value, origin) "
+                       f"SELECT uid, kind, value, 'record' FROM {t['edges']} "
+                       "WHERE uid IN (SELECT value FROM json_each(?1)) ORDER BY rowid "
+                       "ON CONFLICT DO UPDATE SET origin = 'record'", touched)
         return counts
 
     def write_interactions(self, rows: Sequence[InteractionRow], run_tag: str) -> WriteCounts:
         return self.write_interaction_frame(interaction_frame(rows), run_tag)
 
     def write_interaction_frame(self, frame: pl.DataFrame, run_tag: str) -> WriteCounts:
-        with self._tx() as db:
-            new, changed, counts = self._split(db, "interaction", frame)
-            touched = pl.concat([new, changed])
-            fields = ("source", "source_id", "at", "channel", "type", "customer_ref", "attributes", "row_hash")
-            write_frame(
-                db,
-                "INSERT OR REPLACE INTO interaction (uid, " + ", ".join(fields) + ", run_tag, resolve_seq) {rows}",
-                touched.select("uid", *fields, pl.lit(run_tag).alias("run_tag"), pl.lit(self._seq).alias("resolve_seq")),
-            )
-            db.executemany("DELETE FROM interaction_identifier WHERE interaction_uid = ?", changed.select("uid").rows())
-            edges = self._edges(touched.select("uid", "customer_ref", "source", "identifiers"))
-            write_frame(db, "INSERT OR IGNORE INTO identifier (kind, value) {rows}",
-                        edges.select("kind", "value").unique(maintain_order=True))
-            write_frame(db, "INSERT OR IGNORE INTO interaction_identifier (interaction_uid, kind, value) {rows}",
-                        edges.select("uid", "kind", "value"))
+        fields = ", ".join(("uid", "source", "source_id", "at", "channel", "type", "customer_ref", "attributes",
+                            "row_hash"))
+        with self._bulk(events=frame.select(*fields.split(", ")),
+                        edges=self._edges(frame.select("uid", "customer_ref", "source", "identifiers"))) as (db, t):
+            new, changed, counts = self._split(db, "interaction", t["events"], frame)
+            touched = (_jl(new + changed),)
+            db.execute(f"INSERT OR REPLACE INTO interaction ({fields}, run_tag, resolve_seq) "
+                       f"SELECT {fields}, ?1, ?2 FROM {t['events']} WHERE uid IN (SELECT value FROM json_each(?3)) "
+                       "ORDER BY rowid", (run_tag, self._seq, *touched))
+            if changed:
+                db.execute("DELETE FROM interaction_identifier WHERE interaction_uid IN (SELECT value FROM json_each(?))",
+                           (_jl(changed),))
+            mine = f"FROM {t['edges']} WHERE uid IN (SELECT value FROM json_each(?1))"
+            db.execute(f"INSERT OR IGNORE INTO identifier (kind, value) SELECT kind, value {mine} ORDER BY rowid", touched)
+            db.execute("INSERT OR IGNORE INTO interaction_identifier (interaction_uid, kind, value) "
+                       f"SELECT uid, kind, value {mine} ORDER BY rowid", touched)
             # An event that names its customer ties that customer to what the event carries (a login on a
             # device is how the clickstream's anonymous journey finds its person).
-            ties = edges.filter(pl.col("customer_ref").is_not_null()).select("customer_ref", "kind", "value", "source")
-            write_frame(db, "INSERT OR IGNORE INTO customer_identifier (customer_uid, kind, value, origin) {rows}",
-                        ties)
-            db.execute(
-                "UPDATE customer SET resolve_seq = ?1, link_seq = ?1 WHERE uid IN (SELECT value FROM json_each(?2))",
-                (self._seq, _jl(ties["customer_ref"].unique().sort().to_list())),
-            )
+            db.execute("INSERT OR IGNORE INTO customer_identifier (customer_uid, kind, value, origin) "
+                       f"SELECT customer_ref, kind, value, source {mine} AND customer_ref IS NOT NULL ORDER BY rowid",
+                       touched)
+            db.execute(f"UPDATE customer SET resolve_seq = ?2, link_seq = ?2 WHERE uid IN "
+                       f"(SELECT customer_ref {mine} AND customer_ref IS NOT NULL)", (*touched, self._seq))
         return counts
 
     @_reads
@@ -610,38 +644,37 @@ class SQLiteStore(SQLiteHouseholds):
                          audit: Sequence[dict], attribution: pl.DataFrame, recount: Sequence[str], *,
                          mark: int | None = None, read_at: int | None = None,
                          then: Callable[[], None] | None = None) -> None:
-        with self._tx() as db:
+        cols = ("profile_id", "seq", "status", "merged_into", "split_from", "created_at", "updated_at",
+                *_PROFILE_FIELDS)
+        # A profile minted by this resolution (is_new) has no row to update yet: a first resolve at
+        # 100,000 people probed 100,000 ids for nothing (0.4 s).
+        known = profiles.filter(~pl.col("is_new")) if "is_new" in profiles.columns else profiles
+        with self._bulk(members=members.select("uid", "profile_id"),
+                        known=known.select("profile_id", "status", "updated_at", *_PROFILE_FIELDS),
+                        profiles=profiles.select(cols),
+                        retired=retired.select("profile_id", "status", "merged_into", "updated_at"),
+                        attributed=attribution.select("uid", "profile_id")) as (db, t):
             self._erased_after(db, read_at)
-            db.executemany("UPDATE customer SET profile_id = ? WHERE uid = ?",
-                           members.select("profile_id", "uid").iter_rows())
-            cols = ("profile_id", "seq", "status", "merged_into", "split_from", "created_at", "updated_at",
-                    *_PROFILE_FIELDS)
-            fields = "merged_into = NULL, updated_at = ?, " + ", ".join(f"{f} = ?" for f in _PROFILE_FIELDS)
+            db.execute(f"UPDATE customer SET profile_id = s.profile_id FROM {t['members']} s WHERE customer.uid = s.uid")
             # A profile that keeps its status (one that grew) is updated without naming status: an UPDATE
             # that sets status rewrites its entry in the profile_status index even when the value is the
             # same, a page dirtied per profile. The upsert then writes the new ones and those whose status
             # changes, and passes over the rows the first statement wrote.
-            # A profile minted by this resolution (is_new) has no row to update yet: a first resolve at
-            # 100,000 people probed 100,000 ids for nothing (0.4 s).
-            known = profiles.filter(~pl.col("is_new")) if "is_new" in profiles.columns else profiles
-            db.executemany(f"UPDATE profile SET {fields} WHERE profile_id = ? AND status = ?",
-                           known.select("updated_at", *_PROFILE_FIELDS, "profile_id", "status").iter_rows())
-            db.executemany(
-                f"INSERT INTO profile ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))}) "
+            db.execute("UPDATE profile SET merged_into = NULL, updated_at = s.updated_at, "
+                       + ", ".join(f"{f} = s.{f}" for f in _PROFILE_FIELDS)
+                       + f" FROM {t['known']} s WHERE profile.profile_id = s.profile_id AND profile.status = s.status")
+            db.execute(
+                f"INSERT INTO profile ({', '.join(cols)}) SELECT {', '.join(cols)} FROM {t['profiles']} "
+                "WHERE true ORDER BY rowid "
                 "ON CONFLICT(profile_id) DO UPDATE SET status = excluded.status, merged_into = NULL, "
                 "updated_at = excluded.updated_at, "
                 + ", ".join(f"{f} = excluded.{f}" for f in _PROFILE_FIELDS)
-                + " WHERE profile.status IS NOT excluded.status",
-                profiles.select(cols).iter_rows(),
-            )
-            db.executemany(
-                "UPDATE profile SET status = ?, merged_into = ?, updated_at = ?, customer_count = 0 "
-                "WHERE profile_id = ?",
-                retired.select("status", "merged_into", "updated_at", "profile_id").iter_rows(),
-            )
+                + " WHERE profile.status IS NOT excluded.status")
+            db.execute("UPDATE profile SET status = s.status, merged_into = s.merged_into, updated_at = s.updated_at, "
+                       f"customer_count = 0 FROM {t['retired']} s WHERE profile.profile_id = s.profile_id")
             self._append_audit(db, audit)
-            db.executemany("UPDATE interaction SET profile_id = ? WHERE uid = ?",
-                           attribution.select("profile_id", "uid").iter_rows())
+            db.execute(f"UPDATE interaction SET profile_id = s.profile_id FROM {t['attributed']} s "
+                       "WHERE interaction.uid = s.uid")
             db.execute(
                 "UPDATE profile SET interaction_count = (SELECT COUNT(*) FROM interaction i "
                 "WHERE i.profile_id = profile.profile_id) WHERE profile_id IN (SELECT value FROM json_each(?))",

@@ -9,6 +9,9 @@ import subprocess
 import sys
 import time
 
+import pytest
+
+from idgraph.graph.sqlite_store import STAGED_ROWS
 from idgraph.ingest.mapping import load_mapping
 from idgraph.lab.synthetic import generate
 
@@ -22,10 +25,11 @@ ingest(s, m, ["web"], batch_size=int(sys.argv[2]))
 """
 
 
-def test_killed_ingest_leaves_whole_batches(tmp_path):
+# batches through JSON into temporary tables, and batches staged by ADBC (graph/sqlite_staging.py)
+@pytest.mark.parametrize("batch", [500, STAGED_ROWS])
+def test_killed_ingest_leaves_whole_batches(tmp_path, batch):
     generated = generate(tmp_path, people=6000, seed=9, malformed=False)
     db = load_mapping(generated.mapping_path).store_path()
-    batch = 500
     proc = subprocess.Popen([sys.executable, "-c", INGEST, str(generated.mapping_path), str(batch)])
     deadline = time.monotonic() + 120
     seen = 0
