@@ -56,6 +56,7 @@ _SCHEMA = files("idgraph.graph").joinpath("sqlite_schema.sql").read_text(encodin
 
 _CUSTOMER_FIELDS = ("source", "source_id", "first_name", "last_name", "full_name", "dob", "address",
                     "city", "postcode", "country", "updated_at", "row_hash")
+_INTERACTION_FIELDS = ("source", "source_id", "at", "channel", "type", "customer_ref", "attributes", "row_hash")
 _PROFILE_FIELDS = ("first_name", "last_name", "dob", "email", "phone", "address", "city", "postcode",
                    "country", "customer_count", "sources")
 # The column of each work mark (graph/work.py): table.column holding "changed at this sequence".
@@ -381,9 +382,8 @@ class SQLiteStore(SQLiteHouseholds):
         return self.write_interaction_frame(interaction_frame(rows), run_tag)
 
     def write_interaction_frame(self, frame: pl.DataFrame, run_tag: str) -> WriteCounts:
-        fields = ", ".join(("uid", "source", "source_id", "at", "channel", "type", "customer_ref", "attributes",
-                            "row_hash"))
-        with self._bulk(events=frame.select(*fields.split(", ")),
+        fields = ", ".join(("uid", *_INTERACTION_FIELDS))
+        with self._bulk(events=frame.select("uid", *_INTERACTION_FIELDS),
                         edges=self._edges(frame.select("uid", "customer_ref", "source", "identifiers"))) as (db, t):
             new, changed, counts = self._split(db, "interaction", t["events"], frame)
             touched = (_jl(new + changed),)
