@@ -11,6 +11,8 @@ arrays) and a single ``INSERT ... SELECT ... FROM json_each(?)`` stores them. ``
 the GIL back and take it again around every row; on ingest's writer thread, next to a parsing thread that
 holds the GIL, each row then waited for it, and the two threads overlapped hardly at all (the same ingest
 ran as fast on one thread). Here the encoding (in Rust) and the whole statement run without the GIL.
+SQLite still parses each value out of its row's array (about a microsecond a value), so the store's
+large batches go as Arrow columns instead (sqlite_staging.py); this path writes the small ones.
 """
 
 from __future__ import annotations
