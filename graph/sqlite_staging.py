@@ -17,10 +17,18 @@ library in one process, whose file locks do not see each other, so they must nev
 same time. They never open the store's own file together: ADBC opens only the scratch file. The file is
 scratch in every sense: no journal, no syncing, made anew by every store object in the system's temporary
 folder, and removed when the store is closed.
+
+Staged rows are personal data (names, emails, phones), so they do not outlive their write: `drop` removes
+the tables once the transaction has copied them, with SQLite's secure delete zeroing their pages. A process
+killed mid-write cannot remove its folder; every folder holds an owner lock (`flock`, which the kernel
+releases when its process ends), and the next store object made on the machine removes the folders whose
+lock is free.
 """
 
 from __future__ import annotations
 
+import fcntl
+import os
 import shutil
 import sqlite3
 import tempfile
@@ -31,7 +39,30 @@ import adbc_driver_sqlite
 import polars as pl
 
 SCHEMA = "staging"
+PREFIX = "idgraph-staging-"
+_OWNER = "owner.lock"
 _REPLACE = {"adbc.ingest.mode": "adbc.ingest.mode.replace"}
+
+
+def sweep(folder: Path | None = None) -> int:
+    """Removes the staging folders (in `folder`, by default the system's temporary one) whose owner lock is
+    free: their process ended without closing its store. Returns how many."""
+    removed = 0
+    for staged in Path(folder or tempfile.gettempdir()).glob(PREFIX + "*"):
+        try:
+            owner = os.open(staged / _OWNER, os.O_RDONLY)
+        except OSError:  # not ours, or not finished being made
+            continue
+        try:
+            fcntl.flock(owner, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:  # its store is open
+            continue
+        else:
+            shutil.rmtree(staged, ignore_errors=True)
+            removed += 1
+        finally:
+            os.close(owner)
+    return removed
 
 
 class Staging:
@@ -41,12 +72,14 @@ class Staging:
         if db.in_transaction:
             raise RuntimeError("staging is attached outside a transaction")
         self._db = db
-        self._folder = Path(tempfile.mkdtemp(prefix="idgraph-staging-"))
+        sweep()
+        self._folder = Path(tempfile.mkdtemp(prefix=PREFIX))
         path = self._folder / "staging.sqlite"
         try:
+            self._owner = _locked(self._folder)
             self._database = adbc_driver_sqlite.connect(str(path))
             self._connection = adbc_driver_manager.AdbcConnection(self._database)
-            for pragma in ("PRAGMA journal_mode=OFF", "PRAGMA synchronous=OFF"):
+            for pragma in ("PRAGMA journal_mode=OFF", "PRAGMA synchronous=OFF", "PRAGMA secure_delete=ON"):
                 self._run(pragma)
             db.execute(f"ATTACH DATABASE ? AS {SCHEMA}", (str(path),))
         except BaseException:
@@ -68,6 +101,13 @@ class Staging:
         finally:
             statement.close()
         return f"{SCHEMA}.{name}"
+
+    def drop(self, names: list[str]) -> None:
+        """Removes the staged tables `names` (after the transaction that copied them), zeroing their pages."""
+        if self._db.in_transaction:
+            raise RuntimeError("staged tables are dropped after the transaction that copies them")
+        for name in names:
+            self._run(f'DROP TABLE IF EXISTS "{name}"')
 
     def close(self) -> None:
         if not self._db.in_transaction:
@@ -92,3 +132,16 @@ class Staging:
                 getattr(self, handle).close()
                 setattr(self, handle, None)
         shutil.rmtree(self._folder, ignore_errors=True)
+        if getattr(self, "_owner", None) is not None:
+            os.close(self._owner)
+            self._owner = None
+
+
+def _locked(folder: Path) -> int:
+    """The owner lock of `folder`, held until closed. Locked under another name and then renamed, so that
+    `sweep` never finds the lock file of a folder being made unlocked."""
+    making = folder / (_OWNER + ".new")
+    owner = os.open(making, os.O_CREAT | os.O_RDWR, 0o600)
+    fcntl.flock(owner, fcntl.LOCK_EX)
+    os.rename(making, folder / _OWNER)
+    return owner

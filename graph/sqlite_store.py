@@ -317,18 +317,23 @@ class SQLiteStore(SQLiteHouseholds):
         smaller one (a sign-up through the service), or one inside an open transaction, is written into
         temporary tables through JSON inside it. Either way the statements that follow read tables."""
         with self._lock:
+            staged = self._mode is None and sum(f.height for f in frames.values()) >= STAGED_ROWS
             tables = {}
-            if self._mode is None and sum(f.height for f in frames.values()) >= STAGED_ROWS:
+            if staged:
                 if self._staging is None:
                     self._staging = Staging(self.db)
                 tables = {name: self._staging.load(name, frame) for name, frame in frames.items()}
-            with self._tx() as db:
-                temporary = [name for name in frames if name not in tables]
-                for name in temporary:
-                    tables[name] = _temp_table(db, name, frames[name])
-                yield db, tables
-                for name in temporary:
-                    db.execute(f"DROP TABLE temp.{name}")
+            try:
+                with self._tx() as db:
+                    if not staged:
+                        tables = {name: _temp_table(db, name, frame) for name, frame in frames.items()}
+                    yield db, tables
+                    if not staged:
+                        for name in frames:
+                            db.execute(f"DROP TABLE temp.{name}")
+            finally:
+                if staged:  # personal data: not left in the scratch file past its write
+                    self._staging.drop(list(frames))
 
     @staticmethod
     def _split(db: sqlite3.Connection, table: str, rows: str, frame: pl.DataFrame) -> tuple[list[str], list[str],

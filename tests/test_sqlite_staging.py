@@ -3,8 +3,13 @@ through JSON in temporary tables: the store must not tell them apart."""
 
 from __future__ import annotations
 
+import dataclasses
+import os
 import random
 import sqlite3
+import subprocess
+import sys
+import tempfile
 
 import polars as pl
 import pytest
@@ -12,7 +17,7 @@ import pytest
 from idgraph.graph import hooks, sqlite_store
 from idgraph.graph.record_frames import customer_frame, interaction_frame
 from idgraph.graph.records import CustomerRow, InteractionRow, WriteCounts
-from idgraph.graph.sqlite_staging import Staging
+from idgraph.graph.sqlite_staging import PREFIX, Staging, sweep
 from idgraph.graph.sqlite_store import SQLiteStore
 from idgraph.ingest.jobs.ingest import ingest
 from idgraph.ingest.jobs.link import link
@@ -158,3 +163,49 @@ def test_a_pipeline_staged_and_unstaged_resolves_to_the_same_profiles(tmp_path, 
     assert results["staged"] == results["unstaged"]
     attributed = results["staged"]["SELECT uid, profile_id FROM interaction ORDER BY uid"]
     assert sum(p is not None for _, p in attributed) > 100
+
+
+def test_staged_rows_do_not_outlive_their_write(tmp_path, monkeypatch):
+    """Staged rows are personal data: once copied, not one of their bytes is left in the scratch file."""
+    monkeypatch.setattr(sqlite_store, "STAGED_ROWS", 0)
+    store = SQLiteStore(tmp_path / "s.db")
+    store.init()
+    rows = _customers(random.Random(5), range(0, 300), 1)
+    rows[7] = dataclasses.replace(rows[7], first_name="Wilhelmina-Unforgettable")
+    store.write_customer_frame(customer_frame(rows), "t1")
+    scratch = store._staging._folder / "staging.sqlite"
+    assert b"Unforgettable" not in scratch.read_bytes() and b"crm:299" not in scratch.read_bytes()
+    assert store.db.execute("SELECT count(*) FROM staging.sqlite_master").fetchone() == (0,)
+    assert store.db.execute("SELECT first_name FROM customer WHERE uid = 'crm:7'").fetchone() == (
+        "Wilhelmina-Unforgettable",)
+    store.close()
+
+
+_KILLED_MID_WRITE = """
+import os, signal, sqlite3
+import polars as pl
+from idgraph.graph.sqlite_staging import Staging
+staging = Staging(sqlite3.connect("killed.db", isolation_level=None))
+staging.load("rows", pl.DataFrame({"email": ["ann@example.com"] * 100}))
+os.kill(os.getpid(), signal.SIGKILL)
+"""
+
+
+def test_the_folder_of_a_killed_process_is_removed_by_the_next_store(tmp_path, monkeypatch):
+    """A process killed with rows staged cannot remove its folder; the next store object made on the
+    machine does, and leaves alone the folders of stores still open, in this process or another."""
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    db = sqlite3.connect(tmp_path / "open.db", isolation_level=None)
+    open_here = Staging(db)
+    killed = subprocess.run([sys.executable, "-c", _KILLED_MID_WRITE], cwd=tmp_path,
+                            env={**os.environ, "TMPDIR": str(tmp_path)}, timeout=60)
+    assert killed.returncode == -9
+    folders = sorted(tmp_path.glob(PREFIX + "*"))
+    assert len(folders) == 2 and open_here._folder in folders
+    again = Staging(sqlite3.connect(tmp_path / "again.db", isolation_level=None))
+    assert sorted(tmp_path.glob(PREFIX + "*")) == sorted([open_here._folder, again._folder])
+    assert sweep() == 0
+    assert db.execute(f"SELECT count(*) FROM {open_here.load('t', pl.DataFrame({'a': [1, 2]}))}").fetchone() == (2,)
+    again.close()
+    open_here.close()
+    assert list(tmp_path.glob(PREFIX + "*")) == []
