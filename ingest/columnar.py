@@ -29,6 +29,7 @@ import polars as pl
 from idgraph.ingest import normalise as norm
 from idgraph.ingest.mapping import Column, Kind, Source
 from idgraph.graph.record_frames import CUSTOMER_SCHEMA, IDENTIFIER, INTERACTION_SCHEMA, attributes_json
+from idgraph.ingest.phone_worker import Pending, PhoneWorker
 from idgraph.ingest.rows import PURCHASE_ROLES, RowBuilder
 
 ROW = "_i"  # the row's index in the frame given
@@ -49,8 +50,9 @@ def supported(source: Source) -> bool:
 class Columnar:
     """The records of frames of one source's rows; counts set-aside values into the builder's `problems`."""
 
-    def __init__(self, builder: RowBuilder):
+    def __init__(self, builder: RowBuilder, phones: PhoneWorker | None = None):
         self.b = builder
+        self.phones = phones
         self.source = builder.source
         self.columns = sorted(self.source.referenced_columns())
 
@@ -103,8 +105,10 @@ class Columnar:
         value) with their ROW, and the ROWs of the rows the row builder must make."""
         work = _Work(frame.height, frame)
         b, src = self.b, self.source
-        identifiers = self._identifiers(work)
-        cols: dict[str, pl.Series] = {"source_id": self._source_id(work, identifiers)}
+        # the phones go to the phone worker first, and are taken back once the other fields are made
+        texts = self._identifier_texts(work)
+        pending = self._submit_phones(texts)
+        cols: dict[str, pl.Series] = {}
 
         def field(roles: tuple[str, ...], fn, names: list[str], counted: tuple[str, ...] | None = None):
             role_cols = [c for r in roles for c in src.columns(r)]
@@ -179,6 +183,9 @@ class Columnar:
             field(("event_type",), lambda v: (b._one(v, "event_type"),), ["type"])
             cols["attr_repr"] = pl.repeat(None, work.n, dtype=pl.String, eager=True)
             schema = INTERACTION_SCHEMA
+        with pending:  # the phone worker's results, if they came, serve phone() for these identifiers
+            identifiers = self._identifiers(work, texts)
+        cols["source_id"] = self._source_id(work, identifiers)
         out = pl.DataFrame({k: v.alias(k) for k, v in cols.items()}).with_columns(
             identifiers.alias("identifiers"),
             pl.lit(src.name, pl.String).alias("source"),
@@ -197,11 +204,22 @@ class Columnar:
                 for problem, times in counters[k].items():
                     self.b.problems[problem] += times * n
 
-    def _identifiers(self, work: "_Work") -> pl.Series:
+    def _identifier_texts(self, work: "_Work") -> list[pl.Series | None]:
+        """The text of each identifier column read from a column (`_text`), in `identifier_columns` order."""
+        return [self._text(work, col, role) if col.column else None for _, role, col in self.b.identifier_columns()]
+
+    def _submit_phones(self, texts: list[pl.Series | None]) -> Pending:
+        """The distinct phone texts of the block, sent to the phone worker (if there is one)."""
+        phones = [t for (kind, _, _), t in zip(self.b.identifier_columns(), texts) if kind == "phone" and t is not None]
+        if self.phones is None or not phones:
+            return Pending(None, [], None)
+        distinct = pl.concat(phones).drop_nulls().unique().to_list()
+        return self.phones.submit(distinct, self.b.region)
+
+    def _identifiers(self, work: "_Work", texts: list[pl.Series | None]) -> pl.Series:
         b, parts = self.b, []
-        for kind, role, col in b.identifier_columns():
+        for (kind, role, col), text in zip(b.identifier_columns(), texts):
             if col.column:
-                text = self._text(work, col, role)
                 if kind == "device":  # the text itself: no Python per value
                     got = pl.DataFrame({"kind": pl.select(pl.when(text.is_not_null()).then(pl.lit(kind))).to_series(),
                                         "value": text})

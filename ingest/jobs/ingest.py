@@ -27,6 +27,7 @@ from idgraph.graph.stores import checkpoints_off_the_path
 from idgraph.graph.suppression import Suppressor
 from idgraph.ingest import normalise as norm
 from idgraph.ingest.mapping import Kind, Mapping, Source
+from idgraph.ingest.phone_worker import PhoneWorker
 from idgraph.ingest.quarantine import Quarantine, reason_group
 from idgraph.ingest.readers import BadRow, RawRow, read_source
 from idgraph.ingest.rows import RowBuilder, RowRejected, merge_duplicate
@@ -104,6 +105,7 @@ def _ingest_sources(store: Store, mapping: Mapping, chosen: list, run_tag: str, 
     from idgraph.ingest.jobs.ingest_blocks import ingest_source  # it builds on this module
     summaries = []
     writer = BackgroundWriter()
+    phones = PhoneWorker()
     try:
         for source in chosen:
             files = source.files(mapping.base_dir)
@@ -114,12 +116,13 @@ def _ingest_sources(store: Store, mapping: Mapping, chosen: list, run_tag: str, 
                     # Neo4j holds a transaction's changes in the server's heap: its batches stay small
                     big = COLUMNAR_BATCH_SIZE if getattr(store, "name", None) == "embedded" else BATCH_SIZE
                     summaries.append(ingest_source(store, mapping, source, files, quarantine, run_tag, progress,
-                                                   batch_size or big, writer))
+                                                   batch_size or big, writer, phones))
                     continue
                 rows = ((path, item) for path in files for item in read_source(path, source))
                 summaries.append(ingest_rows(store, mapping, source, rows, [str(f) for f in files], quarantine,
                                              run_tag, progress, batch_size or BATCH_SIZE, writer))
     finally:
+        phones.close()
         writer.close()
     return summaries
 

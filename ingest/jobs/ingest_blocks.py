@@ -23,6 +23,7 @@ from idgraph.graph.suppression import Suppressor
 from idgraph.ingest.blocks import Block, read_blocks
 from idgraph.ingest.columnar import ROW, Columnar
 from idgraph.ingest.mapping import Kind, Mapping, Source
+from idgraph.ingest.phone_worker import PhoneWorker
 from idgraph.ingest.quarantine import Quarantine, reason_group
 from idgraph.ingest.readers import BadRow, RawRow
 from idgraph.ingest.rows import RowBuilder, RowRejected, merge_duplicate
@@ -44,12 +45,13 @@ class _Entry:
 
 
 def ingest_source(store: Store, mapping: Mapping, source: Source, files: list[Path], quarantine: Quarantine,
-                  run_tag: str, progress: Progress, batch_size: int, writer: BackgroundWriter) -> SourceSummary:
+                  run_tag: str, progress: Progress, batch_size: int, writer: BackgroundWriter,
+                  phones: PhoneWorker | None = None) -> SourceSummary:
     """`ingest.ingest_rows` of one source's files, as columnar work. `stored` is filled in by the caller
     once the writer has finished."""
     summary = SourceSummary(source=source.name, kind=source.kind.value, files=[str(f) for f in files])
     builder = RowBuilder(mapping, source, junk_rules(mapping))
-    columnar = Columnar(builder)
+    columnar = Columnar(builder, phones)
     suppressor = Suppressor(store)
     customers: list[pl.DataFrame] = []
     pending: list[pl.DataFrame] = []  # events not yet written

@@ -63,6 +63,29 @@ def _cached(raw: str, region: str | None) -> str | None | InvalidValue:
     return result
 
 
+# phone() of texts parsed by another process (ingest's phone worker, ingest/phone_worker.py) for the block
+# under way, consulted before the memo: the same function's results, so an entry missing costs a parse.
+_given: dict[tuple[str, str | None], str | None | InvalidValue] = {}
+_NOT_GIVEN = object()
+
+
+def parse_many(texts: list[str], region: str | None) -> list[str | None | bool]:
+    """phone() of each text read in `region`, for another process: E.164, None (blank), False (unusable)."""
+    region = region.upper() if region else None
+    return [False if r.__class__ is InvalidValue else r for r in (_cached(t, region) for t in texts)]
+
+
+def remember(texts: list[str], region: str | None, results: list[str | None | bool]) -> None:
+    """Takes `parse_many`'s results, until `forget`."""
+    region = region.upper() if region else None
+    for text, result in zip(texts, results, strict=True):
+        _given[(text, region)] = InvalidValue("phone-invalid", text) if result is False else result
+
+
+def forget() -> None:
+    _given.clear()
+
+
 def phone(raw: str | None, region: str) -> str | None:
     """E.164 form of ``raw`` read with ``region`` (ISO alpha-2, e.g. "GB", "US") as the default
     country, or None for blank input.
@@ -78,7 +101,10 @@ def phone(raw: str | None, region: str) -> str | None:
         return None
     if not isinstance(raw, str):
         raw = str(raw)
-    result = _cached(raw, region.upper() if region else None)
+    region = region.upper() if region else None
+    result = _given.get((raw, region), _NOT_GIVEN) if _given else _NOT_GIVEN
+    if result is _NOT_GIVEN:
+        result = _cached(raw, region)
     if result.__class__ is InvalidValue:
         raise result._fresh()
     return result
