@@ -21,6 +21,7 @@ the frame are text or null; a JSON value of another type stays with the row buil
 from __future__ import annotations
 
 import hashlib
+import json
 from collections import Counter
 from collections.abc import Callable
 
@@ -37,6 +38,7 @@ _EDGE_SPACE = r"^[\x1c-\x1f]|[\x1c-\x1f]$"  # white space to Python's str.strip 
 _PLAIN = r"^[\x20-\x26\x28-\x5b\x5d-\x7e]*$"  # printable ASCII less ' and \: repr is the text in quotes
 _ISO = r"^[1-9][0-9]{3}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-5][0-9](?:Z|\+00:00)?$"
 _EPOCH = r"^[0-9]{1,15}$"
+_JSON_PLAIN = r"^[\x20\x21\x23-\x5b\x5d-\x7e]*$"  # printable ASCII less " and \: json.dumps quotes it as it is
 _PLAIN_TEXT = r"^[\t\x20-\x7e]*$"  # ASCII: strip and fold agree with Python's
 _LAST_SECOND = 253402300799  # 9999-12-31T23:59:59: Python's datetime ends there
 
@@ -174,11 +176,7 @@ class Columnar:
                                         ("customer_ref",)).to_dict())
             # The kept columns and a purchase's amount, currency and order id (RowBuilder.kept): one JSON
             # object per distinct combination; an unusable amount or currency is counted as the row path does.
-            kept = [Column(column=k) for k in src.keep] + [c for r in PURCHASE_ROLES for c in src.columns(r)]
-            if kept:
-                cols.update(self._field(work, kept, lambda v: (b.kept(v),), ["attributes"], PURCHASE_ROLES).to_dict())
-            else:
-                cols["attributes"] = pl.repeat(None, work.n, dtype=pl.String, eager=True)
+            cols["attributes"] = self._kept(work)
             field(("channel",), lambda v: (b._one(v, "channel"),), ["channel"])
             field(("event_type",), lambda v: (b._one(v, "event_type"),), ["type"])
             cols["attr_repr"] = pl.repeat(None, work.n, dtype=pl.String, eager=True)
@@ -196,6 +194,32 @@ class Columnar:
         ok = ~work.bad
         self._count(work, ok)
         return out.filter(ok).select(*schema, ROW), out.filter(work.bad)[ROW].to_list()
+
+    def _kept(self, work: "_Work") -> pl.Series:
+        """builder.kept: the JSON object `json.dumps(..., sort_keys=True)` writes of the kept columns' texts
+        (null included) and the purchase roles' values (absent when None). An amount, a currency and an
+        order id are read per distinct value by the builder; the object is assembled in polars, each value's
+        JSON written by `json.dumps` except plain text's, which is the text in quotes. A purchase event has
+        its own order id, so the combinations of all these columns are nearly as many as the events."""
+        b, src = self.b, self.source
+        roles = [r for r in PURCHASE_ROLES if src.columns(r)]
+        if not src.keep and not roles:
+            return pl.repeat(None, work.n, dtype=pl.String, eager=True)
+        if set(src.keep) & set(roles):  # a kept column that a purchase role overwrites: as the builder
+            kept = [Column(column=k) for k in src.keep] + [c for r in roles for c in src.columns(r)]
+            return self._field(work, kept, lambda v: (b.kept(v),), ["attributes"], PURCHASE_ROLES)["attributes"]
+        values = {k: _json_texts(work.frame[k]).fill_null("null") for k in src.keep}
+        reads = {"amount": norm.amount, "currency": norm.currency}
+        for role in roles:
+            read = reads.get(role)
+
+            def one(v, role=role, read=read):
+                value = b._one(v, role) if read is None else b._normalised(v, role, read)
+                return (None if value is None else json.dumps(value),)
+            values[role] = self._field(work, src.columns(role)[:1], one, [role], (role,))[role]
+        members = [pl.lit(json.dumps(key) + ": ") + values[key] for key in sorted(values)]
+        joined = pl.concat_list(members).list.drop_nulls()
+        return pl.select(pl.when(joined.list.len() > 0).then("{" + joined.list.join(", ") + "}")).to_series()
 
     def _count(self, work: "_Work", ok: pl.Series) -> None:
         """What the rows made here set aside, into the builder's counts."""
@@ -392,6 +416,16 @@ def _repr(values: pl.Series) -> pl.Series:
         else pl.repeat(None, len(values), dtype=pl.String, eager=True)
     return pl.select(pl.when(values.is_null()).then(pl.lit("None")).when(plain).then("'" + values + "'")
                      .otherwise(mapped)).to_series()
+
+
+def _json_texts(values: pl.Series) -> pl.Series:
+    """json.dumps of each text (null for null): the text in quotes in polars when json.dumps escapes
+    nothing in it (printable ASCII less " and \\), Python once per other value."""
+    plain = values.str.contains(_JSON_PLAIN)
+    odd = values.filter(plain.not_() & values.is_not_null()).unique().to_list()
+    mapped = values.replace_strict({v: json.dumps(v) for v in odd}, default=None, return_dtype=pl.String) if odd \
+        else pl.repeat(None, len(values), dtype=pl.String, eager=True)
+    return pl.select(pl.when(plain).then('"' + values + '"').otherwise(mapped)).to_series()
 
 
 def _identifiers_repr(identifiers: pl.Series) -> pl.Series:

@@ -21,7 +21,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from idgraph.ingest import normalise as norm
-from idgraph.ingest.columnar import _fast_times
+from idgraph.ingest.columnar import _fast_times, _json_texts
 from idgraph.lab.synthetic import generate
 from tests.ingest_compare import run
 
@@ -218,3 +218,11 @@ def test_event_times_in_polars_are_norm_timestamp(values, fmt):
 def test_the_common_forms_of_event_times_take_the_polars_path(value, fmt, expected):
     at, fast = _fast_times(pl.Series([value]), fmt)
     assert fast.to_list() == [True] and at.to_list() == [expected] == [norm.timestamp(value, fmt)]
+
+
+@settings(max_examples=300, deadline=None, derandomize=True, database=None)
+@given(st.lists(st.one_of(st.none(), st.text(), st.from_regex(r"\A[ -~]*\Z")), min_size=1, max_size=20))
+def test_kept_texts_are_written_as_json_dumps_writes_them(values):
+    """An event's kept texts enter its attributes (and its content hash) as json.dumps writes them."""
+    got = _json_texts(pl.Series(values, dtype=pl.String)).to_list()
+    assert got == [None if v is None else json.dumps(v) for v in values]
