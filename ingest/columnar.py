@@ -211,15 +211,19 @@ class Columnar:
         values = {k: _json_texts(work.frame[k]).fill_null("null") for k in src.keep}
         reads = {"amount": norm.amount, "currency": norm.currency}
         for role in roles:
-            read = reads.get(role)
+            read, col = reads.get(role), src.columns(role)[0]
+            if read is None and col.column:  # the order id: builder._one, which `_text` is
+                values[role] = _json_texts(self._text(work, col, role))
+                continue
 
             def one(v, role=role, read=read):
                 value = b._one(v, role) if read is None else b._normalised(v, role, read)
                 return (None if value is None else json.dumps(value),)
-            values[role] = self._field(work, src.columns(role)[:1], one, [role], (role,))[role]
-        members = [pl.lit(json.dumps(key) + ": ") + values[key] for key in sorted(values)]
-        joined = pl.concat_list(members).list.drop_nulls()
-        return pl.select(pl.when(joined.list.len() > 0).then("{" + joined.list.join(", ") + "}")).to_series()
+            values[role] = self._field(work, [col], one, [role], (role,))[role]
+        # a member absent (null) is left out with its separator
+        members = pl.concat_str([pl.lit(json.dumps(key) + ": ") + values[key] for key in sorted(values)],
+                                separator=", ", ignore_nulls=True)
+        return pl.select(pl.when(members.str.len_bytes() > 0).then("{" + members + "}")).to_series()
 
     def _count(self, work: "_Work", ok: pl.Series) -> None:
         """What the rows made here set aside, into the builder's counts."""

@@ -121,7 +121,9 @@ SHOP = ["line,at,mail,total,cur,order,basket",
         "l6,not a time,bob@x.org,5,EUR,o4,1",  # rejected for its time, amount or not
         "l7,2024-01-04T10:00:00Z, zoe@mail.com , 7.5 , usd ,  o5 ,2",  # white space around each value
         "l1,2024-01-05T10:00:00Z,ann@mail.co.uk,99,GBP,o9,",  # a duplicate id: the first stands
-        "l8,2024-01-05T10:00:00Z,ann@mail.co.uk,-3.00,GBP,o6,1"]  # a refund
+        "l8,2024-01-05T10:00:00Z,ann@mail.co.uk,-3.00,GBP,o6,1",  # a refund
+        'l9,2024-01-06T10:00:00Z,ann@mail.co.uk,1,GBP,"ordér ""7""",a\\b',  # JSON escapes: non-ASCII, quotes, \\
+        "l10,2024-01-06T10:00:00Z,ann@mail.co.uk,2,GBP,n/a,1"]  # a junk order id: left out, counted
 ORDERS = [{"order": "o1", "at": "2024-01-02T10:00:00Z", "crm": "1", "value": 12},
           {"order": "o2", "at": "2024-01-02T10:00:00Z", "crm": "2", "value": 49.99},
           {"order": "o3", "at": "2024-01-02T10:00:00Z", "crm": "2", "value": "abc"},
@@ -179,12 +181,15 @@ def test_purchases_keep_their_amount_currency_and_order_id_alike_on_both_paths(t
     assert {"amount: amount-format", "amount: junk", "currency: currency-format"} <= set(
         first["shop"]["values_set_aside"])
     assert "amount: amount-format" in first["orders"]["values_set_aside"]
+    assert "order_id: junk" in first["shop"]["values_set_aside"]
     kept = {row[0]: json.loads(row[7]) for row in rows["tables"]["interaction"]  # uid, ..., attributes
             if row[1] in ("shop", "orders") and row[7]}
     assert kept["shop:l1"] == {"amount": 12.5, "basket": "3", "currency": "GBP", "order_id": "o1"}
     assert kept["shop:l2"]["amount"] == 1234.5 and kept["shop:l7"] == {
         "amount": 7.5, "basket": "2", "currency": "USD", "order_id": "o5"}
     assert "amount" not in kept["shop:l3"] and "currency" not in kept["shop:l4"]
+    assert kept["shop:l9"] == {"amount": 1.0, "basket": "a\\b", "currency": "GBP", "order_id": 'ordér "7"'}
+    assert "order_id" not in kept["shop:l10"]
     assert kept["orders:o2"] == {"amount": 49.99, "currency": "EUR", "order_id": "o2"}
     assert kept["orders:o1"]["amount"] == 12.0 and "amount" not in kept["orders:o3"]
 
