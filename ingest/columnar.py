@@ -174,8 +174,6 @@ class Columnar:
             else:
                 cols.update(self._field(work, ref, lambda v: (b.customer_ref(v),), ["customer_ref"],
                                         ("customer_ref",)).to_dict())
-            # The kept columns and a purchase's amount, currency and order id (RowBuilder.kept): one JSON
-            # object per distinct combination; an unusable amount or currency is counted as the row path does.
             cols["attributes"] = self._kept(work)
             field(("channel",), lambda v: (b._one(v, "channel"),), ["channel"])
             field(("event_type",), lambda v: (b._one(v, "event_type"),), ["type"])
@@ -197,10 +195,10 @@ class Columnar:
 
     def _kept(self, work: "_Work") -> pl.Series:
         """builder.kept: the JSON object `json.dumps(..., sort_keys=True)` writes of the kept columns' texts
-        (null included) and the purchase roles' values (absent when None). An amount, a currency and an
-        order id are read per distinct value by the builder; the object is assembled in polars, each value's
-        JSON written by `json.dumps` except plain text's, which is the text in quotes. A purchase event has
-        its own order id, so the combinations of all these columns are nearly as many as the events."""
+        (null included) and a purchase's amount, currency and order id (absent when None; an unusable one
+        counted as the row path counts it). The object is assembled in polars, not per combination of these
+        columns: a purchase has its own order id, so there are nearly as many combinations as events. An
+        amount and a currency are read by the builder per distinct value, an order id by `_text`."""
         b, src = self.b, self.source
         roles = [r for r in PURCHASE_ROLES if src.columns(r)]
         if not src.keep and not roles:
@@ -413,23 +411,23 @@ class _Work:
 
 # -- the content hash (rows.py: _row_hash, customer_hash, interaction_hash) ----------------------------
 def _repr(values: pl.Series) -> pl.Series:
-    """Python's repr of each value (None for null): polars for plain text, Python once per other value."""
-    plain = values.str.contains(_PLAIN)
-    odd = values.filter(plain.not_() & values.is_not_null()).unique().to_list()
-    mapped = values.replace_strict({v: repr(v) for v in odd}, default=None, return_dtype=pl.String) if odd \
-        else pl.repeat(None, len(values), dtype=pl.String, eager=True)
-    return pl.select(pl.when(values.is_null()).then(pl.lit("None")).when(plain).then("'" + values + "'")
-                     .otherwise(mapped)).to_series()
+    """Python's repr of each value ("None" for null)."""
+    return _written(values, _PLAIN, "'", repr).fill_null("None")
 
 
 def _json_texts(values: pl.Series) -> pl.Series:
-    """json.dumps of each text (null for null): the text in quotes in polars when json.dumps escapes
-    nothing in it (printable ASCII less " and \\), Python once per other value."""
-    plain = values.str.contains(_JSON_PLAIN)
+    """json.dumps of each text (null for null)."""
+    return _written(values, _JSON_PLAIN, '"', json.dumps)
+
+
+def _written(values: pl.Series, plain_text: str, quote: str, write: Callable[[str], str]) -> pl.Series:
+    """write(v) of each text, null for null: the text between quotes in polars where `plain_text` matches
+    (write escapes nothing there), write in Python once per other distinct value."""
+    plain = values.str.contains(plain_text)
     odd = values.filter(plain.not_() & values.is_not_null()).unique().to_list()
-    mapped = values.replace_strict({v: json.dumps(v) for v in odd}, default=None, return_dtype=pl.String) if odd \
+    mapped = values.replace_strict({v: write(v) for v in odd}, default=None, return_dtype=pl.String) if odd \
         else pl.repeat(None, len(values), dtype=pl.String, eager=True)
-    return pl.select(pl.when(plain).then('"' + values + '"').otherwise(mapped)).to_series()
+    return pl.select(pl.when(plain).then(quote + values + quote).otherwise(mapped)).to_series()
 
 
 def _identifiers_repr(identifiers: pl.Series) -> pl.Series:
