@@ -30,7 +30,8 @@ sys.path[:0] = json.loads(sys.argv[1])
 from idgraph.ingest.normalise.phone import parse_many
 for line in sys.stdin:
     request = json.loads(line)
-    sys.stdout.write(json.dumps(parse_many(request["texts"], request["region"])) + "\\n")
+    answer = {"block": request["block"], "results": parse_many(request["texts"], request["region"])}
+    sys.stdout.write(json.dumps(answer) + "\\n")
     sys.stdout.flush()
 """
 
@@ -38,13 +39,13 @@ for line in sys.stdin:
 class Pending:
     """One block's texts under way; within `with`, their results are `phone()`'s (when they came)."""
 
-    def __init__(self, worker: "PhoneWorker | None", texts: list[str], region: str | None):
-        self._worker, self.texts, self.region = worker, texts, region
+    def __init__(self, worker: "PhoneWorker | None", texts: list[str], region: str | None, block: int = 0):
+        self._worker, self.texts, self.region, self.block = worker, texts, region, block
         self.installed = False
 
     def __enter__(self) -> "Pending":
         if self._worker is not None:
-            results = self._worker._answer(len(self.texts))
+            results = self._worker._answer(self.block, len(self.texts))
             self._worker = None
             if results is not None:
                 remember(self.texts, self.region, results)
@@ -62,29 +63,40 @@ class PhoneWorker:
     def __init__(self) -> None:
         self._child: subprocess.Popen | None = None
         self._broken = False
+        self._blocks = 0
 
     def submit(self, texts: list[str], region: str | None) -> Pending:
-        """Sends the distinct `texts` of a block (the last block's results must be installed first)."""
+        """Sends the distinct `texts` of a block; its answer is read by the Pending's `with`."""
         if len(texts) < MIN_TEXTS or self._broken:
             return Pending(None, texts, region)
+        self._blocks += 1
         try:
             child = self._started()
-            child.stdin.write(json.dumps({"texts": texts, "region": region}) + "\n")
+            child.stdin.write(json.dumps({"block": self._blocks, "texts": texts, "region": region}) + "\n")
             child.stdin.flush()
         except (OSError, ValueError, TypeError):  # no interpreter to start, or a pipe closed
             self._fail()
             return Pending(None, texts, region)
-        return Pending(self, texts, region)
+        return Pending(self, texts, region, self._blocks)
 
-    def _answer(self, expected: int) -> list | None:
-        try:
-            results = json.loads(self._child.stdout.readline())
-        except (OSError, ValueError):
-            results = None
-        if not isinstance(results, list) or len(results) != expected:  # "" at its end reads as no JSON
-            self._fail()
-            return None
-        return results
+    def _answer(self, block: int, expected: int) -> list | None:
+        """The results for `block`, past the answers of blocks that never took theirs (a block that
+        raised); None, and the worker given up, for anything else."""
+        while True:
+            try:
+                answer = json.loads(self._child.stdout.readline())  # "" at its end reads as no JSON
+                number, results = answer["block"], answer["results"]
+            except (OSError, ValueError, TypeError, KeyError):
+                break
+            if not isinstance(number, int) or number > block:
+                break
+            if number < block:
+                continue
+            if isinstance(results, list) and len(results) == expected:
+                return results
+            break
+        self._fail()
+        return None
 
     def _started(self) -> subprocess.Popen:
         if self._child is None:

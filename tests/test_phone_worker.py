@@ -72,6 +72,35 @@ def test_a_failing_worker_leaves_the_phones_to_the_main_thread(tmp_path, workers
     assert answered == [] and len(made) == 1 and made[0]._broken and made[0]._child is None
 
 
+def test_a_block_takes_its_own_answer_past_those_of_blocks_that_never_took_theirs(monkeypatch):
+    """A block that raised after sending its phones leaves its answer unread: the next block's results
+    are its own, never the last block's."""
+    monkeypatch.setattr(phone_worker, "MIN_TEXTS", 1)
+    worker = phone_worker.PhoneWorker()
+    try:
+        worker.submit(["020 7946 0958", "0113 496 0000"], "GB")  # never taken
+        texts = ["07700 900123", "not a phone"]
+        with worker.submit(texts, "GB") as pending:
+            assert pending.installed
+            assert [phone_module._given[(t, "GB")] for t in texts[:1]] == ["+447700900123"]
+            assert isinstance(phone_module._given[("not a phone", "GB")], InvalidValue)
+            assert ("020 7946 0958", "GB") not in phone_module._given
+        assert phone_module._given == {} and not worker._broken
+    finally:
+        worker.close()
+
+
+def test_an_answer_for_another_block_gives_the_worker_up(monkeypatch):
+    monkeypatch.setattr(phone_worker, "MIN_TEXTS", 1)
+    monkeypatch.setattr(phone_worker, "_CHILD", "import json, sys\nfor line in sys.stdin:\n"
+                        "    print(json.dumps({'block': 7, 'results': [None]}), flush=True)")
+    worker = phone_worker.PhoneWorker()
+    with worker.submit(["07700 900123"], "GB") as pending:
+        assert not pending.installed
+    assert worker._broken and worker._child is None
+    assert not worker.submit(["07700 900123"], "GB").installed
+
+
 def test_a_small_ingest_starts_no_process(tmp_path, monkeypatch):
     started = []
     monkeypatch.setattr(phone_worker.PhoneWorker, "_started", lambda self: started.append(1))
