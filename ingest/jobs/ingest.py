@@ -122,8 +122,10 @@ def _ingest_sources(store: Store, mapping: Mapping, chosen: list, run_tag: str, 
                 summaries.append(ingest_rows(store, mapping, source, rows, [str(f) for f in files], quarantine,
                                              run_tag, progress, batch_size or BATCH_SIZE, writer))
     finally:
-        phones.close()
-        writer.close()
+        try:
+            writer.close()  # raises what a write raised
+        finally:
+            phones.close()
     return summaries
 
 
