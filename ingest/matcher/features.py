@@ -21,6 +21,7 @@ import polars as pl
 from idgraph.ingest.nicknames import nickname_groups
 
 from .arrays import unique
+from .edit_bounds import char_counts
 from .derived import VIRTUAL_COLUMNS, VIRTUAL_READS
 from .transforms import DATE_PARTS, STRING_TRANSFORMS, TRANSFORMS, transform_values
 
@@ -51,6 +52,14 @@ class Feature:
         held = (self.codes >= 0).any(axis=1)
         held.flags.writeable = False
         return held
+
+    @cached_property
+    def char_counts(self) -> tuple[np.ndarray, np.ndarray]:
+        """Each value's characters counted by class, and whether it was (``edit_bounds.char_counts``):
+        kept for the feature's life, as the u sample, the sessions and the candidates each ask."""
+        if self.vocab is None:
+            raise ValueError(f"feature {self.name!r} holds numbers; an edit distance needs text")
+        return char_counts(self.vocab)
 
     def value(self, code: int) -> str:
         if code < 0:

@@ -308,8 +308,7 @@ class LevenshteinLevel(Level):
 
     def evaluate(self, ctx, column, rows):
         feat = f"{column}.{self.transform}" if self.transform else column
-        d = ctx.score(feat, "levenshtein", rows)
-        return np.nan_to_num(d, nan=1e9) <= self.max_distance
+        return ctx.within(feat, "levenshtein", self.max_distance, rows)
 
 
 class TranspositionLevel(Level):

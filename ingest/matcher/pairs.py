@@ -19,6 +19,7 @@ from rapidfuzz.process import cpdist
 from idgraph.ingest.nicknames import are_nicknames, name_groups
 
 from .arrays import distinct
+from .edit_bounds import bag_gap
 from .features import Feature, FeatureTable
 
 
@@ -211,6 +212,31 @@ class PairContext:
         if full is not None:
             return full[rows]
         return self._score_all(name, metric, other, rows=rows)
+
+    def within(self, name: str, metric: str, limit: int, rows: np.ndarray) -> np.ndarray:
+        """Whether the best ``metric`` distance (levenshtein or osa) over the slot combinations of each of
+        the given pairs is at most ``limit`` (False where either side has no value): what a distance level
+        asks. Only the pairs whose character counts allow it are measured (``edit_bounds``), and one by
+        one, not per distinct value pair as ``score``: the bound leaves so few that finding the distinct
+        ones would cost more than measuring them all."""
+        scorer = METRICS[metric][0]
+        feat = self.feature(name)
+        counts, counted = feat.char_counts
+        codes_a, codes_b = feat.codes[self.a[rows]], feat.codes[self.b[rows]]
+        out = np.zeros(len(rows), dtype=bool)
+        if limit < 0:
+            return out
+        for i in range(codes_a.shape[1]):
+            for j in range(codes_b.shape[1]):
+                x, y = codes_a[:, i], codes_b[:, j]
+                at = np.flatnonzero((x >= 0) & (y >= 0) & ~out)
+                at = at[bag_gap(counts, counted, x[at], y[at]) <= limit]
+                if len(at):
+                    # score_cutoff: a distance past the limit stops being counted (answered as limit + 1)
+                    d = cpdist(feat.vocab[x[at]], feat.vocab[y[at]], scorer=scorer, workers=-1,
+                               dtype=np.int32, score_cutoff=limit)
+                    out[at[d <= limit]] = True
+        return out
 
     def _score_all(self, name: str, metric: str, other: str | None = None,
                    rows: np.ndarray | None = None) -> np.ndarray:
