@@ -83,9 +83,21 @@ def separate(comp: pl.DataFrame, edges: pl.DataFrame, judgements: list[dict],
         return comp, []
     next_label = max(label.values()) + 1
     cuts = []
-    for component in sorted({label[a] for a, _, _ in violated}):
-        uids = {u for u, c in label.items() if c == component}
-        graph = _capacity_graph(edges.filter(pl.col("a").is_in(list(uids))))
+    # The records and edges of every component to cut, gathered in one pass each: a scan of all records
+    # and all edges per component took 29 s for 450 components at a million records.
+    to_cut = {label[a] for a, _, _ in violated}
+    members_of: dict[int, list[str]] = {c: [] for c in to_cut}
+    for u, c in label.items():
+        if c in to_cut:
+            members_of[c].append(u)
+    edges_of = (edges.join(pl.DataFrame({"a": list(label), "component": list(label.values())}), on="a",
+                           maintain_order="left")
+                .filter(pl.col("component").is_in(list(to_cut)))
+                .partition_by("component", as_dict=True, include_key=False, maintain_order=True))
+    no_edges = edges.clear()
+    for component in sorted(to_cut):
+        uids = set(members_of[component])
+        graph = _capacity_graph(edges_of.get((component,), no_edges))
         graph.add_nodes_from(uids)
         pending = [(a, b, jid) for a, b, jid in violated if label[a] == component]
         while pending := [p for p in pending if nx.has_path(graph, p[0], p[1])]:
