@@ -31,6 +31,7 @@ from idgraph.graph.sqlite_frames import read_frame, write_frame
 from idgraph.graph.sqlite_households import SQLiteHouseholds
 from idgraph.graph.sqlite_reads import reads as _reads
 from idgraph.graph.sqlite_staging import Staging
+from idgraph.graph import sqlite_whole_pass as whole_pass
 from idgraph.graph.store import BULK_KINDS, CUSTOMER_COLUMNS, frame_extras
 
 T = TypeVar("T")
@@ -581,6 +582,8 @@ class SQLiteStore(SQLiteHouseholds):
 
     @_reads
     def link_edges(self, scope: Sequence[str] | None) -> pl.DataFrame:
+        if scope is None:
+            return whole_pass.link_edges(self.db)
         where = self._scope_table(self.db, scope)
         return read_frame(
             self.db,
@@ -620,19 +623,18 @@ class SQLiteStore(SQLiteHouseholds):
     def attribution_facts(self, scope: Sequence[str] | None, after: int) -> dict[str, pl.DataFrame]:
         db = self.db
         if scope is None:
-            touched = "1"
-        else:
-            # CROSS JOIN: start from the scope, not from a scan of every interaction or identifier edge.
-            db.execute("CREATE TEMP TABLE IF NOT EXISTS touched(uid TEXT PRIMARY KEY) WITHOUT ROWID")
-            db.execute("DELETE FROM touched")
-            db.execute(
-                "INSERT OR IGNORE INTO touched SELECT uid FROM interaction WHERE resolve_seq > ?1 "
-                "UNION SELECT i.uid FROM json_each(?2) s CROSS JOIN interaction i ON i.customer_ref = s.value "
-                "UNION SELECT ii.interaction_uid FROM json_each(?2) s "
-                "CROSS JOIN customer_identifier ci ON ci.customer_uid = s.value "
-                "CROSS JOIN interaction_identifier ii ON ii.kind = ci.kind AND ii.value = ci.value",
-                (after, _jl(scope)))
-            touched = "{col} IN touched"
+            return whole_pass.attribution_facts(db)
+        # CROSS JOIN: start from the scope, not from a scan of every interaction or identifier edge.
+        db.execute("CREATE TEMP TABLE IF NOT EXISTS touched(uid TEXT PRIMARY KEY) WITHOUT ROWID")
+        db.execute("DELETE FROM touched")
+        db.execute(
+            "INSERT OR IGNORE INTO touched SELECT uid FROM interaction WHERE resolve_seq > ?1 "
+            "UNION SELECT i.uid FROM json_each(?2) s CROSS JOIN interaction i ON i.customer_ref = s.value "
+            "UNION SELECT ii.interaction_uid FROM json_each(?2) s "
+            "CROSS JOIN customer_identifier ci ON ci.customer_uid = s.value "
+            "CROSS JOIN interaction_identifier ii ON ii.kind = ci.kind AND ii.value = ci.value",
+            (after, _jl(scope)))
+        touched = "{col} IN touched"
         events = read_frame(
             db, "SELECT i.uid, i.customer_ref, c.uid, c.profile_id, i.profile_id FROM interaction i "
             f"LEFT JOIN customer c ON c.uid = i.customer_ref WHERE {touched.format(col='i.uid')}", (), ATTRIBUTION_EVENTS)
