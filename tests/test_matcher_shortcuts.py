@@ -155,3 +155,27 @@ def test_gammas_of_sets_sharing_pairs_are_each_sets_own() -> None:
     got = gammas_of(features, comparisons, sets)
     for (x, y), gamma in zip(sets, got):
         np.testing.assert_array_equal(gamma, compute_gamma(PairContext(features, x, y), comparisons))
+
+
+_EMAILS = st.lists(st.sampled_from(["jo.smith@gmail.com", "jo.smith@work.org", "Jo.Smith@gmail.com", "x@y.z", "",
+                                    "1980kim@mail.de", "kim1980@mail.de", "@nolocal.com", "nodomain@", "é.ü@ß.de"]),
+                   max_size=4)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(_EMAILS, min_size=1, max_size=30))
+def test_a_transformed_feature_is_each_record_s_values_transformed(emails) -> None:
+    # The feature is made from the untransformed one's values (features._transformed); each record's
+    # slots must still be its own values transformed, in order, a value repeated left out.
+    table = FeatureTable(records_frame([{"emails": e} for e in emails]), max_slots=3)
+    for transform in ("local", "domain", "last4", "digits", "yy", "letters", "first_token", "metaphone"):
+        feature = table.get(f"emails.{transform}")
+        for record, codes in zip(emails, feature.codes):
+            want: list[str] = []
+            for value in record[:3]:
+                derived = STRING_TRANSFORMS[transform](value) if value else None
+                if derived is not None and derived not in want:
+                    want.append(derived)
+            got = [feature.vocab[c] for c in codes if c >= 0]
+            assert got == want, (transform, record)
+        assert list(feature.vocab) == sorted(set(feature.vocab))
