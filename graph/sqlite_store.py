@@ -478,25 +478,30 @@ class SQLiteStore(SQLiteHouseholds):
             f"updated_at, seq, profile_id{extracted} FROM customer c {where}",
             (*(f'$."{n}"' for n in names), *params), {c: (pl.Int64 if c == "seq" else pl.Utf8) for c in cols})
         pairs = {"uid": pl.Utf8, "kind": pl.Utf8, "value": pl.Utf8}
+        # In the order of customer_identifier's key (uid, kind, value): each kind's values are then a
+        # record's in a row, sorted, and polars groups them without hashing (2.2 s -> 0.2 s at a million).
         if uids is None:
             # Every record: two plain scans, the shared identifiers (few) taken out in polars; a join in
             # SQLite costs an index probe per identifier held (6 s of 9 at 1,000,000 records).
             shared = read_frame(self.db, "SELECT kind, value FROM identifier WHERE shared != 0", (),
                                 {"kind": pl.Utf8, "value": pl.Utf8})
-            ident = read_frame(self.db, "SELECT customer_uid, kind, value FROM customer_identifier", (), pairs)
-            ident = ident.join(shared, on=["kind", "value"], how="anti")
+            ident = read_frame(self.db, "SELECT customer_uid, kind, value FROM customer_identifier "
+                               "ORDER BY customer_uid, kind, value", (), pairs)
+            ident = ident.join(shared, on=["kind", "value"], how="anti", maintain_order="left")
         else:
             ident = read_frame(
                 self.db,
                 "SELECT ci.customer_uid, ci.kind, ci.value FROM customer_identifier ci JOIN identifier i "
                 f"ON i.kind = ci.kind AND i.value = ci.value JOIN customer c ON c.uid = ci.customer_uid "
-                f"{where} AND i.shared = 0", params, pairs)
-        lists = ident.group_by("uid", "kind").agg(pl.col("value").sort())
+                f"{where} AND i.shared = 0 ORDER BY ci.customer_uid, ci.kind, ci.value", params, pairs)
+        frame = frame.sort("uid")
         for kind, col in (("email", "emails"), ("phone", "phones"), ("device", "devices"), *((k, k) for k in kinds)):
             # a record's identifiers of one kind; the join onto the records leaves out any whose record is gone
-            frame = frame.join(lists.filter(pl.col("kind") == kind).select("uid", pl.col("value").alias(col)),
-                               on="uid", how="left").with_columns(pl.col(col).fill_null(pl.lit([], dtype=pl.List(pl.Utf8))))
-        return frame.select(*CUSTOMER_COLUMNS, *kinds, *names).sort("uid")
+            held = (ident.filter(pl.col("kind") == kind).set_sorted("uid")
+                    .group_by("uid", maintain_order=True).agg(pl.col("value").alias(col)))
+            frame = frame.join(held, on="uid", how="left", maintain_order="left").with_columns(
+                pl.col(col).fill_null(pl.lit([], dtype=pl.List(pl.Utf8))))
+        return frame.select(*CUSTOMER_COLUMNS, *kinds, *names)
 
     def replace_links(self, rows: Sequence[LinkRow], touching: Sequence[str] | None) -> None:
         with self._tx() as db:
