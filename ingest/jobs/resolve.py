@@ -210,12 +210,16 @@ def _resolve(store: Store, mapping: Mapping, full: bool, progress: Progress, by:
 def _read(store: Store, mapping: Mapping, full: bool, after: int, total: int) -> _Read:
     """Everything resolve reads, after the guard: inside store.snapshot, so on the embedded store one state
     of the file. The sequence is read first: what is stamped after it is looked at again next time."""
-    read = _Read(read_at=work.sequence(store), dirty=store.changed("resolve", after),
-                 waiting=store.changed("attribution", after))
+    read = _Read(read_at=work.sequence(store), dirty=store.changed("resolve", after), waiting=[])
+    whole = full or len(read.dirty) > WHOLE_PASS_FRACTION * max(total, 1)
+    # The events waiting for attribution name the profiles whose traits follow them: a whole pass
+    # attributes every event and computes every profile's traits, and does not list them (402,349 at
+    # 100,000 people, read and sorted: 0.9 s).
+    if not whole:
+        read.waiting = store.changed("attribution", after)
     if not read.dirty and not full:
         read.facts = store.attribution_facts([], after) if read.waiting else None
         return read
-    whole = full or len(read.dirty) > WHOLE_PASS_FRACTION * max(total, 1)
     read.scope = None if whole else closure(store, read.dirty)
     read.before, read.profiles_before = store.profile_state(read.scope)
     read.judged = store.judgements(read.scope)
