@@ -249,6 +249,8 @@ class Columnar:
                 if kind == "device":  # the text itself: no Python per value
                     got = pl.DataFrame({"kind": pl.select(pl.when(text.is_not_null()).then(pl.lit(kind))).to_series(),
                                         "value": text})
+                elif kind == "email":
+                    got = self._emails(work, text, role)
                 else:
                     got = self._per_text(work, [text], lambda t, kind=kind, role=role: b.identifier_of_text(
                         t, kind, role) or (None, None), ["kind", "value"], (role,))
@@ -265,6 +267,26 @@ class Columnar:
         if not parts:
             return pl.Series("identifiers", [[]] * work.n, dtype=pl.List(IDENTIFIER))
         return _lists_of(pl.select(p.alias(f"p{i}") for i, p in enumerate(parts)), work.n)
+
+    def _emails(self, work: "_Work", text: pl.Series, role: str) -> pl.DataFrame:
+        """builder.identifier_of_text of e-mail texts: those of the common form in polars (the address,
+        the syntax and the junk rules), the others per distinct text through the builder."""
+        b = self.b
+        value, simple = norm.email_column(text, gmail_rules=b.gmail)
+        junk = b.junk.junk_email_column(value).fill_null(False)
+        problem = pl.select(pl.when(simple & value.is_null()).then(0).when(junk).then(1)).to_series()
+        if problem.is_not_null().any():
+            work.counted.append((problem, {0: Counter({(role, "email-syntax"): 1}), 1: Counter({(role, "junk"): 1})}))
+        fast = pl.select(pl.when(~junk).then(value)).to_series()
+        if simple.all():
+            return pl.DataFrame({"kind": pl.select(pl.when(fast.is_not_null()).then(pl.lit("email"))).to_series(),
+                                 "value": fast})
+        others = pl.select(pl.when(~simple).then(text)).to_series()
+        slow = self._per_text(work, [others], lambda t: b.identifier_of_text(t, "email", role) or (None, None),
+                              ["kind", "value"], (role,))
+        value = pl.select(pl.when(simple).then(fast).otherwise(slow["value"])).to_series()
+        return pl.DataFrame({"kind": pl.select(pl.when(value.is_not_null()).then(pl.lit("email"))).to_series(),
+                             "value": value})
 
     def _source_id(self, work: "_Work", identifiers: pl.Series) -> pl.Series:
         spec = self.source.id

@@ -13,6 +13,7 @@ import re
 from collections.abc import Iterable
 from functools import lru_cache
 from importlib import resources
+from typing import TYPE_CHECKING
 
 import yaml
 from phonenumbers import COUNTRY_CODE_TO_REGION_CODE
@@ -21,6 +22,9 @@ from .email import email as normalise_email
 from .errors import InvalidValue
 from .phone import phone as normalise_phone
 from .text import fold
+
+if TYPE_CHECKING:
+    import polars as pl
 
 _CACHE = 1 << 16
 _LOCAL_PUNCT = str.maketrans("", "", ".-_")
@@ -183,15 +187,8 @@ class JunkRules:
         local, at, domain = e.rpartition("@")
         if not at or not local or not domain:
             return True  # not an address at all
-        domains = self._domains
-        d = domain
-        while True:
-            if d in domains:
-                return True
-            dot = d.find(".")
-            if dot < 0:
-                break
-            d = d[dot + 1 :]
+        if self._junk_domain(domain):
+            return True
         key = _local_key(local)
         if not key or key in self._locals:
             return True
@@ -200,6 +197,36 @@ class JunkRules:
         if key == domain.split(".", 1)[0].translate(_LOCAL_PUNCT):
             return True
         return self._local_rx is not None and self._local_rx.fullmatch(key) is not None
+
+    def junk_email_column(self, addresses: pl.Series) -> pl.Series:
+        """`is_junk_email` of every address of a column (the output of `email_column`; lower case, no
+        white space), computed by polars but for the local patterns, which Python's `re` matches once
+        per distinct local part that the other rules let pass. Null for null."""
+        import polars as pl
+
+        at = addresses.str.find("@", literal=True)
+        local, domain = addresses.str.slice(0, at), addresses.str.slice(at + 1)
+        key = local.str.split("+").list.first().str.replace_all("[._-]", "")
+        name = domain.str.split(".").list.first().str.replace_all("[._-]", "")
+        distinct = domain.drop_nulls().unique().to_list()
+        junk_domains = [d for d in distinct if self._junk_domain(d)]
+        junk = (addresses.is_in(sorted(self._addresses)) | domain.is_in(junk_domains) | (key == "")
+                | key.is_in(sorted(self._locals)) | (key == name))
+        if self._local_rx is not None:
+            keys = key.filter(~junk.fill_null(True)).unique().to_list()
+            junk = junk | key.is_in([k for k in keys if self._local_rx.fullmatch(k) is not None])
+        return pl.select(pl.when(addresses.is_not_null()).then(junk)).to_series()
+
+    def _junk_domain(self, domain: str) -> bool:
+        """The domain or a domain it is under is listed."""
+        d = domain
+        while True:
+            if d in self._domains:
+                return True
+            dot = d.find(".")
+            if dot < 0:
+                return False
+            d = d[dot + 1 :]
 
     # --- phone ----------------------------------------------------------------------------------
 

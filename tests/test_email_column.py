@@ -1,0 +1,77 @@
+"""email_column and junk_email_column: the polars forms give what email() and is_junk_email() give, text by
+text, on the texts they take; the others are left to email()."""
+
+from __future__ import annotations
+
+import polars as pl
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from idgraph.ingest.normalise import InvalidValue, JunkRules, email, email_column
+from tests.test_normalise_email import VALID
+from tests.test_normalise_junk import JUNK_EMAILS, REAL_EMAILS
+
+RULES = JunkRules(emails=["@acme.test", "nobody@", "fake@corp.com"])
+# Texts near the rules' edges: the address characters, a few letters (so that local parts repeat domain
+# names and junk lists), dots, pluses, hyphens and the odd character that sends a text to email().
+ADDRESS_CHARS = "abxAX09.+-_@'`!#{}~|" 
+PIECES = ["test", "x", "gmail", "googlemail", "com", "acme", "nobody", "fake", "corp", "xn--", "noreply", "a",
+          "keine", "de", "example", "mailto:", " ", "<", ">", "é", "＠", "..", "@", "."]
+texts = st.one_of(
+    st.lists(st.sampled_from(PIECES) | st.sampled_from(list(ADDRESS_CHARS)), max_size=12).map("".join),
+    st.text(alphabet=ADDRESS_CHARS, max_size=20),
+    st.builds(lambda a, b, c: f"{a}@{b}.{c}", st.text(alphabet=ADDRESS_CHARS, min_size=0, max_size=70),
+              st.sampled_from(["gmail", "googlemail", "acme", "a" * 63, "a" * 64, "x-y", "-x", "acme.test", "keine"]),
+              st.sampled_from(["com", "de", "test", "c", "xn--p1ai", "co.uk", "c0m", "a" * 63])),
+    st.text(max_size=10),
+)
+
+
+def scalar(text: str | None, gmail: bool) -> tuple[str | None, str | None]:
+    """(address, problem) as the row builder gets them: email(), then is_junk_email()."""
+    if text is None:
+        return None, None
+    try:
+        value = email(text, gmail_rules=gmail)
+    except InvalidValue:
+        return None, "syntax"
+    if value is None:
+        return None, None
+    return (None, "junk") if RULES.is_junk_email(value) else (value, None)
+
+
+def columnar(texts: list[str | None], gmail: bool) -> list[tuple[str | None, str | None] | str]:
+    """(address, problem) per text from the column forms; 'email()' for a text they leave to it."""
+    series = pl.Series(texts, dtype=pl.String)
+    value, simple = email_column(series, gmail_rules=gmail)
+    junk = RULES.junk_email_column(value)
+    out = []
+    for v, s, j in zip(value.to_list(), simple.to_list(), junk.to_list()):
+        if not s:
+            out.append("email()")
+        elif v is None:
+            out.append((None, "syntax"))
+        else:
+            out.append((None, "junk") if j else (v, None))
+    return out
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.one_of(st.none(), texts), min_size=1, max_size=30), st.booleans())
+def test_the_column_forms_give_what_email_and_is_junk_email_give(values, gmail):
+    for text, got in zip(values, columnar(values, gmail)):
+        if got != "email()":
+            assert got == scalar(text, gmail), text
+
+
+def test_known_addresses_and_junk_take_the_column_forms_alike():
+    cases = [raw for raw, _ in VALID] + list(JUNK_EMAILS) + list(REAL_EMAILS) + [
+        "J.O.H.N+x@GoogleMail.com", "+x@gmail.com", ".a@x.com", "a..b@x.com", "a@x..com", "a@-x.com", "a@x.c",
+        "a" * 65 + "@x.com", "a@" + "b" * 64 + ".com", "x@xn--p1ai", "nobody+1@x.com", "fake@corp.com",
+        "acme@acme.de", "test12@x.com", "xxx@x.com", "a@b@c.com"]
+    for gmail in (False, True):
+        got = columnar(cases, gmail)
+        assert sum(g != "email()" for g in got) > len(cases) // 2  # most are of the common form
+        for text, g in zip(cases, got):
+            if g != "email()":
+                assert g == scalar(text, gmail), text
