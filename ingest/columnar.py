@@ -180,7 +180,7 @@ class Columnar:
             cols["attr_repr"] = pl.repeat(None, work.n, dtype=pl.String, eager=True)
             schema = INTERACTION_SCHEMA
         with pending:  # the phone worker's results, if they came, serve phone() for these identifiers
-            identifiers = self._identifiers(work, texts)
+            identifiers = self._identifiers(work, texts, pending)
         cols["source_id"] = self._source_id(work, identifiers)
         out = pl.DataFrame({k: v.alias(k) for k, v in cols.items()}).with_columns(
             identifiers.alias("identifiers"),
@@ -242,7 +242,7 @@ class Columnar:
         distinct = pl.concat(phones).drop_nulls().unique().to_list()
         return self.phones.submit(distinct, self.b.region)
 
-    def _identifiers(self, work: "_Work", texts: list[pl.Series | None]) -> pl.Series:
+    def _identifiers(self, work: "_Work", texts: list[pl.Series | None], pending: Pending) -> pl.Series:
         b, parts = self.b, []
         for (kind, role, col), text in zip(b.identifier_columns(), texts):
             if col.column:
@@ -251,6 +251,8 @@ class Columnar:
                                         "value": text})
                 elif kind == "email":
                     got = self._emails(work, text, role)
+                elif kind == "phone" and pending.installed:
+                    got = self._phones(work, text, role, pending)
                 else:
                     got = self._per_text(work, [text], lambda t, kind=kind, role=role: b.identifier_of_text(
                         t, kind, role) or (None, None), ["kind", "value"], (role,))
@@ -286,6 +288,24 @@ class Columnar:
                               ["kind", "value"], (role,))
         value = pl.select(pl.when(simple).then(fast).otherwise(slow["value"])).to_series()
         return pl.DataFrame({"kind": pl.select(pl.when(value.is_not_null()).then(pl.lit("email"))).to_series(),
+                             "value": value})
+
+    def _phones(self, work: "_Work", text: pl.Series, role: str, pending: Pending) -> pl.DataFrame:
+        """builder.identifier_of_text of phone texts, from the phone worker's results for the block (which
+        hold every text of its phone columns): joined onto the texts, each distinct number junk-checked once."""
+        parsed = pl.DataFrame({"t": pending.texts,
+                               "e164": [r if r.__class__ is str else None for r in pending.results],
+                               "invalid": [r is False for r in pending.results]},
+                              schema={"t": pl.String, "e164": pl.String, "invalid": pl.Boolean})
+        got = text.to_frame("t").join(parsed, on="t", how="left", maintain_order="left")
+        e164, invalid = got["e164"], got["invalid"].fill_null(False)
+        numbers = e164.drop_nulls().unique().to_list()
+        junk = e164.is_in([n for n in numbers if self.b.junk.is_junk_phone(n)]).fill_null(False)
+        problem = pl.select(pl.when(invalid).then(0).when(junk).then(1)).to_series()
+        if problem.is_not_null().any():
+            work.counted.append((problem, {0: Counter({(role, "phone-invalid"): 1}), 1: Counter({(role, "junk"): 1})}))
+        value = pl.select(pl.when(~junk).then(e164)).to_series()
+        return pl.DataFrame({"kind": pl.select(pl.when(value.is_not_null()).then(pl.lit("phone"))).to_series(),
                              "value": value})
 
     def _source_id(self, work: "_Work", identifiers: pl.Series) -> pl.Series:

@@ -42,6 +42,7 @@ class Pending:
     def __init__(self, worker: "PhoneWorker | None", texts: list[str], region: str | None, block: int = 0):
         self._worker, self.texts, self.region, self.block = worker, texts, region, block
         self.installed = False
+        self.results: list[str | None | bool] = []  # parse_many's, once installed
 
     def __enter__(self) -> "Pending":
         if self._worker is not None:
@@ -49,7 +50,7 @@ class Pending:
             self._worker = None
             if results is not None:
                 remember(self.texts, self.region, results)
-                self.installed = True
+                self.installed, self.results = True, results
         return self
 
     def __exit__(self, *exc: object) -> None:
