@@ -147,20 +147,26 @@ class Columnar:
                 single("dob", "dob", b.birth_date, dob[0].format)
             else:
                 cols["dob"] = pl.repeat(None, work.n, dtype=pl.String, eager=True)
-            if src.columns("address"):
-                # an address may hold its postcode and town (RowBuilder.place): the four read together
+            postcodes = src.columns("postcode")
+            if src.columns("address") and len(postcodes) == 1 and not postcodes[0].column:
+                # a constant postcode: as RowBuilder.place, the four read together
                 field(("address", "city", "postcode", "country"), b.place, ["address", "city", "postcode", "country"])
             else:
                 single("city", "city", norm.city)
                 single("country", "country", norm.country)
                 # a postcode is read as its country writes them (the country's own values are counted above)
                 country = cols["country"].alias("\x00country")
-                got = one_column("postcode", lambda t, c: norm.postcode(t, c), country)
-                if got is None:
+                got = one_column("postcode", lambda t, c: norm.postcode(t, c), country) if postcodes else None
+                if got is not None:
+                    cols["postcode"] = got
+                elif postcodes:
                     field(("postcode", "country"), lambda v: (b.place(v)[2],), ["postcode"], ("postcode",))
                 else:
-                    cols["postcode"] = got
-                cols["address"] = pl.repeat(None, work.n, dtype=pl.String, eager=True)
+                    cols["postcode"] = pl.repeat(None, work.n, dtype=pl.String, eager=True)
+                if src.columns("address"):
+                    cols.update(self._address(work, cols["country"], cols["city"], cols["postcode"]))
+                else:
+                    cols["address"] = pl.repeat(None, work.n, dtype=pl.String, eager=True)
             cols["updated_at"] = self._updated_at(work)
             cols.update(self._attributes(work).to_dict())
             schema = CUSTOMER_SCHEMA
@@ -192,6 +198,27 @@ class Columnar:
         ok = ~work.bad
         self._count(work, ok)
         return out.filter(ok).select(*schema, ROW), out.filter(work.bad)[ROW].to_list()
+
+    def _address(self, work: "_Work", country: pl.Series, city: pl.Series, postcode: pl.Series) -> dict[str, pl.Series]:
+        """RowBuilder.place's address, given the country, city and postcode each read on its own: the
+        address per distinct text; where it has no postcode, the one its line may hold (with its town),
+        per distinct line, country and city. Returns the address, city and postcode."""
+        b, cols = self.b, self.source.columns("address")
+        if len(cols) == 1 and cols[0].column:
+            raw = self._text(work, cols[0], "address")
+        else:
+            raw = self._field(work, cols, lambda v: (b._joined(v, "address"),), ["raw"], ("address",))["raw"]
+        address = self._per_text(work, [raw], lambda t: (b.normalise_text(t, "address", norm.address),),
+                                 ["address"], ("address",))["address"]
+        lone = address.is_not_null() & postcode.is_null()
+        if not lone.any():
+            return {"address": address, "city": city, "postcode": postcode}
+        region = country if b.region is None else country.fill_null(b.region)
+        line = pl.select(pl.when(lone).then(raw)).to_series()
+        found = self._per_text(work, [line, region, address, city], b._postcode_in_line,
+                               ["address", "postcode", "city"], ("address",))
+        return {name: pl.select(pl.when(lone).then(found[name]).otherwise(now)).to_series().alias(name)
+                for name, now in (("address", address), ("city", city), ("postcode", postcode))}
 
     def _kept(self, work: "_Work") -> pl.Series:
         """builder.kept: the JSON object `json.dumps(..., sort_keys=True)` writes of the kept columns' texts

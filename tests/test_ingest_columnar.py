@@ -51,6 +51,9 @@ MAPPING = {
                     "keep": ["score"]},
         "calls": {"path": "calls.csv", "kind": "interaction", "id": "call",
                   "fields": {"timestamp": {"column": "at", "format": "%d.%m.%Y %H:%M"}, "phone": "from"}},
+        # one column of address that may hold the postcode and town (RowBuilder._postcode_in_line)
+        "post": {"path": "post.csv", "id": "pid",
+                 "fields": {"email": "mail", "address": "addr", "city": "town", "country": "land"}},
         # purchases: amount, currency and order id kept among the event's attributes (RowBuilder._purchase)
         "shop": {"path": "shop.csv", "kind": "interaction", "id": "line",
                  "fields": {"timestamp": "at", "email": "mail", "event_type": {"value": "purchase"},
@@ -130,6 +133,15 @@ ORDERS = [{"order": "o1", "at": "2024-01-02T10:00:00Z", "crm": "1", "value": 12}
           {"order": "o4", "at": "2024-01-02T10:00:00Z", "crm": "3", "value": "1e400"},
           {"order": "o5", "at": "2024-01-02T10:00:00Z", "crm": "3", "value": None},
           {"order": "o6", "at": "2024-01-02T10:00:00Z", "crm": "1", "value": [1]}]
+POST = ["pid,mail,addr,town,land",
+        "p1,p1@mail.de,Waldstr. 24 90446 Nürnberg,,DE",
+        "p2,p2@mail.de,Waldstr. 24 90446 Nurnberg,Fürth,DE",  # a town of its own: the line's is not taken
+        "p3,p3@mail.co.uk,12 High St LS1 4AP Leeds,,UK",
+        "p4,p4@mail.co.uk,12 High St,,GB",  # no postcode in the line
+        "p5,p5@x.fr,3 rue de la Paix 75002 Paris,,",  # no country: read in the project's region
+        "p6,p6@x.fr,n/a,,FR",  # a junk address
+        "p7,p7@x.de,Waldstr. 24 90446 Nürnberg,,DE",  # the same line again
+        "p8,p8@x.de,Hauptstr. 1 123 Berlin,Berlin,Germany"]  # no postcode of its country
 CALLS = ["call,at,from", "c1,01.02.2023 10:20,07700 900123", "c2,31.02.2023 10:20,07700 900123",
          "c3,01.02.2023 10:20,999", "c1,01.02.2023 10:21,07700 900124"]
 
@@ -143,6 +155,7 @@ def corpus(folder):
     (folder / "loyalty.csv").write_text("\n".join(LOYALTY) + "\n", encoding="utf-8")
     (folder / "web.csv").write_text("\n".join(WEB) + "\n", encoding="utf-8")
     (folder / "tickets.jsonl").write_text("\n".join(json.dumps(r) for r in TICKETS) + "\n", encoding="utf-8")
+    (folder / "post.csv").write_text("\n".join(POST) + "\n", encoding="utf-8")
     (folder / "calls.csv").write_text("\n".join(CALLS) + "\n", encoding="utf-8")
     (folder / "shop.csv").write_text("\n".join(SHOP) + "\n", encoding="utf-8")
     (folder / "orders.jsonl").write_text("\n".join(json.dumps(r) for r in ORDERS) + "\n", encoding="utf-8")
