@@ -37,6 +37,9 @@ ROW = "_i"  # the row's index in the frame given
 _EDGE_SPACE = r"^[\x1c-\x1f]|[\x1c-\x1f]$"  # white space to Python's str.strip but not to polars'
 _PLAIN = r"^[\x20-\x26\x28-\x5b\x5d-\x7e]*$"  # printable ASCII less ' and \: repr is the text in quotes
 _ISO = r"^[1-9][0-9]{3}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-5][0-9](?:Z|\+00:00)?$"
+# an offset from UTC in hours and minutes, as datetime.fromisoformat reads them (not in the year 9999, which
+# the shift to UTC can leave: Python's datetime ends there, polars' does not)
+_ISO_OFFSET = r"^[1-9][0-9]{3}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-5][0-9][+-](?:[01][0-9]|2[0-3]):[0-5][0-9]$"
 _EPOCH = r"^[0-9]{1,15}$"
 _JSON_PLAIN = r"^[\x20\x21\x23-\x5b\x5d-\x7e]*$"  # printable ASCII less " and \: json.dumps quotes it as it is
 _PLAIN_TEXT = r"^[\t\x20-\x7e]*$"  # ASCII: strip and fold agree with Python's
@@ -446,14 +449,19 @@ def _lists_of(columns: pl.DataFrame, n: int) -> pl.Series:
 
 
 def _fast_times(raw: pl.Series, fmt: str | None) -> tuple[pl.Series, pl.Series]:
-    """norm.timestamp of the values in the common forms (ISO in UTC or naive, whole epoch seconds or
-    milliseconds), and which values those were; every other value is for norm.timestamp itself."""
+    """norm.timestamp of the values in the common forms (ISO in UTC, naive or with an offset of hours and
+    minutes, whole epoch seconds or milliseconds), and which values those were; every other value is for
+    norm.timestamp itself."""
     fmt = (fmt or "iso").strip().lower()
     if fmt == "iso":
         head = raw.str.slice(0, 19)
-        fast = raw.str.contains(_ISO) & head.str.strptime(pl.Datetime("us"), "%Y-%m-%dT%H:%M:%S",
-                                                          strict=False).is_not_null()
-        at = head + "Z"
+        utc = raw.str.contains(_ISO) & head.str.strptime(pl.Datetime("us"), "%Y-%m-%dT%H:%M:%S",
+                                                         strict=False).is_not_null()
+        offset = raw.str.contains(_ISO_OFFSET) & ~raw.str.starts_with("9999-")
+        shifted = pl.select(pl.when(offset).then(raw)).to_series().str.strptime(
+            pl.Datetime("us", "UTC"), "%Y-%m-%dT%H:%M:%S%:z", strict=False).dt.strftime("%Y-%m-%dT%H:%M:%SZ")
+        fast = utc.fill_null(False) | shifted.is_not_null()
+        at = pl.select(pl.when(utc).then(head + "Z").otherwise(shifted)).to_series()
     elif fmt in ("epoch", "epoch_ms"):
         scale = 1000 if fmt == "epoch_ms" else 1
         seconds = pl.select(pl.when(raw.str.contains(_EPOCH)).then(raw).cast(pl.Int64, strict=False) // scale

@@ -214,9 +214,26 @@ def test_generated_data_with_malformed_rows_is_stored_alike(tmp_path, seed):
     assert_same(run(tmp_path / "gen", tmp_path, columnar=False), run(tmp_path / "gen", tmp_path, columnar=True))
 
 
+@pytest.mark.parametrize("value", ["9999-12-31T23:00:00-01:00", "2022-01-01T00:00:00+24:00",
+                                   "2022-01-01T00:00:00+01:00:30", "2022-01-01T00:00:00+0100", "2022-02-29T00:00:00+01:00"])
+def test_an_offset_time_that_polars_would_read_otherwise_is_for_norm_timestamp(value):
+    """A shift past the last year Python's datetime holds, an offset of a day or of seconds, another way of
+    writing one, a day that does not exist: each is left to norm.timestamp, which reads it or rejects it."""
+    _, fast = _fast_times(pl.Series([value]), "iso")
+    assert fast.to_list() == [False]
+
+
 times = st.one_of(
     st.datetimes(min_value=__import__("datetime").datetime(1, 1, 1)).map(lambda d: d.isoformat(timespec="seconds")),
     st.from_regex(r"\A[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(Z|\+00:00|\+01:00)?\Z"),
+    # offsets from UTC, near the ends of the days, months and years datetime holds
+    st.builds(lambda d, h, m, sign: f"{d.isoformat(timespec='seconds')}{sign}{h:02d}:{m:02d}",
+              st.datetimes(min_value=__import__("datetime").datetime(1, 1, 1)) | st.sampled_from(
+                  [__import__("datetime").datetime(y, mo, dd, hh) for y in (1000, 1001, 2024, 9998, 9999)
+                   for mo, dd in ((1, 1), (2, 29), (12, 31)) if mo != 2 or __import__("calendar").isleap(y)
+                   for hh in (0, 23)]),
+              st.integers(0, 25), st.integers(0, 61), st.sampled_from("+-")),
+    st.from_regex(r"\A[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}[+-][0-9]{2}:[0-9]{2}\Z"),
     st.integers(-10, 10**16).map(str), st.from_regex(r"\A[0-9 ]{1,17}\Z"), st.text(max_size=8))
 
 
@@ -232,7 +249,8 @@ def test_event_times_in_polars_are_norm_timestamp(values, fmt):
 @pytest.mark.parametrize("value, fmt, expected", [
     ("2022-01-01T07:54:12+00:00", "iso", "2022-01-01T07:54:12Z"), ("2022-01-01T07:54:12Z", None, "2022-01-01T07:54:12Z"),
     ("2021-05-19T03:42:41", "iso", "2021-05-19T03:42:41Z"), ("1704073883864", "epoch_ms", "2024-01-01T01:51:23Z"),
-    ("1388621334", "epoch", "2014-01-02T00:08:54Z")])
+    ("1388621334", "epoch", "2014-01-02T00:08:54Z"), ("2022-03-27T02:05:00+01:00", "iso", "2022-03-27T01:05:00Z"),
+    ("2023-12-31T23:30:00-05:30", None, "2024-01-01T05:00:00Z"), ("1000-01-01T00:00:00+01:00", "iso", "0999-12-31T23:00:00Z")])
 def test_the_common_forms_of_event_times_take_the_polars_path(value, fmt, expected):
     at, fast = _fast_times(pl.Series([value]), fmt)
     assert fast.to_list() == [True] and at.to_list() == [expected] == [norm.timestamp(value, fmt)]
