@@ -322,15 +322,14 @@ class Columnar:
 
     def _phones(self, work: "_Work", text: pl.Series, role: str, pending: Pending) -> pl.DataFrame:
         """builder.identifier_of_text of phone texts, from the phone worker's results for the block (which
-        hold every text of its phone columns): joined onto the texts, each distinct number junk-checked once."""
+        hold every text of its phone columns): joined onto the texts, junk-checked by polars."""
         parsed = pl.DataFrame({"t": pending.texts,
                                "e164": [r if r.__class__ is str else None for r in pending.results],
                                "invalid": [r is False for r in pending.results]},
                               schema={"t": pl.String, "e164": pl.String, "invalid": pl.Boolean})
         got = text.to_frame("t").join(parsed, on="t", how="left", maintain_order="left")
         e164, invalid = got["e164"], got["invalid"].fill_null(False)
-        numbers = e164.drop_nulls().unique().to_list()
-        junk = e164.is_in([n for n in numbers if self.b.junk.is_junk_phone(n)]).fill_null(False)
+        junk = self.b.junk.junk_phone_column(e164).fill_null(False)
         problem = pl.select(pl.when(invalid).then(0).when(junk).then(1)).to_series()
         if problem.is_not_null().any():
             work.counted.append((problem, {0: Counter({(role, "phone-invalid"): 1}), 1: Counter({(role, "junk"): 1})}))

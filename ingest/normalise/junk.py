@@ -32,6 +32,7 @@ _ASCENDING = "0123456789" * 3
 _DESCENDING = "9876543210" * 3
 _NON_DIGIT = re.compile(r"\D+")
 _COUNTRY_CODES = frozenset(str(code) for code in COUNTRY_CODE_TO_REGION_CODE)
+_COUNTRY_CODE_LIST = sorted(_COUNTRY_CODES)
 
 
 @lru_cache(maxsize=1)
@@ -73,6 +74,21 @@ def _split_country_code(digits: str) -> tuple[str, str]:
         if digits[:n] in _COUNTRY_CODES:
             return digits[:n], digits[n:]
     return "", digits
+
+
+def _distinct_digits(texts: pl.Series) -> pl.Series:
+    """How many of the ten digits each text holds."""
+    import polars as pl
+
+    return pl.select(pl.sum_horizontal(texts.str.contains(d, literal=True) for d in "0123456789")).to_series()
+
+
+def _run(texts: pl.Series) -> pl.Series:
+    """`_is_run` of each text."""
+    import polars as pl
+
+    return pl.select(pl.lit(_ASCENDING).str.contains(pl.lit(texts), literal=True)
+                     | pl.lit(_DESCENDING).str.contains(pl.lit(texts), literal=True)).to_series()
 
 
 def _is_run(digits: str) -> bool:
@@ -238,6 +254,26 @@ class JunkRules:
         if not e164:
             return True
         return self._phone_cache(e164)
+
+    def junk_phone_column(self, numbers: pl.Series) -> pl.Series:
+        """`is_junk_phone` of every number of a column (the output of ``phone()``: E.164), computed by
+        polars. Null for null."""
+        import polars as pl
+
+        e164 = numbers.str.strip_chars()
+        digits = e164.str.replace_all("[^0-9]", "")
+        code = pl.select(pl.when(digits.str.slice(0, n).is_in(_COUNTRY_CODE_LIST)).then(n).alias(str(n)) for n in (1, 2, 3))
+        skip = pl.select(pl.coalesce(*code.get_columns(), pl.lit(0))).to_series()
+        national = pl.select(pl.when(e164.str.starts_with("+")).then(digits.str.slice(skip)).otherwise(digits)
+                             ).to_series()
+        tail = national.str.slice(-7)
+        junk = e164.is_in(sorted(self._numbers)) | (digits == "") | (_distinct_digits(national) <= 2) | _run(national) \
+            | ((national.str.len_chars() >= 7) & (_run(tail) | (_distinct_digits(tail) == 1)))
+        if self._national:
+            listed = sorted(self._national)
+            junk = junk | national.str.strip_chars_start("0").is_in(listed) \
+                | digits.str.strip_chars_start("0").is_in(listed)
+        return pl.select(pl.when(numbers.is_not_null()).then(junk)).to_series()
 
     def _junk_phone(self, e164: str) -> bool:
         e164 = e164.strip()

@@ -1,5 +1,5 @@
-"""email_column and junk_email_column: the polars forms give what email() and is_junk_email() give, text by
-text, on the texts they take; the others are left to email()."""
+"""The polars forms of the normalisers and junk rules (email_column, junk_email_column, junk_phone_column)
+give what the functions they stand for give, value by value, on the values they take."""
 
 from __future__ import annotations
 
@@ -75,3 +75,25 @@ def test_known_addresses_and_junk_take_the_column_forms_alike():
         for text, g in zip(cases, got):
             if g != "email()":
                 assert g == scalar(text, gmail), text
+
+
+RULES_WITH_NUMBERS = JunkRules(phones=["+447700900999", "0800 123 456", "44 800 123 457"])  # the last: with its code
+# E.164 numbers (phone()'s output): country codes of one to three digits, runs, repeats, two digits
+# alternating, a run or one digit in the last seven, listed numbers with and without their leading zeros.
+numbers = st.one_of(
+    st.from_regex(r"\A\+[0-9]{2,16}\Z"),
+    st.builds(lambda code, body: f"+{code}{body}", st.sampled_from(["1", "44", "49", "353", "7", "999", "0", "42"]),
+              st.one_of(st.sampled_from(["0123456789", "9876543210", "7777777", "1212121212", "2345678", "55501",
+                                         "7700900999", "800123456", "0800123456", "", "1234567890123"]),
+                        st.from_regex(r"\A[0-9]{0,6}(0123456|7654321|5555555)\Z"), st.from_regex(r"\A[12]{1,12}\Z"),
+                        st.from_regex(r"\A[0-9]{4,12}\Z"))),
+    st.sampled_from(["+447700900999", "+44800123456", "+44800123457", "+4980012345", " +447700900123 ", "+"]),
+)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.one_of(st.none(), numbers), min_size=1, max_size=30), st.booleans())
+def test_the_junk_phone_column_gives_what_is_junk_phone_gives(values, listed):
+    rules = RULES_WITH_NUMBERS if listed else RULES
+    got = rules.junk_phone_column(pl.Series(values, dtype=pl.String)).to_list()
+    assert got == [None if v is None else rules.is_junk_phone(v) for v in values]
