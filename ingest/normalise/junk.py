@@ -262,7 +262,8 @@ class JunkRules:
 
         e164 = numbers.str.strip_chars()
         digits = e164.str.replace_all("[^0-9]", "")
-        code = pl.select(pl.when(digits.str.slice(0, n).is_in(_COUNTRY_CODE_LIST)).then(n).alias(str(n)) for n in (1, 2, 3))
+        code = pl.select(pl.when(digits.str.slice(0, n).is_in(_COUNTRY_CODE_LIST)).then(n).alias(str(n))
+                         for n in (1, 2, 3))
         skip = pl.select(pl.coalesce(*code.get_columns(), pl.lit(0))).to_series()
         national = pl.select(pl.when(e164.str.starts_with("+")).then(digits.str.slice(skip)).otherwise(digits)
                              ).to_series()
