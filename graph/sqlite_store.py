@@ -32,7 +32,7 @@ from idgraph.graph.sqlite_households import SQLiteHouseholds
 from idgraph.graph.sqlite_reads import reads as _reads
 from idgraph.graph.sqlite_staging import Staging
 from idgraph.graph import sqlite_whole_pass as whole_pass
-from idgraph.graph.store import BULK_KINDS, CUSTOMER_COLUMNS, frame_extras
+from idgraph.graph.store import BULK_KINDS, CUSTOMER_COLUMNS, frame_extras, identifier_lists
 
 T = TypeVar("T")
 log = logging.getLogger("idgraph.store")
@@ -495,7 +495,7 @@ class SQLiteStore(SQLiteHouseholds):
                 f"ON i.kind = ci.kind AND i.value = ci.value JOIN customer c ON c.uid = ci.customer_uid "
                 f"{where} AND i.shared = 0 ORDER BY ci.customer_uid, ci.kind, ci.value", params, pairs)
         frame = frame.sort("uid")
-        for kind, col in (("email", "emails"), ("phone", "phones"), ("device", "devices"), *((k, k) for k in kinds)):
+        for kind, col in identifier_lists(kinds):
             # a record's identifiers of one kind; the join onto the records leaves out any whose record is gone
             held = (ident.filter(pl.col("kind") == kind).set_sorted("uid")
                     .group_by("uid", maintain_order=True).agg(pl.col("value").alias(col)))

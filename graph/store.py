@@ -52,6 +52,12 @@ def frame_extras(identifier_kinds: Sequence[str], attributes: Sequence[str]) -> 
     return kinds, names
 
 
+def identifier_lists(kinds: Sequence[str]) -> list[tuple[str, str]]:
+    """(kind, column) of customers_frame()'s lists of identifiers: email, phone and device, then a column per
+    further kind asked for (named as the kind)."""
+    return [("email", "emails"), ("phone", "phones"), ("device", "devices"), *((k, k) for k in kinds)]
+
+
 class Transactions(Protocol):
     """Opening the store, and units of work."""
 

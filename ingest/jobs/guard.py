@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import polars as pl
 
 from idgraph.graph import work
-from idgraph.graph.store import Store
+from idgraph.graph.store import Store, identifier_lists
 from idgraph.ingest import guard
 from idgraph.ingest.jobs.model import MIN_RECORDS, without_identifiers
 from idgraph.ingest.mapping import Mapping
@@ -61,21 +61,46 @@ def read_members(store: Store, dirty: Sequence[str] | None = None) -> Members:
     return Members(read_at, store.identifier_members(None if dirty is None else list(dirty)))
 
 
+@dataclass(frozen=True)
+class GuardRun:
+    """What a run of the guard changed: how many identifiers the store flipped, and the verdicts (kind,
+    value, shared) that differed from what was read."""
+
+    flipped: int
+    flips: pl.DataFrame
+
+
 def run_guard(store: Store, mapping: Mapping, dirty: Sequence[str] | None, model: Model | None,
-              read: pl.DataFrame | None = None, members: Members | None = None) -> int:
-    """Re-judge the identifiers the changed customers touch (all when ``dirty`` is None); returns how
-    many identifiers flipped. The verdicts are written only if nobody was erased since they were read
-    (a reason names the records it judged): else ErasedMeanwhile, and the caller runs again. ``read``:
-    as for ``judge_for``. ``members``: those of every identifier (``read_members(store)``) when the
-    caller has just read them to train, and ``dirty`` is None."""
+              read: pl.DataFrame | None = None, members: Members | None = None) -> GuardRun:
+    """Re-judge the identifiers the changed customers touch (all when ``dirty`` is None) and write what
+    flipped. The verdicts are written only if nobody was erased since they were read (a reason names the
+    records it judged): else ErasedMeanwhile, and the caller runs again. ``read``: as for ``judge_for``.
+    ``members``: those of every identifier (``read_members(store)``) when the caller has just read them to
+    train, and ``dirty`` is None."""
     if members is None or dirty is not None:
         members = read_members(store, dirty)
     read_at, members = members.read_at, members.frame
     if members.is_empty():
-        return 0
+        return GuardRun(0, pl.DataFrame(schema={"kind": pl.String, "value": pl.String, "shared": pl.Boolean}))
     judge = judge_for(store, mapping, model, members, read) if mapping.guard.check_conflicts else None
     verdict = guard.evaluate(members, mapping.guard.max_customers, mapping.guard.check_conflicts, judge,
                              mapping.guard.min_probability)
     flips = verdict.filter(pl.col("shared") != pl.col("was_shared"))
-    return store.set_shared([(k, v, s, r) for k, v, s, r in flips.select("kind", "value", "shared", "reason").iter_rows()],
-                            read_at=read_at)
+    flipped = store.set_shared(
+        [(k, v, s, r) for k, v, s, r in flips.select("kind", "value", "shared", "reason").iter_rows()], read_at=read_at)
+    return GuardRun(flipped, flips.select("kind", "value", pl.col("shared").cast(pl.Boolean)))
+
+
+def read_after(frame: pl.DataFrame, run: GuardRun, kinds: Sequence[str]) -> pl.DataFrame | None:
+    """``customers_frame()`` as the store gives it after `run`, made from `frame` (every record, read
+    before it, nothing written since but the run's verdicts): each record's lists less the identifiers the
+    run marked shared, in their order. None when the run also cleared one: a record's list would gain it
+    back, and only the store knows whose lists."""
+    if not run.flips["shared"].all():
+        return None
+    lists = []
+    for kind, column in identifier_lists(kinds):
+        gone = run.flips.filter(pl.col("kind") == kind)["value"]
+        if len(gone):
+            lists.append(pl.col(column).list.eval(pl.element().filter(~pl.element().is_in(gone.to_list()))))
+    return frame.with_columns(lists) if lists else frame

@@ -46,7 +46,7 @@ from idgraph.ingest.matcher import (
     settings_for,
 )
 from idgraph.ingest.jobs import model as model_file
-from idgraph.ingest.jobs.guard import read_members, run_guard
+from idgraph.ingest.jobs.guard import read_after, read_members, run_guard
 from idgraph.ingest.jobs.ingest import new_run_tag, utc_now
 from idgraph.ingest.jobs.progress import Progress, silent
 
@@ -160,14 +160,20 @@ def _link(store: Store, mapping: Mapping, full: bool, model_path: Path | None, p
         # a new model judges every identifier afresh; otherwise those the new records touch
         # The frame read for training, when there was one: the guard weighs holders on their fields,
         # which its verdicts do not change (a record changed since is stamped, and linked next run).
-        shared = run_guard(store, mapping, None if trained else to_link, model, frame, members)
+        guarded = run_guard(store, mapping, None if trained else to_link, model, frame, members)
+        shared = guarded.flipped
     read_at = work.sequence(store)
     if to_link is not None and shared:
         to_link = store.changed("link", after)  # records whose identifiers the guard just changed, too
     mark = work.read_up_to(guarded_at, read_at, 1 if shared else 0)
     clock.lap("guard")
 
-    if frame is None or shared:
+    if frame is not None and shared:
+        # When nobody else wrote since the frame was read to train, it is what a read would give less the
+        # identifiers the guard has just marked shared: no second read (1.5 s at 100,000 people, 10 s at a
+        # million records). Otherwise, or when the guard cleared one, the store is read again.
+        frame = read_after(frame, guarded, mapping.frame_columns()["identifier_kinds"]) if mark == read_at else None
+    if frame is None:
         with progress.step("read customer records"):
             frame = store.customers_frame(**mapping.frame_columns())
         clock.lap("read", frame.height)

@@ -139,7 +139,7 @@ def _resolve(store: Store, mapping: Mapping, full: bool, progress: Progress, by:
         scope = None if full or trained else unguarded(store)
         if scope is not None and len(scope) > WHOLE_PASS_FRACTION * max(total, 1):
             scope = None
-        shared = run_guard(store, mapping, scope, model) if scope is None or scope else 0
+        shared = run_guard(store, mapping, scope, model).flipped if scope is None or scope else 0
     hooks.at("resolve.guarded")
     held.renew()
     with progress.step("find affected components", total=None):
