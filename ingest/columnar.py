@@ -28,6 +28,7 @@ from collections.abc import Callable
 import polars as pl
 
 from idgraph.ingest import normalise as norm
+from idgraph.ingest.normalise.email import email_column
 from idgraph.ingest.mapping import Column, Kind, Source
 from idgraph.graph.record_frames import CUSTOMER_SCHEMA, IDENTIFIER, INTERACTION_SCHEMA, attributes_json
 from idgraph.ingest.phone_worker import Pending, PhoneWorker
@@ -304,7 +305,7 @@ class Columnar:
         """builder.identifier_of_text of e-mail texts: those of the common form in polars (the address,
         the syntax and the junk rules), the others per distinct text through the builder."""
         b = self.b
-        value, simple = norm.email_column(text, gmail_rules=b.gmail)
+        value, simple = email_column(text, gmail_rules=b.gmail)
         junk = b.junk.junk_email_column(value).fill_null(False)
         problem = pl.select(pl.when(simple & value.is_null()).then(0).when(junk).then(1)).to_series()
         if problem.is_not_null().any():

@@ -7,7 +7,8 @@ import polars as pl
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from idgraph.ingest.normalise import InvalidValue, JunkRules, email, email_column
+from idgraph.ingest.normalise import InvalidValue, JunkRules, email
+from idgraph.ingest.normalise.email import email_column
 from tests.test_normalise_email import VALID
 from tests.test_normalise_junk import JUNK_EMAILS, REAL_EMAILS
 

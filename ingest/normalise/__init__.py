@@ -17,7 +17,7 @@ import sys
 from .address import address, city, country, postcode, postcode_in_line
 from .attribute import attribute
 from .date import date, timestamp
-from .email import email, email_column
+from .email import email
 from .errors import InvalidValue
 from .junk import JunkRules
 from .money import amount, currency
@@ -37,7 +37,6 @@ __all__ = [
     "currency",
     "date",
     "email",
-    "email_column",
     "fold",
     "is_initial",
     "name_part",
