@@ -189,7 +189,7 @@ class Columnar:
             field(("event_type",), lambda v: (b._one(v, "event_type"),), ["type"])
             cols["attr_repr"] = pl.repeat(None, work.n, dtype=pl.String, eager=True)
             schema = INTERACTION_SCHEMA
-        with pending:  # the phone worker's results, if they came, serve phone() for these identifiers
+        with pending:  # the phone worker's results, if they came: joined onto the phone texts (phone() has them too)
             identifiers = self._identifiers(work, texts, pending)
         cols["source_id"] = self._source_id(work, identifiers)
         out = pl.DataFrame({k: v.alias(k) for k, v in cols.items()}).with_columns(
@@ -278,8 +278,7 @@ class Columnar:
         for (kind, role, col), text in zip(b.identifier_columns(), texts):
             if col.column:
                 if kind == "device":  # the text itself: no Python per value
-                    got = pl.DataFrame({"kind": pl.select(pl.when(text.is_not_null()).then(pl.lit(kind))).to_series(),
-                                        "value": text})
+                    got = _of_kind(kind, text)
                 elif kind == "email":
                     got = self._emails(work, text, role)
                 elif kind == "phone" and pending.installed:
@@ -307,19 +306,15 @@ class Columnar:
         b = self.b
         value, simple = email_column(text, gmail_rules=b.gmail)
         junk = b.junk.junk_email_column(value).fill_null(False)
-        problem = pl.select(pl.when(simple & value.is_null()).then(0).when(junk).then(1)).to_series()
-        if problem.is_not_null().any():
-            work.counted.append((problem, {0: Counter({(role, "email-syntax"): 1}), 1: Counter({(role, "junk"): 1})}))
+        work.count(pl.select(pl.when(simple & value.is_null()).then(0).when(junk).then(1)).to_series(),
+                   [(role, "email-syntax"), (role, "junk")])
         fast = pl.select(pl.when(~junk).then(value)).to_series()
         if simple.all():
-            return pl.DataFrame({"kind": pl.select(pl.when(fast.is_not_null()).then(pl.lit("email"))).to_series(),
-                                 "value": fast})
+            return _of_kind("email", fast)
         others = pl.select(pl.when(~simple).then(text)).to_series()
         slow = self._per_text(work, [others], lambda t: b.identifier_of_text(t, "email", role) or (None, None),
                               ["kind", "value"], (role,))
-        value = pl.select(pl.when(simple).then(fast).otherwise(slow["value"])).to_series()
-        return pl.DataFrame({"kind": pl.select(pl.when(value.is_not_null()).then(pl.lit("email"))).to_series(),
-                             "value": value})
+        return _of_kind("email", pl.select(pl.when(simple).then(fast).otherwise(slow["value"])).to_series())
 
     def _phones(self, work: "_Work", text: pl.Series, role: str, pending: Pending) -> pl.DataFrame:
         """builder.identifier_of_text of phone texts, from the phone worker's results for the block (which
@@ -331,12 +326,9 @@ class Columnar:
         got = text.to_frame("t").join(parsed, on="t", how="left", maintain_order="left")
         e164, invalid = got["e164"], got["invalid"].fill_null(False)
         junk = self.b.junk.junk_phone_column(e164).fill_null(False)
-        problem = pl.select(pl.when(invalid).then(0).when(junk).then(1)).to_series()
-        if problem.is_not_null().any():
-            work.counted.append((problem, {0: Counter({(role, "phone-invalid"): 1}), 1: Counter({(role, "junk"): 1})}))
-        value = pl.select(pl.when(~junk).then(e164)).to_series()
-        return pl.DataFrame({"kind": pl.select(pl.when(value.is_not_null()).then(pl.lit("phone"))).to_series(),
-                             "value": value})
+        work.count(pl.select(pl.when(invalid).then(0).when(junk).then(1)).to_series(),
+                   [(role, "phone-invalid"), (role, "junk")])
+        return _of_kind("phone", pl.select(pl.when(~junk).then(e164)).to_series())
 
     def _source_id(self, work: "_Work", identifiers: pl.Series) -> pl.Series:
         spec = self.source.id
@@ -409,9 +401,7 @@ class Columnar:
         keys = key.filter(plain & raw.is_not_null()).unique().to_list()
         junk_keys = [k for k in keys if self.b.junk.is_junk_key(k)]
         junk = plain & key.is_in(junk_keys).fill_null(False)
-        counted = junk & (text != "")
-        if counted.any():
-            work.counted.append((pl.select(pl.when(counted).then(0)).to_series(), {0: Counter({(role, "junk"): 1})}))
+        work.count(pl.select(pl.when(junk & (text != "")).then(0)).to_series(), [(role, "junk")])
         odd = pl.select(pl.when(~plain).then(raw)).to_series().alias(col.column)
         slow = self._each(odd.to_frame(), [col.column], lambda v: (self.b._raw(v, col, role),), ["t"], work,
                           (role,))["t"] if (~plain).any() else None
@@ -430,6 +420,12 @@ class Columnar:
 
         return self._field(work, list(self.source.attributes.values()), one, ["attributes", "attr_repr"],
                            tuple(self.source.attributes))
+
+
+def _of_kind(kind: str, values: pl.Series) -> pl.DataFrame:
+    """Identifiers of one kind: (kind, value) where there is a value, nulls elsewhere."""
+    return pl.DataFrame({"kind": pl.select(pl.when(values.is_not_null()).then(pl.lit(kind))).to_series(),
+                         "value": values})
 
 
 def _lists_of(columns: pl.DataFrame, n: int) -> pl.Series:
@@ -484,6 +480,11 @@ class _Work:
 
     def fail(self, rows: pl.Series) -> None:
         self.bad = self.bad | rows.fill_null(True)
+
+    def count(self, problems: pl.Series, reasons: list[tuple[str, str]]) -> None:
+        """Each row's problem, a position in `reasons` (null: none), counted once the rows made are known."""
+        if problems.is_not_null().any():
+            self.counted.append((problems, {i: Counter({reason: 1}) for i, reason in enumerate(reasons)}))
 
 
 # -- the content hash (rows.py: _row_hash, customer_hash, interaction_hash) ----------------------------

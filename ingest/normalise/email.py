@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING
 
 from .errors import InvalidValue
 
-if TYPE_CHECKING:
-    import polars as pl
+if TYPE_CHECKING:  # polars is imported by the column forms alone: the phone worker's child imports this
+    import polars as pl  # package, and starts without it
 
 # RFC 5321/5322 dot-atom local part (no leading, trailing or doubled dots), at most 64 characters.
 _LOCAL = r"[a-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[a-z0-9!#$%&'*+/=?^_`{|}~-]+)*"

@@ -23,8 +23,8 @@ from .errors import InvalidValue
 from .phone import phone as normalise_phone
 from .text import fold
 
-if TYPE_CHECKING:
-    import polars as pl
+if TYPE_CHECKING:  # polars is imported by the column forms alone: the phone worker's child imports this
+    import polars as pl  # package, and starts without it
 
 _CACHE = 1 << 16
 _LOCAL_PUNCT = str.maketrans("", "", ".-_")
