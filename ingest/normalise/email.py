@@ -103,6 +103,12 @@ _SIMPLE = r"^[A-Za-z0-9](?:[A-Za-z0-9!#$%&'*+/=?^_`{|}~.@-]*[A-Za-z0-9])?$"
 _WHOLE = "^" + _ADDRESS.pattern + "$"
 
 
+def split_column(addresses: pl.Series) -> tuple[pl.Series, pl.Series]:
+    """The local parts and the domains of a column of texts, split at the first "@" (null without one)."""
+    at = addresses.str.find("@", literal=True)
+    return addresses.str.slice(0, at), addresses.str.slice(at + 1)
+
+
 def email_column(texts: pl.Series, *, gmail_rules: bool = False) -> tuple[pl.Series, pl.Series]:
     """`email()` of every text of the common form, computed by polars: (the addresses, null where the
     text is not an address; which texts were of that form). A text of another form (any white space, a
@@ -111,8 +117,7 @@ def email_column(texts: pl.Series, *, gmail_rules: bool = False) -> tuple[pl.Ser
 
     simple = texts.str.contains(_SIMPLE).fill_null(False)
     lower = texts.str.to_lowercase()
-    at = lower.str.find("@", literal=True)
-    local, domain = lower.str.slice(0, at), lower.str.slice(at + 1)
+    local, domain = split_column(lower)
     valid = (lower.str.contains(_WHOLE) & (lower.str.len_bytes() <= 254) & (local.str.len_bytes() <= 64)
              & (domain.str.len_bytes() <= 253))
     if gmail_rules:  # the local part begins with a letter or digit: never empty without its dots and tag

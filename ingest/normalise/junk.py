@@ -19,6 +19,7 @@ import yaml
 from phonenumbers import COUNTRY_CODE_TO_REGION_CODE
 
 from .email import email as normalise_email
+from .email import split_column
 from .errors import InvalidValue
 from .phone import phone as normalise_phone
 from .text import fold
@@ -220,8 +221,7 @@ class JunkRules:
         per distinct local part that the other rules let pass. Null for null."""
         import polars as pl
 
-        at = addresses.str.find("@", literal=True)
-        local, domain = addresses.str.slice(0, at), addresses.str.slice(at + 1)
+        local, domain = split_column(addresses)
         key = local.str.split("+").list.first().str.replace_all("[._-]", "")
         name = domain.str.split(".").list.first().str.replace_all("[._-]", "")
         distinct = domain.drop_nulls().unique().to_list()
